@@ -1,0 +1,72 @@
+# prodtext — PostgreSQL extension (PGXS) around a PostgreSQL-free inference core.
+#
+#   make                  build prodtext.so
+#   make install          install the extension and the model files
+#   make installcheck     pg_regress against a running server (see test/run-tests.sh)
+#   make unittest         C unit tests of the core, no server
+#   make bench            benchmarks (test/bench)
+#   make models           retrain every model from ../shared/data (slow)
+#   make core-lib         build/libptcore.so, the core for Python (ctypes)
+
+EXTENSION    = prodtext
+EXTVERSION   = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" prodtext.control)
+MODULE_big   = prodtext
+
+CORE_SRCS    = $(sort $(wildcard src/core/*.c))
+PG_SRCS      = $(sort $(wildcard src/pg/*.c))
+OBJS         = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+
+DATA         = $(filter-out $(wildcard sql/*--*--*.sql),$(wildcard sql/$(EXTENSION)--*.sql)) \
+               $(wildcard sql/$(EXTENSION)--*--*.sql)
+REGRESS      = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+WARN         = -Wall -Wextra -Werror
+PG_CPPFLAGS  = -Isrc/core $(BLAS_CFLAGS)
+PG_CFLAGS    = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -std=gnu11 -O2
+SHLIB_LINK   = $(BLAS_LIBS) -lm
+
+PG_CONFIG   ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---- model files: installed next to the extension's share directory ----
+MODEL_FILES  = $(wildcard models/*.ptm)
+MODEL_DIR    = $(DESTDIR)$(datadir)/prodtext
+install: install-models
+install-models:
+	$(MKDIR_P) '$(MODEL_DIR)'
+	$(if $(MODEL_FILES),$(INSTALL_DATA) $(MODEL_FILES) '$(MODEL_DIR)/')
+uninstall: uninstall-models
+uninstall-models:
+	rm -rf '$(MODEL_DIR)'
+
+# ---- the core alone: unit tests, Python bindings, benchmarks ----
+CORE_CC      = $(CC)
+CORE_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Isrc/core $(BLAS_CFLAGS) -fPIC $(EXTRA_CFLAGS)
+UNIT_SRCS    = $(sort $(wildcard test/unit/*.c))
+BUILD        = build
+
+$(BUILD)/unittest: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.h test/unit/*.h)
+	@mkdir -p $(BUILD)
+	$(CORE_CC) $(CORE_CFLAGS) -Itest/unit -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(BLAS_LIBS) -lm
+
+unittest: $(BUILD)/unittest
+	$(BUILD)/unittest
+
+$(BUILD)/libptcore.so: $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p $(BUILD)
+	$(CORE_CC) $(CORE_CFLAGS) -shared -o $@ $(CORE_SRCS) $(BLAS_LIBS) -lm
+
+core-lib: $(BUILD)/libptcore.so
+
+bench: all
+	bash test/bench/run.sh
+
+models: core-lib
+	$(MAKE) -C models/train all
+
+.PHONY: install-models uninstall-models unittest core-lib bench models
+EXTRA_CLEAN  = $(BUILD) regression.diffs regression.out results
