@@ -106,7 +106,4 @@ pt_status	pt_model_require_int(const pt_model *m, const char *key,
 /* CRC-32 (IEEE) as stored in the header; exposed for tests and tools */
 uint32_t	pt_crc32(uint32_t crc, const void *buf, size_t len);
 
-/* SHA-256 of the whole file, lower-case hex into out[65] */
-void		pt_model_sha256(const pt_model *m, char out[65]);
-
 #endif							/* PT_MODEL_H */

@@ -30,7 +30,7 @@ typedef struct pt_err
 {
 	pt_status	code;
 	int			sys_errno;		/* errno for PT_ERR_IO, else 0 */
-	char		msg[256];
+	char		msg[512];
 } pt_err;
 
 /* Record an error; always returns `code`, so `return pt_fail(err, ...)` works. */

@@ -1,0 +1,494 @@
+/*
+ * nn.c — float32 neural-network kernels (see nn.h).
+ *
+ * All matrix products go through gemm_rm(), which hands them to OpenBLAS
+ * (sgemv when there is a single row: markedly faster than sgemm for large
+ * weights).  pt_linear is the entry point for everything shaped like
+ * nn.Linear; conv1d (after im2col) and the LSTM projections use it, and
+ * attention calls gemm_rm directly with per-head strides.
+ */
+#include "nn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "pt_common.h"
+
+/*
+ * C[M,N] = alpha · A[M,K] · op(B) + beta · C, row-major with leading
+ * dimensions lda, ldb, ldc; op(B) is Bᵀ when trans_b (B stored [N,K]),
+ * else B (stored [K,N]).  Requires M, N, K >= 1.
+ */
+static void
+gemm_rm(int trans_b, int M, int N, int K, float alpha,
+		const float *A, int lda, const float *B, int ldb,
+		float beta, float *C, int ldc)
+{
+	if (M == 1)
+	{
+		if (trans_b)
+			cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, alpha, B, ldb,
+						A, 1, beta, C, 1);
+		else
+			cblas_sgemv(CblasRowMajor, CblasTrans, K, N, alpha, B, ldb,
+						A, 1, beta, C, 1);
+		return;
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+				M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+/*
+ * y[M,N] (+)= x[M,K] · W[N,K]ᵀ: overwrites y when accumulate is 0, adds to
+ * it otherwise.  Any M, N, K >= 0.
+ */
+static void
+linear_into(const float *x, int M, int K, const float *W, int N,
+			int accumulate, float *y)
+{
+	if (M <= 0 || N <= 0)
+		return;
+	if (K <= 0)
+	{
+		if (!accumulate)
+			memset(y, 0, (size_t) M * N * sizeof(float));
+		return;
+	}
+	gemm_rm(1, M, N, K, 1.0f, x, K, W, K, accumulate ? 1.0f : 0.0f, y, N);
+}
+
+/* y[M,N] = x[M,K] · W[N,K]ᵀ + b[N] (b may be NULL), as nn.Linear. */
+void
+pt_linear(const float *x, int M, int K, const float *W,
+		  const float *b, int N, float *y)
+{
+	if (M <= 0 || N <= 0)
+		return;
+	if (b)
+	{
+		for (int i = 0; i < M; i++)
+			memcpy(y + (size_t) i * N, b, (size_t) N * sizeof(float));
+	}
+	linear_into(x, M, K, W, N, b != NULL, y);
+}
+
+/* out[n,D] = rows of table[V,D] picked by ids; ids outside [0,V) give zeros. */
+void
+pt_embedding(const float *table, int V, int D,
+			 const int32_t *ids, int n, float *out)
+{
+	for (int i = 0; i < n; i++)
+	{
+		float	   *row = out + (size_t) i * D;
+
+		if (ids[i] >= 0 && ids[i] < V)
+			memcpy(row, table + (size_t) ids[i] * D, (size_t) D * sizeof(float));
+		else
+			memset(row, 0, (size_t) D * sizeof(float));
+	}
+}
+
+/* Output length of a stride-1 conv1d over T steps; 0 when nothing fits. */
+int
+pt_conv1d_out_len(int T, int k, int pad)
+{
+	int			n = T + 2 * pad - k + 1;
+
+	return n > 0 ? n : 0;
+}
+
+/* Floats of im2col scratch pt_conv1d needs: [Tout, Cin*k], none for k=1, pad=0. */
+size_t
+pt_conv1d_workspace(int T, int Cin, int k, int pad)
+{
+	if (k == 1 && pad == 0)
+		return 0;
+	return pt_mul_size(pt_mul_size((size_t) pt_conv1d_out_len(T, k, pad),
+								   (size_t) Cin), (size_t) k);
+}
+
+/*
+ * y[Tout,Cout] = conv1d of x[T,Cin] with W[Cout,Cin,k], b[Cout] or NULL,
+ * zero padding pad, stride 1.  im2col puts window t into work row t as
+ * [Cin,k] (W's own flattening), then one pt_linear does every position.
+ */
+void
+pt_conv1d(const float *x, int T, int Cin, const float *W,
+		  const float *b, int Cout, int k, int pad,
+		  float *y, float *work)
+{
+	int			Tout = pt_conv1d_out_len(T, k, pad);
+	size_t		ck = (size_t) Cin * k;
+	const float *cols = x;
+
+	if (Tout == 0)
+		return;
+	if (!(k == 1 && pad == 0))
+	{
+		for (int t = 0; t < Tout; t++)
+		{
+			float	   *row = work + (size_t) t * ck;
+
+			for (int ci = 0; ci < Cin; ci++)
+				for (int j = 0; j < k; j++)
+				{
+					int			src = t + j - pad;
+
+					row[(size_t) ci * k + j] =
+						(src >= 0 && src < T) ? x[(size_t) src * Cin + ci] : 0.0f;
+				}
+		}
+		cols = work;
+	}
+	pt_linear(cols, Tout, (int) ck, W, b, Cout, y);
+}
+
+/* out[C] = max over t of x[T,C]; argmax[C] = first t reaching it (or -1). */
+void
+pt_maxpool_time(const float *x, int T, int C, float *out, int32_t *argmax)
+{
+	if (T <= 0)
+	{
+		memset(out, 0, (size_t) C * sizeof(float));
+		for (int c = 0; argmax && c < C; c++)
+			argmax[c] = -1;
+		return;
+	}
+	memcpy(out, x, (size_t) C * sizeof(float));
+	if (argmax)
+		memset(argmax, 0, (size_t) C * sizeof(int32_t));
+	for (int t = 1; t < T; t++)
+	{
+		const float *row = x + (size_t) t * C;
+
+		for (int c = 0; c < C; c++)
+			if (row[c] > out[c])
+			{
+				out[c] = row[c];
+				if (argmax)
+					argmax[c] = t;
+			}
+	}
+}
+
+/* x[n] = max(x, 0) */
+void
+pt_relu(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(x[i] > 0.0f))
+			x[i] = 0.0f;
+}
+
+/* x[n] = x · Φ(x) = 0.5 · x · (1 + erf(x / √2)) */
+void
+pt_gelu(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752440f));
+}
+
+/* x[n] = tanh(x) */
+void
+pt_tanh_inplace(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = tanhf(x[i]);
+}
+
+/* 1 / (1 + e^-v), never overflowing exp for either sign */
+static inline float
+sigmoid1(float v)
+{
+	if (v >= 0.0f)
+		return 1.0f / (1.0f + expf(-v));
+	else
+	{
+		float		e = expf(v);
+
+		return e / (1.0f + e);
+	}
+}
+
+/* x[n] = sigmoid(x) */
+void
+pt_sigmoid_inplace(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = sigmoid1(x[i]);
+}
+
+/* x[n] = softmax(x), max subtracted first; n >= 1 */
+static void
+softmax_span(float *x, int n)
+{
+	float		mx = x[0];
+	float		sum = 0.0f;
+
+	for (int j = 1; j < n; j++)
+		if (x[j] > mx)
+			mx = x[j];
+	for (int j = 0; j < n; j++)
+	{
+		x[j] = expf(x[j] - mx);
+		sum += x[j];
+	}
+	for (int j = 0; j < n; j++)
+		x[j] /= sum;
+}
+
+/* each row of x[rows,cols] = softmax(row) */
+void
+pt_softmax_rows(float *x, int rows, int cols)
+{
+	if (cols <= 0)
+		return;
+	for (int r = 0; r < rows; r++)
+		softmax_span(x + (size_t) r * cols, cols);
+}
+
+/* each row of x[rows,cols] = log_softmax(row) = row - max - log Σ e^(row - max) */
+void
+pt_log_softmax_rows(float *x, int rows, int cols)
+{
+	if (cols <= 0)
+		return;
+	for (int r = 0; r < rows; r++)
+	{
+		float	   *row = x + (size_t) r * cols;
+		float		mx = row[0];
+		float		sum = 0.0f;
+		float		lse;
+
+		for (int j = 1; j < cols; j++)
+			if (row[j] > mx)
+				mx = row[j];
+		for (int j = 0; j < cols; j++)
+			sum += expf(row[j] - mx);
+		lse = mx + logf(sum);
+		for (int j = 0; j < cols; j++)
+			row[j] -= lse;
+	}
+}
+
+/*
+ * y[rows,dim] = (x - mean) / sqrt(var + eps) · gamma + beta per row, biased
+ * variance, as nn.LayerNorm; gamma/beta may be NULL; y may equal x.
+ */
+void
+pt_layernorm(const float *x, int rows, int dim, const float *gamma,
+			 const float *beta, float eps, float *y)
+{
+	for (int r = 0; r < rows; r++)
+	{
+		const float *xr = x + (size_t) r * dim;
+		float	   *yr = y + (size_t) r * dim;
+		double		mean = 0.0,
+					var = 0.0;
+		float		fmean,
+					inv;
+
+		for (int j = 0; j < dim; j++)
+			mean += xr[j];
+		mean /= dim;
+		for (int j = 0; j < dim; j++)
+			var += (xr[j] - mean) * (xr[j] - mean);
+		var /= dim;
+		fmean = (float) mean;
+		inv = (float) (1.0 / sqrt(var + eps));
+		for (int j = 0; j < dim; j++)
+		{
+			float		v = (xr[j] - fmean) * inv;
+
+			if (gamma)
+				v *= gamma[j];
+			if (beta)
+				v += beta[j];
+			yr[j] = v;
+		}
+	}
+}
+
+/* length of LSTM row b, clamped to [0, T]; T when lengths is NULL */
+static inline int
+row_len(const int32_t *lengths, int b, int T)
+{
+	if (lengths == NULL || lengths[b] > T)
+		return T;
+	return lengths[b] < 0 ? 0 : lengths[b];
+}
+
+/*
+ * The recurrent half of an LSTM step: gates [B,4H] holds x·W_ihᵀ + b_ih on
+ * entry; adds h·W_hhᵀ + b_hh and updates h, c [B,H] in place for the rows
+ * still running at step s (all rows when lengths is NULL); others stay frozen.
+ */
+static void
+lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
+		  float *h, float *c, const int32_t *lengths, int T, int s)
+{
+	size_t		G = 4 * (size_t) H;
+
+	linear_into(h, B, H, W_hh, 4 * H, 1, gates);
+	for (int b = 0; b < B; b++)
+	{
+		float	   *g = gates + (size_t) b * G;
+		float	   *hb = h + (size_t) b * H;
+		float	   *cb = c + (size_t) b * H;
+
+		if (lengths && s >= row_len(lengths, b, T))
+			continue;
+		if (b_hh)
+			for (size_t j = 0; j < G; j++)
+				g[j] += b_hh[j];
+		for (int j = 0; j < H; j++)
+		{
+			float		ig = sigmoid1(g[j]);
+			float		fg = sigmoid1(g[H + j]);
+			float		gg = tanhf(g[2 * H + j]);
+			float		og = sigmoid1(g[3 * H + j]);
+
+			cb[j] = fg * cb[j] + ig * gg;
+			hb[j] = og * tanhf(cb[j]);
+		}
+	}
+}
+
+/* Floats of scratch pt_lstm_step needs: the gates [B, 4H]. */
+size_t
+pt_lstm_step_workspace(int B, int H)
+{
+	return pt_mul_size((size_t) B, 4 * (size_t) H);
+}
+
+/*
+ * One nn.LSTM step: h, c [B,H] advance by x [B,I] with W_ih [4H,I],
+ * W_hh [4H,H], b_ih/b_hh [4H] or NULL; work is [B,4H].
+ */
+void
+pt_lstm_step(const float *x, int B, int I, int H,
+			 const float *W_ih, const float *W_hh,
+			 const float *b_ih, const float *b_hh,
+			 float *h, float *c, float *work)
+{
+	if (B <= 0 || H <= 0)
+		return;
+	pt_linear(x, B, I, W_ih, b_ih, 4 * H, work);
+	lstm_cell(work, B, H, W_hh, b_hh, h, c, NULL, 0, 0);
+}
+
+/* Floats of scratch pt_lstm_forward needs: projections [T*B,4H] + gates [B,4H]. */
+size_t
+pt_lstm_workspace(int T, int B, int H)
+{
+	return pt_mul_size(pt_mul_size((size_t) T + 1, (size_t) B), 4 * (size_t) H);
+}
+
+/*
+ * One direction of nn.LSTM over x [T,B,I] with per-row lengths (see nn.h):
+ * the input projections of every step come from one pt_linear, then each
+ * step gathers each running row's projection (row b at step s reads time s,
+ * or lengths[b]-1-s in reverse) and runs one batched recurrent product.
+ * h, c [B,H] in/out; out [T,B,H] or NULL, zero past each row's length.
+ */
+void
+pt_lstm_forward(const float *x, int T, int B, int I, int H,
+				const float *W_ih, const float *W_hh,
+				const float *b_ih, const float *b_hh,
+				const int32_t *lengths, int reverse,
+				float *h, float *c, float *out, float *work)
+{
+	size_t		G = 4 * (size_t) H;
+	float	   *proj = work;
+	float	   *gates = work + (size_t) T * B * G;
+	int			steps = 0;
+
+	if (T <= 0 || B <= 0 || H <= 0)
+		return;
+	pt_linear(x, T * B, I, W_ih, b_ih, 4 * H, proj);
+	if (out)
+		memset(out, 0, (size_t) T * B * H * sizeof(float));
+	for (int b = 0; b < B; b++)
+		if (row_len(lengths, b, T) > steps)
+			steps = row_len(lengths, b, T);
+
+	for (int s = 0; s < steps; s++)
+	{
+		pt_check_interrupts();
+		for (int b = 0; b < B; b++)
+		{
+			int			len = row_len(lengths, b, T);
+			int			t = reverse ? len - 1 - s : s;
+
+			if (s < len)
+				memcpy(gates + b * G, proj + ((size_t) t * B + b) * G,
+					   G * sizeof(float));
+			else
+				memset(gates + b * G, 0, G * sizeof(float));
+		}
+		lstm_cell(gates, B, H, W_hh, b_hh, h, c, lengths, T, s);
+		if (out)
+			for (int b = 0; b < B; b++)
+			{
+				int			len = row_len(lengths, b, T);
+				int			t = reverse ? len - 1 - s : s;
+
+				if (s < len)
+					memcpy(out + ((size_t) t * B + b) * H, h + (size_t) b * H,
+						   (size_t) H * sizeof(float));
+			}
+	}
+}
+
+/* Floats of scratch pt_attention needs: the scores of one head [Tq, Tk]. */
+size_t
+pt_attention_workspace(int Tq, int Tk)
+{
+	return pt_mul_size((size_t) Tq, (size_t) Tk);
+}
+
+/*
+ * out[Tq,D] = per head softmax(q_h·k_hᵀ / √(D/n_heads) + mask) · v_h for
+ * q [Tq,D], k, v [Tk,D]; the mask keeps keys j < n_valid_keys and, when
+ * causal, j <= i + Tk - Tq.  Heads are column slices read in place (lda D).
+ */
+void
+pt_attention(const float *q, int Tq, const float *k, const float *v,
+			 int Tk, int D, int n_heads, int causal,
+			 int n_valid_keys, float *out, float *work)
+{
+	int			nk = (n_valid_keys < 0 || n_valid_keys > Tk) ? Tk : n_valid_keys;
+	int			dh;
+	float		scale;
+
+	if (Tq <= 0 || D <= 0 || n_heads <= 0)
+		return;
+	dh = D / n_heads;
+	scale = (float) (1.0 / sqrt((double) dh));
+	if (nk == 0)
+	{
+		memset(out, 0, (size_t) Tq * D * sizeof(float));
+		return;
+	}
+	for (int hd = 0; hd < n_heads; hd++)
+	{
+		int			off = hd * dh;
+
+		gemm_rm(1, Tq, nk, dh, scale, q + off, D, k + off, D, 0.0f, work, nk);
+		for (int i = 0; i < Tq; i++)
+		{
+			float	   *row = work + (size_t) i * nk;
+			int			lim = nk;
+
+			if (causal && i + Tk - Tq + 1 < lim)
+				lim = i + Tk - Tq + 1;
+			if (lim < 0)
+				lim = 0;
+			if (lim > 0)
+				softmax_span(row, lim);
+			memset(row + lim, 0, (size_t) (nk - lim) * sizeof(float));
+		}
+		gemm_rm(0, Tq, dh, nk, 1.0f, work, nk, v + off, D, 0.0f, out + off, D);
+	}
+}
