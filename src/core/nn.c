@@ -363,18 +363,18 @@ pt_lstm_step_workspace(int B, int H)
 }
 
 /*
- * One nn.LSTM step: h, c [B,H] advance by x [B,I] with W_ih [4H,I],
+ * One nn.LSTM step: h, c [B,H] advance by x [B, In] with W_ih [4H, In],
  * W_hh [4H,H], b_ih/b_hh [4H] or NULL; work is [B,4H].
  */
 void
-pt_lstm_step(const float *x, int B, int I, int H,
+pt_lstm_step(const float *x, int B, int In, int H,
 			 const float *W_ih, const float *W_hh,
 			 const float *b_ih, const float *b_hh,
 			 float *h, float *c, float *work)
 {
 	if (B <= 0 || H <= 0)
 		return;
-	pt_linear(x, B, I, W_ih, b_ih, 4 * H, work);
+	pt_linear(x, B, In, W_ih, b_ih, 4 * H, work);
 	lstm_cell(work, B, H, W_hh, b_hh, h, c, NULL, 0, 0);
 }
 
@@ -386,14 +386,14 @@ pt_lstm_workspace(int T, int B, int H)
 }
 
 /*
- * One direction of nn.LSTM over x [T,B,I] with per-row lengths (see nn.h):
+ * One direction of nn.LSTM over x [T, B, In] with per-row lengths (see nn.h):
  * the input projections of every step come from one pt_linear, then each
  * step gathers each running row's projection (row b at step s reads time s,
  * or lengths[b]-1-s in reverse) and runs one batched recurrent product.
  * h, c [B,H] in/out; out [T,B,H] or NULL, zero past each row's length.
  */
 void
-pt_lstm_forward(const float *x, int T, int B, int I, int H,
+pt_lstm_forward(const float *x, int T, int B, int In, int H,
 				const float *W_ih, const float *W_hh,
 				const float *b_ih, const float *b_hh,
 				const int32_t *lengths, int reverse,
@@ -406,7 +406,7 @@ pt_lstm_forward(const float *x, int T, int B, int I, int H,
 
 	if (T <= 0 || B <= 0 || H <= 0)
 		return;
-	pt_linear(x, T * B, I, W_ih, b_ih, 4 * H, proj);
+	pt_linear(x, T * B, In, W_ih, b_ih, 4 * H, proj);
 	if (out)
 		memset(out, 0, (size_t) T * B * H * sizeof(float));
 	for (int b = 0; b < B; b++)

@@ -67,18 +67,18 @@ void		pt_layernorm(const float *x, int rows, int dim, const float *gamma,
 
 /*
  * One LSTM step for a batch, as nn.LSTM (gate order i, f, g, o):
- * x [B, I], W_ih [4H, I], W_hh [4H, H], b_ih and b_hh [4H] or NULL;
+ * x [B, In], W_ih [4H, In], W_hh [4H, H], b_ih and b_hh [4H] or NULL;
  * h and c [B, H] hold the previous state on entry and the new one on exit.
  * work holds pt_lstm_step_workspace(B, H) floats.
  */
 size_t		pt_lstm_step_workspace(int B, int H);
-void		pt_lstm_step(const float *x, int B, int I, int H,
+void		pt_lstm_step(const float *x, int B, int In, int H,
 						 const float *W_ih, const float *W_hh,
 						 const float *b_ih, const float *b_hh,
 						 float *h, float *c, float *work);
 
 /*
- * One direction of a single-layer nn.LSTM over x [T, B, I] (time-major).
+ * One direction of a single-layer nn.LSTM over x [T, B, In] (time-major).
  * lengths [B] (or NULL: all T) gives each row's length, clamped to [0, T];
  * row b runs only over t < lengths[b], and outputs for t >= lengths[b] are
  * zero, as with packed sequences.  reverse = 0 runs t upwards from 0;
@@ -88,7 +88,7 @@ void		pt_lstm_step(const float *x, int B, int I, int H,
  * out [T, B, H] may be NULL.  work holds pt_lstm_workspace(T, B, H) floats.
  */
 size_t		pt_lstm_workspace(int T, int B, int H);
-void		pt_lstm_forward(const float *x, int T, int B, int I, int H,
+void		pt_lstm_forward(const float *x, int T, int B, int In, int H,
 							const float *W_ih, const float *W_hh,
 							const float *b_ih, const float *b_hh,
 							const int32_t *lengths, int reverse,
