@@ -1,0 +1,33 @@
+/*
+ * pg_glue.h — what the thin PostgreSQL layer shares between its files:
+ * settings, turning core errors into ereport, and the model cache.
+ */
+#ifndef PT_PG_GLUE_H
+#define PT_PG_GLUE_H
+
+#include "postgres.h"
+
+#include "model.h"
+#include "pt_common.h"
+
+/* GUCs (prodtext.c) */
+extern char *prodtext_model_dir;	/* "" = $sharedir/prodtext */
+extern int	prodtext_max_input_chars;
+extern int	prodtext_threads;
+
+/* ereport(ERROR) for a failed core call; never returns */
+pg_noreturn extern void PtReportError(const pt_err *err);
+
+/* run a core call and report its failure */
+#define PT_CHECK(call, errp) \
+	do { if ((call) != PT_OK) PtReportError(errp); } while (0)
+
+/* Route core allocations to palloc in the current memory context. */
+extern void PtUseBackendAllocator(void);
+
+/* model cache (pg_models.c) */
+extern const char *PtModelDir(void);
+extern const pt_model *PtGetModel(const char *task, const char *language);
+extern void PtPreloadModels(void);
+
+#endif
