@@ -33,7 +33,8 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # ---- model files: installed next to the extension's share directory ----
-MODEL_FILES  = $(wildcard models/*.ptm)
+# the tokenizer is a training artifact: every model file carries its own copy
+MODEL_FILES  = $(filter-out models/tokenizer.ptm,$(wildcard models/*.ptm))
 MODEL_DIR    = $(DESTDIR)$(datadir)/prodtext
 install: install-models
 install-models:
@@ -66,7 +67,7 @@ bench: all
 	bash test/bench/run.sh
 
 models: core-lib
-	$(MAKE) -C models/train all
+	$(MAKE) -C models/train -B -j2 all
 
 .PHONY: install-models uninstall-models unittest core-lib bench models
 EXTRA_CLEAN  = $(BUILD) regression.diffs regression.out results

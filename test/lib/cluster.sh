@@ -17,7 +17,9 @@ as_cluster_user() {
 }
 
 cluster_start() {
-    CLUSTER_DIR=$(mktemp -d /tmp/prodtext-pg.XXXXXX)   # short: socket paths are limited to 107 bytes
+    # CLUSTER_DIR may be preset (the demo keeps its cluster); keep it short:
+    # socket paths are limited to 107 bytes
+    CLUSTER_DIR=${CLUSTER_DIR:-$(mktemp -d /tmp/prodtext-pg.XXXXXX)}
     CLUSTER_PORT=${CLUSTER_PORT:-54329}
     mkdir -p "$CLUSTER_DIR/sock"
     if [ "$(id -u)" -eq 0 ]; then

@@ -1,0 +1,54 @@
+"""sentiment_data.py — the labelled review rows of one language, split into train and dev.
+
+Classes: 0 negative (1-2 stars or label 0), 1 neutral (3 stars), 2 positive
+(4-5 stars or label 1).  Binary files have no neutral rows.
+"""
+from common import is_dev, read_jsonl
+
+FILES = {
+    "en": ["reviews/en_womens_clothing.jsonl", "reviews/en_flipkart.jsonl"],
+    "zh": ["reviews/zh_online_shopping.jsonl", "reviews/zh_waimai.jsonl"],
+}
+# files never trained on: scored whole, as text from another shop
+HELD_OUT = {"en": [], "zh": ["reviews/zh_eprstmt.jsonl"]}
+CLASSES = ("negative", "neutral", "positive")
+
+
+def label_of(row):
+    r = row.get("rating")
+    if r is not None:
+        return 0 if r <= 2 else 1 if r == 3 else 2
+    if row.get("label") is not None:
+        return 2 if row["label"] == 1 else 0
+    return None
+
+
+def load(lang, normalize):
+    """Return (train, dev, held_out): lists of (text, class, file, three_class).
+
+    `normalize` maps raw text to the model's input form.  Train rows are
+    de-duplicated; review titles (headlines) of train rows are added as extra
+    short examples so the model sees short and long text alike.
+    """
+    train, dev, held = [], [], []
+    seen = set()
+    for rel in FILES[lang] + HELD_OUT[lang]:
+        three = any(r.get("rating") is not None for r in read_jsonl(rel))
+        for row in read_jsonl(rel):
+            y = label_of(row)
+            text = normalize(row.get("text") or "")
+            if y is None or not text:
+                continue
+            item = (text, y, rel, three)
+            if rel in HELD_OUT[lang]:
+                held.append(item)
+            elif is_dev(text):
+                dev.append(item)
+            elif text not in seen:
+                seen.add(text)
+                train.append(item)
+                title = normalize(row.get("title") or "")
+                if title and title not in seen and not is_dev(title):
+                    seen.add(title)
+                    train.append((title, y, rel, three))
+    return train, dev, held

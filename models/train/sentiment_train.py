@@ -1,0 +1,228 @@
+"""sentiment_train.py — train the review sentiment CNN of one language and export it.
+
+    /usr/bin/python3 models/train/sentiment_train.py --lang en
+
+Model (Kim 2014 text CNN over subword embeddings): embedding E → parallel
+Conv1d of several widths → ReLU → max over the valid positions → dropout →
+linear to 3 classes.  sentiment = P(positive) − P(negative).
+
+Every sequence is padded with <pad> (id 0, a zero embedding) to at least the
+widest kernel, and pooling only sees windows that lie inside the sequence:
+exactly what the C forward pass (src/core/sentiment.c) computes, so the two
+agree to float rounding (test/golden).
+"""
+import argparse
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, SEED, ascii_lower  # noqa: E402
+from ptcore import Tokenizer, normalize  # noqa: E402
+from ptm import read_ptm, write_ptm  # noqa: E402
+import sentiment_data  # noqa: E402
+from sentiment_eval import evaluate  # noqa: E402
+
+MAX_TOKENS = 256
+
+
+class TextCNN(nn.Module):
+    def __init__(self, vocab, embed=96, widths=(2, 3, 4, 5), filters=128, classes=3, dropout=0.5):
+        super().__init__()
+        self.widths = widths
+        self.embed = nn.Embedding(vocab, embed, padding_idx=0)
+        self.convs = nn.ModuleList(nn.Conv1d(embed, filters, k) for k in widths)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(filters * len(widths), classes)
+
+    def features(self, ids, lengths):
+        """Pooled features [B, filters*len(widths)] and the argmax positions."""
+        x = self.embed(ids).transpose(1, 2)  # [B, E, T]
+        feats, where = [], []
+        for k, conv in zip(self.widths, self.convs):
+            y = F.relu(conv(x))  # [B, F, T-k+1]
+            pos = torch.arange(y.shape[2], device=y.device)
+            invalid = pos[None, :] > (lengths[:, None] - k)
+            y = y.masked_fill(invalid[:, None, :], 0.0)  # ReLU ≥ 0, so 0 never wins over a valid max
+            v, i = y.max(dim=2)
+            feats.append(v)
+            where.append(i)
+        return torch.cat(feats, 1), where
+
+    def forward(self, ids, lengths):
+        h, _ = self.features(ids, lengths)
+        return self.out(self.drop(h))
+
+
+def encode_rows(tok, rows):
+    return [tok.encode(text)[:MAX_TOKENS] for text, *_ in rows]
+
+
+def batchify(seqs, min_len, pad_to=None):
+    """Pad to a [B, T] LongTensor; lengths are max(len, min_len) (short rows are <pad>-padded)."""
+    lengths = [max(len(s), min_len) for s in seqs]
+    T = pad_to or max(lengths)
+    ids = torch.zeros(len(seqs), T, dtype=torch.long)
+    for b, s in enumerate(seqs):
+        ids[b, :len(s)] = torch.tensor(s, dtype=torch.long)
+    return ids, torch.tensor(lengths, dtype=torch.long)
+
+
+def predict(model, seqs, batch=256):
+    model.eval()
+    out = []
+    min_len = max(model.widths)
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    with torch.no_grad():
+        for s in range(0, len(order), batch):
+            idx = order[s:s + batch]
+            ids, lengths = batchify([seqs[i] for i in idx], min_len)
+            p = F.softmax(model(ids, lengths), dim=1)
+            out.extend(zip(idx, p.numpy()))
+    probs = np.zeros((len(seqs), 3), dtype=np.float64)
+    for i, p in out:
+        probs[i] = p
+    return probs
+
+
+def train(args):
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    tok = Tokenizer.from_file(args.tokenizer)
+    prep = lambda s: ascii_lower(normalize(s))  # noqa: E731
+    t0 = time.time()
+    train_rows, dev_rows, held_rows = sentiment_data.load(args.lang, prep)
+    train_seqs = encode_rows(tok, train_rows)
+    dev_seqs = encode_rows(tok, dev_rows)
+    held_seqs = encode_rows(tok, held_rows)
+    y = torch.tensor([r[1] for r in train_rows])
+    print(f"[{args.lang}] {len(train_rows)} train, {len(dev_rows)} dev, {len(held_rows)} held-out rows; "
+          f"prepared in {time.time() - t0:.0f}s", flush=True)
+
+    counts = torch.bincount(y, minlength=3).float()
+    weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
+    weights = weights / weights[counts > 0].mean()
+    model = TextCNN(tok.vocab_size, embed=args.embed, filters=args.filters)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    lossf = nn.CrossEntropyLoss(weight=weights)
+    min_len = max(model.widths)
+
+    best, best_state = -1.0, None
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        # length-bucketed batches: shuffle, then sort within chunks of 50 batches
+        order = list(range(len(train_seqs)))
+        random.shuffle(order)
+        chunk = args.batch * 50
+        batches = []
+        for c in range(0, len(order), chunk):
+            part = sorted(order[c:c + chunk], key=lambda i: len(train_seqs[i]))
+            batches += [part[s:s + args.batch] for s in range(0, len(part), args.batch)]
+        random.shuffle(batches)
+        t0, total = time.time(), 0.0
+        for step, idx in enumerate(batches):
+            seqs = [train_seqs[i] for i in idx]
+            if args.word_dropout > 0:
+                seqs = [[t if random.random() >= args.word_dropout else 0 for t in s] for s in seqs]
+            ids, lengths = batchify(seqs, min_len)
+            loss = lossf(model(ids, lengths), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        probs = predict(model, dev_seqs)
+        report = evaluate(dev_rows, probs)
+        score = report["mean_binary_acc"]
+        print(f"[{args.lang}] epoch {epoch}: loss {total / len(batches):.4f}, dev {report['summary']}, "
+              f"{time.time() - t0:.0f}s", flush=True)
+        if score > best:
+            best = score
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+            torch.save(best_state, args.out + ".ckpt")
+    model.load_state_dict(best_state)
+    dev_report = evaluate(dev_rows, predict(model, dev_seqs))
+    held_report = evaluate(held_rows, predict(model, held_seqs)) if held_rows else None
+    print(f"[{args.lang}] best dev: {dev_report['summary']}")
+    if held_report:
+        print(f"[{args.lang}] held-out files: {held_report['summary']}")
+    export(model, tok, args)
+    return dev_report, held_report
+
+
+def export(model, tok, args):
+    _, tok_tensors = read_ptm(args.tokenizer)
+    sd = model.state_dict()
+    tensors = {k: v for k, v in tok_tensors.items() if k.startswith("tokenizer.")}
+    tensors["embed.weight"] = sd["embed.weight"].numpy()
+    for i in range(len(model.widths)):
+        tensors[f"conv.{i}.weight"] = sd[f"convs.{i}.weight"].numpy()
+        tensors[f"conv.{i}.bias"] = sd[f"convs.{i}.bias"].numpy()
+    tensors["out.weight"] = sd["out.weight"].numpy()
+    tensors["out.bias"] = sd["out.bias"].numpy()
+    meta = {"task": "sentiment", "language": args.lang, "name": f"sentiment-{args.lang}-textcnn",
+            "version": args.version, "classes": ",".join(sentiment_data.CLASSES),
+            "embed_dim": args.embed, "filters": args.filters, "n_widths": len(model.widths),
+            "max_tokens": MAX_TOKENS, "lowercase": 1, "seed": args.seed}
+    for i, k in enumerate(model.widths):
+        meta[f"width.{i}"] = k
+    size = write_ptm(args.out, meta, tensors)
+    print(f"[{args.lang}] wrote {args.out}: {size} bytes, "
+          f"{sum(v.numel() for v in sd.values())} parameters", flush=True)
+    write_golden(model, tok, args)
+
+
+GOLDEN_TEXTS = {
+    "en": ["Great cooler, excellent air flow. Love it!", "terrible quality, broke after 2 days",
+           "It's okay, nothing special.", "ok", "NOT worth the money!!! <b>avoid</b>",
+           "The dress fits well but the fabric feels cheap and the color faded after one wash."],
+    "zh": ["质量很好，物流也快，非常满意！", "太差了，用了两天就坏了", "一般般吧", "好",
+           "送货速度快，但是味道一般，不会再买了。", "This phone 很不错 5星好评"],
+}
+
+
+def write_golden(model, tok, args):
+    """Fixed inputs with their token ids and PyTorch logits, for the C golden test."""
+    model.eval()
+    path = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(f"# sentiment-{args.lang} golden cases: hex(raw input) | token ids | logits (PyTorch fp32)\n")
+        for text in GOLDEN_TEXTS[args.lang]:
+            ids = tok.encode(ascii_lower(normalize(text)))[:MAX_TOKENS]
+            t, lengths = batchify([ids], max(model.widths))
+            with torch.no_grad():
+                logits = model(t, lengths)[0].tolist()
+            f.write(text.encode().hex() + " | " + " ".join(map(str, ids)) + " | "
+                    + " ".join(f"{v:.7g}" for v in logits) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lang", choices=("en", "zh"), required=True)
+    ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
+    ap.add_argument("--out")
+    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--embed", type=int, default=96)
+    ap.add_argument("--filters", type=int, default=128)
+    ap.add_argument("--word-dropout", type=float, default=0.1)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args()
+    args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
+    train(args)
+
+
+if __name__ == "__main__":
+    main()

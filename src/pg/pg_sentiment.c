@@ -1,0 +1,338 @@
+/*
+ * pg_sentiment.c — SQL functions of the sentiment task: sentiment(text),
+ * sentiment_label(text), sentiment(text[]), the sentiment_avg aggregate and
+ * sentiment_explain(text).
+ *
+ * Inputs are normalized first so the language is detected on clean text
+ * (HTML tags would otherwise look like English); then rows are grouped by
+ * language and each group is scored in one batched forward pass.  Text that
+ * is neither English nor Chinese goes to the English model, whose byte-level
+ * tokenizer accepts any script.
+ */
+#include "pg_glue.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "sentiment.h"
+#include "text.h"
+
+#define AVG_BATCH 64			/* rows sentiment_avg buffers before one forward pass */
+
+/* ---- models, one per language, kept for the life of the backend ---- */
+
+static pt_sentiment *
+sentiment_model(pt_lang lang)
+{
+	static pt_sentiment *by_lang[3];
+	const char *language = (lang == PT_LANG_ZH) ? "zh" : "en";
+	int			slot = (lang == PT_LANG_ZH) ? 1 : 0;
+
+	if (by_lang[slot] == NULL)
+	{
+		const pt_model *m = PtGetModel("sentiment", language);
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+		pt_err		err;
+		pt_status	st = pt_sentiment_load(m, &by_lang[slot], &err);
+
+		MemoryContextSwitchTo(old);
+		if (st != PT_OK)
+			PtReportError(&err);
+	}
+	return by_lang[slot];
+}
+
+/* Normalized copy of one input (palloc'd) and its language. */
+static char *
+prepare_input(const char *s, size_t len, size_t *out_len, pt_lang *lang)
+{
+	char	   *norm;
+	pt_err		err;
+
+	PT_CHECK(pt_text_normalize(s, len, (size_t) prodtext_max_input_chars, &norm, out_len, &err), &err);
+	*lang = pt_detect_lang(norm, *out_len);
+	return norm;
+}
+
+/*
+ * Score n inputs into probs[n, 3]; NULL inputs are skipped.  One forward
+ * pass per language present.
+ */
+static void
+score_inputs(const char *const *texts, const size_t *lens, int n, float *probs)
+{
+	char	  **norm = palloc0(sizeof(char *) * Max(n, 1));
+	size_t	   *norm_len = palloc0(sizeof(size_t) * Max(n, 1));
+	pt_lang    *lang = palloc0(sizeof(pt_lang) * Max(n, 1));
+	const char **group = palloc0(sizeof(char *) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		if (texts[i] != NULL)
+			norm[i] = prepare_input(texts[i], lens[i], &norm_len[i], &lang[i]);
+	for (int pass = 0; pass < 2; pass++)
+	{
+		pt_lang		want = pass == 0 ? PT_LANG_ZH : PT_LANG_EN;
+		int			members = 0;
+		pt_err		err;
+
+		/* zh rows go to the zh model, everything else to the en model */
+		for (int i = 0; i < n; i++)
+		{
+			bool		mine = norm[i] != NULL && ((lang[i] == PT_LANG_ZH) == (want == PT_LANG_ZH));
+
+			group[i] = mine ? norm[i] : NULL;
+			members += mine;
+		}
+		if (members > 0)
+			PT_CHECK(pt_sentiment_score(sentiment_model(want), group, norm_len, (size_t) n, 0,
+										probs, &err), &err);
+	}
+}
+
+static void
+score_one(text *t, float *probs)
+{
+	const char *s = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+
+	score_inputs(&s, &len, 1, probs);
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment);
+
+/* polarity in [-1, 1] of one text */
+Datum
+prodtext_sentiment(PG_FUNCTION_ARGS)
+{
+	float		probs[PT_SENTIMENT_CLASSES];
+
+	score_one(PG_GETARG_TEXT_PP(0), probs);
+	PG_RETURN_FLOAT4(pt_sentiment_polarity(probs));
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_label);
+
+/* negative / neutral / positive */
+Datum
+prodtext_sentiment_label(PG_FUNCTION_ARGS)
+{
+	float		probs[PT_SENTIMENT_CLASSES];
+
+	score_one(PG_GETARG_TEXT_PP(0), probs);
+	PG_RETURN_TEXT_P(cstring_to_text(pt_sentiment_label(probs)));
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_array);
+
+/* polarity of every element in one batched pass; NULL elements stay NULL */
+Datum
+prodtext_sentiment_array(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	const char **texts;
+	size_t	   *lens;
+	float	   *probs;
+	Datum	   *out;
+	int			dims[MAXDIM],
+				lbs[MAXDIM];
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	texts = palloc0(sizeof(char *) * Max(n, 1));
+	lens = palloc0(sizeof(size_t) * Max(n, 1));
+	probs = palloc0(sizeof(float) * PT_SENTIMENT_CLASSES * Max(n, 1));
+	out = palloc0(sizeof(Datum) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			continue;
+		elems[i] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(elems[i]));
+		texts[i] = VARDATA_ANY(DatumGetPointer(elems[i]));
+		lens[i] = VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
+	}
+	score_inputs(texts, lens, n, probs);
+	for (int i = 0; i < n; i++)
+		out[i] = Float4GetDatum(nulls[i] ? 0.0f : pt_sentiment_polarity(probs + i * PT_SENTIMENT_CLASSES));
+	for (int d = 0; d < ARR_NDIM(arr); d++)
+	{
+		dims[d] = ARR_DIMS(arr)[d];
+		lbs[d] = ARR_LBOUND(arr)[d];
+	}
+	if (n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT4OID));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), dims, lbs,
+											 FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+}
+
+/* ---- sentiment_avg: buffer rows, score them AVG_BATCH at a time ---- */
+
+typedef struct AvgState
+{
+	double		sum;
+	int64		count;
+	int			pending;
+	char	   *texts[AVG_BATCH];	/* in the aggregate context */
+	size_t		lens[AVG_BATCH];
+} AvgState;
+
+static void
+avg_flush(AvgState *st)
+{
+	float		probs[AVG_BATCH * PT_SENTIMENT_CLASSES];
+
+	if (st->pending == 0)
+		return;
+	score_inputs((const char *const *) st->texts, st->lens, st->pending, probs);
+	for (int i = 0; i < st->pending; i++)
+	{
+		st->sum += pt_sentiment_polarity(probs + i * PT_SENTIMENT_CLASSES);
+		pfree(st->texts[i]);
+	}
+	st->count += st->pending;
+	st->pending = 0;
+}
+
+static MemoryContext
+agg_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		elog(ERROR, "prodtext: aggregate function called in non-aggregate context");
+	return ctx;
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_trans);
+
+Datum
+prodtext_sentiment_avg_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = agg_context(fcinfo);
+	AvgState   *st = PG_ARGISNULL(0) ? NULL : (AvgState *) PG_GETARG_POINTER(0);
+
+	if (st == NULL)
+		st = MemoryContextAllocZero(ctx, sizeof(AvgState));
+	if (!PG_ARGISNULL(1))
+	{
+		text	   *t = PG_GETARG_TEXT_PP(1);
+		size_t		len = VARSIZE_ANY_EXHDR(t);
+		char	   *copy = MemoryContextAlloc(ctx, len + 1);
+
+		memcpy(copy, VARDATA_ANY(t), len);
+		copy[len] = '\0';
+		st->texts[st->pending] = copy;
+		st->lens[st->pending++] = len;
+		if (st->pending == AVG_BATCH)
+			avg_flush(st);
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_final);
+
+Datum
+prodtext_sentiment_avg_final(PG_FUNCTION_ARGS)
+{
+	AvgState   *st = PG_ARGISNULL(0) ? NULL : (AvgState *) PG_GETARG_POINTER(0);
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	avg_flush(st);
+	if (st->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT4((float4) (st->sum / (double) st->count));
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_combine);
+
+Datum
+prodtext_sentiment_avg_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = agg_context(fcinfo);
+	AvgState   *a = PG_ARGISNULL(0) ? NULL : (AvgState *) PG_GETARG_POINTER(0);
+	AvgState   *b = PG_ARGISNULL(1) ? NULL : (AvgState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+		PG_RETURN_POINTER(a);
+	if (a == NULL)
+		a = MemoryContextAllocZero(ctx, sizeof(AvgState));
+	avg_flush(a);
+	avg_flush(b);
+	a->sum += b->sum;
+	a->count += b->count;
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_serial);
+
+/* Partial states cross processes as (sum, count), after scoring what is pending. */
+Datum
+prodtext_sentiment_avg_serial(PG_FUNCTION_ARGS)
+{
+	AvgState   *st = (AvgState *) PG_GETARG_POINTER(0);
+	bytea	   *out = palloc(VARHDRSZ + sizeof(double) + sizeof(int64));
+
+	agg_context(fcinfo);
+	avg_flush(st);
+	SET_VARSIZE(out, VARHDRSZ + sizeof(double) + sizeof(int64));
+	memcpy(VARDATA(out), &st->sum, sizeof(double));
+	memcpy(VARDATA(out) + sizeof(double), &st->count, sizeof(int64));
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_deserial);
+
+Datum
+prodtext_sentiment_avg_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = agg_context(fcinfo);
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	AvgState   *st = MemoryContextAllocZero(ctx, sizeof(AvgState));
+
+	if (VARSIZE_ANY_EXHDR(in) != sizeof(double) + sizeof(int64))
+		elog(ERROR, "prodtext: malformed sentiment_avg state");
+	memcpy(&st->sum, VARDATA_ANY(in), sizeof(double));
+	memcpy(&st->count, VARDATA_ANY(in) + sizeof(double), sizeof(int64));
+	PG_RETURN_POINTER(st);
+}
+
+/* ---- explanation ---- */
+
+PG_FUNCTION_INFO_V1(prodtext_sentiment_explain);
+
+/* (token, weight) for each token of the text, in order; weight > 0 pushes towards positive */
+Datum
+prodtext_sentiment_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	size_t		len;
+	pt_lang		lang;
+	char	   *norm;
+	pt_token_weight *items;
+	size_t		n;
+	float		probs[PT_SENTIMENT_CLASSES];
+	pt_err		err;
+
+	InitMaterializedSRF(fcinfo, 0);
+	norm = prepare_input(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &len, &lang);
+	PT_CHECK(pt_sentiment_explain(sentiment_model(lang == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN),
+								  norm, len, 0, &items, &n, probs, &err), &err);
+	for (size_t i = 0; i < n; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(items[i].token);
+		values[1] = Float4GetDatum(items[i].weight);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	pt_token_weights_free(items, n);
+	return (Datum) 0;
+}
