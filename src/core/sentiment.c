@@ -167,6 +167,22 @@ prepare(const pt_sentiment *s, const char *text, size_t len, size_t max_chars,
 	return st;
 }
 
+/* im2col floats for T positions: (T-k+1)·k is not monotone in k, so take the max */
+static size_t
+conv_workspace(const pt_sentiment *s, size_t T)
+{
+	size_t		most = 0;
+
+	for (int w = 0; w < s->n_widths; w++)
+	{
+		size_t		need = pt_conv1d_workspace((int) T, s->embed_dim, s->widths[w], 0);
+
+		if (need > most)
+			most = need;
+	}
+	return most;
+}
+
 /*
  * Pooled features of B tokenized rows: feat[B, filters * n_widths] and, when
  * argpos is given, the winning window start of each feature (row-relative).
@@ -192,7 +208,7 @@ forward_features(const pt_sentiment *s, int32_t *const *ids, const int *n_ids, i
 	offset = pt_alloc(pt_mul_size((size_t) B + 1, sizeof(size_t)));
 	emb = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) E), sizeof(float)));
 	y = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) Fn), sizeof(float)));
-	work = pt_alloc(pt_mul_size(pt_conv1d_workspace((int) T, E, s->max_width, 0), sizeof(float)));
+	work = pt_alloc(pt_mul_size(conv_workspace(s, T), sizeof(float)));
 	if (!packed || !offset || !emb || !y || !work)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);

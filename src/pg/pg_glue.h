@@ -16,7 +16,7 @@ extern int	prodtext_max_input_chars;
 extern int	prodtext_threads;
 
 /* ereport(ERROR) for a failed core call; never returns */
-pg_noreturn extern void PtReportError(const pt_err *err);
+extern void PtReportError(const pt_err *err) pg_attribute_noreturn();
 
 /* run a core call and report its failure */
 #define PT_CHECK(call, errp) \
