@@ -6,7 +6,7 @@
  *   4 .. 259                               the single bytes 0x00 .. 0xFF
  *   260 + i                                merge i (its two parts have smaller ids)
  * Every byte has an id, so no input is ever unknown, and for any valid UTF-8
- * text detokenize(tokenize(x)) == x.
+ * text without NUL bytes (all normalized text) detokenize(tokenize(x)) == x.
  *
  * Text is first cut into pieces (pt_pretokenize) and merges never cross a
  * piece boundary.  The trainer cuts its corpus with the same function, so
@@ -86,14 +86,16 @@ pt_status	pt_tokenize(const pt_tokenizer *t, const char *text, size_t len,
  * Decode ids into out, NUL-terminated.  Specials produce nothing.  Byte
  * tokens emitted by a model in a bad order can form invalid UTF-8: the result
  * is repaired by dropping every byte that is not part of a complete, valid
- * sequence, so out is always valid UTF-8 (and equals the plain concatenation
- * whenever that is valid, e.g. for ids from pt_tokenize).
+ * sequence, and NUL bytes are dropped too, so out is always valid UTF-8 and
+ * a proper C string.  It equals the plain concatenation of the tokens'
+ * bytes whenever that is valid UTF-8 without NULs, e.g. for the ids of any
+ * normalized text.
  *
  * *out_len is the length of the full repaired text (without the NUL).  With
- * out == NULL and cap == 0 this only measures.  When the text needs more than
- * cap - 1 bytes, out holds its longest prefix of whole characters that fits
- * and the result is PT_ERR_LIMIT.  An id outside [0, vocab size) is
- * PT_ERR_ARG.
+ * cap == 0 this only measures (out may then be NULL).  When the text needs
+ * more than cap - 1 bytes, out holds its longest prefix of whole characters
+ * that fits and the result is PT_ERR_LIMIT.  An id outside [0, vocab size)
+ * is PT_ERR_ARG.
  */
 pt_status	pt_detokenize(const pt_tokenizer *t, const int32_t *ids, size_t n,
 						  char *out, size_t cap, size_t *out_len, pt_err *err);
