@@ -28,20 +28,26 @@
 static pt_sentiment *
 sentiment_model(pt_lang lang)
 {
-	static pt_sentiment *by_lang[3];
-	const char *language = (lang == PT_LANG_ZH) ? "zh" : "en";
+	static pt_sentiment *by_lang[2];
+	static const pt_model *model_of[2];
 	int			slot = (lang == PT_LANG_ZH) ? 1 : 0;
+	/* looked up every call: prodtext.model_dir may have changed */
+	const pt_model *m = PtGetModel("sentiment", slot ? "zh" : "en");
 
-	if (by_lang[slot] == NULL)
+	if (model_of[slot] != m)
 	{
-		const pt_model *m = PtGetModel("sentiment", language);
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 		pt_err		err;
-		pt_status	st = pt_sentiment_load(m, &by_lang[slot], &err);
+		pt_status	st;
 
+		pt_sentiment_free(by_lang[slot]);
+		by_lang[slot] = NULL;
+		model_of[slot] = NULL;
+		st = pt_sentiment_load(m, &by_lang[slot], &err);
 		MemoryContextSwitchTo(old);
 		if (st != PT_OK)
 			PtReportError(&err);
+		model_of[slot] = m;
 	}
 	return by_lang[slot];
 }

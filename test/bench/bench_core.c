@@ -1,0 +1,166 @@
+/*
+ * bench_core.c — the sentiment forward pass alone (no server), against the
+ * machine's single-thread sgemm peak measured in the same run.
+ *
+ *   build/bench_core MODEL.ptm TEXTS.txt      (one text per line)
+ *
+ * Prints rows/s scoring one row per call and 256 rows per call, the mean
+ * tokens per row, the achieved GFLOP/s (convolutions + head, counted from
+ * the real token counts) and its share of the sgemm peak.
+ */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "sentiment.h"
+
+#define MAX_TEXTS 100000
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* best of 5 square sgemms of size n, one thread */
+static double
+sgemm_peak(int n)
+{
+	float	   *a = calloc((size_t) n * n, sizeof(float)),
+			   *b = calloc((size_t) n * n, sizeof(float)),
+			   *c = calloc((size_t) n * n, sizeof(float));
+	double		best = 0;
+
+	for (size_t i = 0; i < (size_t) n * n; i++)
+		a[i] = b[i] = (float) (i % 7) * 0.1f;
+	for (int r = 0; r < 5; r++)
+	{
+		double		t = now();
+
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+		t = now() - t;
+		if (2.0 * n * n * n / t / 1e9 > best)
+			best = 2.0 * n * n * n / t / 1e9;
+	}
+	free(a);
+	free(b);
+	free(c);
+	return best;
+}
+
+static int64_t
+kv_int(const pt_model *m, const char *key)
+{
+	const pt_kv *kv = pt_model_kv(m, key);
+
+	return kv ? kv->i : 0;
+}
+
+/* multiply-adds ×2 of one row of n tokens: every conv width, then the head */
+static double
+row_flops(const pt_model *m, int n)
+{
+	int64_t		E = kv_int(m, "embed_dim"),
+				F = kv_int(m, "filters"),
+				W = kv_int(m, "n_widths"),
+				maxw = 0;
+	double		f = 0;
+
+	for (int i = 0; i < W; i++)
+	{
+		char		key[32];
+
+		snprintf(key, sizeof key, "width.%d", i);
+		if (kv_int(m, key) > maxw)
+			maxw = kv_int(m, key);
+	}
+	if (n < maxw)
+		n = (int) maxw;
+	for (int i = 0; i < W; i++)
+	{
+		char		key[32];
+		int64_t		k;
+
+		snprintf(key, sizeof key, "width.%d", i);
+		k = kv_int(m, key);
+		f += 2.0 * (double) (n - k + 1) * (double) (E * k) * (double) F;
+	}
+	return f + 2.0 * 3 * F * W;
+}
+
+int
+main(int argc, char **argv)
+{
+	pt_model   *m;
+	pt_sentiment *s;
+	pt_err		err;
+	FILE	   *f;
+	char	  **texts = malloc(sizeof(char *) * MAX_TEXTS);
+	size_t	   *lens = malloc(sizeof(size_t) * MAX_TEXTS);
+	size_t		n = 0;
+	char		line[65536];
+	float	   *probs,
+				logits[3];
+	int32_t    *ids;
+	double		flops = 0,
+				tokens = 0,
+				t1,
+				tb,
+				peak;
+
+	if (argc < 3)
+	{
+		fprintf(stderr, "usage: %s MODEL.ptm TEXTS.txt\n", argv[0]);
+		return 2;
+	}
+	openblas_set_num_threads(1);
+	if (pt_model_open(argv[1], &m, &err) != PT_OK || pt_sentiment_load(m, &s, &err) != PT_OK)
+	{
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	f = fopen(argv[2], "r");
+	while (f && n < MAX_TEXTS && fgets(line, sizeof line, f))
+	{
+		lens[n] = strcspn(line, "\n");
+		texts[n] = strndup(line, lens[n]);
+		n++;
+	}
+	if (n == 0)
+	{
+		fprintf(stderr, "no texts in %s\n", argv[2]);
+		return 1;
+	}
+	probs = malloc(sizeof(float) * 3 * n);
+	ids = malloc(sizeof(int32_t) * (size_t) pt_sentiment_max_tokens(s));
+	for (size_t i = 0; i < n; i++)
+	{
+		int			k;
+
+		pt_sentiment_logits(s, texts[i], lens[i], ids, &k, logits, &err);
+		tokens += k;
+		flops += k ? row_flops(m, k) : 0;
+	}
+
+	t1 = now();
+	for (size_t i = 0; i < n; i++)
+		pt_sentiment_score(s, (const char *const *) &texts[i], &lens[i], 1, 0, probs + 3 * i, &err);
+	t1 = now() - t1;
+	tb = now();
+	for (size_t i = 0; i < n; i += 256)
+		pt_sentiment_score(s, (const char *const *) texts + i, lens + i, n - i < 256 ? n - i : 256, 0,
+						   probs + 3 * i, &err);
+	tb = now() - tb;
+	peak = sgemm_peak(1024);
+
+	printf("model,rows,mean_tokens,rows_per_s_single,rows_per_s_batch256,gflops_batch256,sgemm_peak_gflops,pct_of_peak\n");
+	printf("%s,%zu,%.1f,%.0f,%.0f,%.1f,%.1f,%.1f\n", m->name, n, tokens / n, n / t1, n / tb,
+		   flops / tb / 1e9, peak, 100.0 * flops / tb / 1e9 / peak);
+	return 0;
+}

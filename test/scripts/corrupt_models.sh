@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Corrupt, truncated, wrong-version and missing model files give a clear
+# error that names the file (SQLSTATE XX001 data_corrupted / 58P01
+# undefined_file), the server stays up, and a fixed file works again in the
+# same session.  Runs against the cluster of test/run-tests.sh (PGHOST...).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+share=$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --sharedir)/prodtext
+dir=$(mktemp -d /tmp/prodtext-bad.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+chmod 755 "$dir"
+psql_q() { psql -X -At -v ON_ERROR_STOP=0 -d postgres -c "SET prodtext.model_dir = '$dir'" -c "$1" 2>&1; }
+expect() {  # expect SQL PATTERN: the output of SQL must match PATTERN
+    local out
+    out=$(psql_q "$1")
+    if ! grep -qE "$2" <<<"$out"; then echo "FAIL: $1 → $out (wanted /$2/)"; exit 1; fi
+    echo "ok: $1 → $(head -c 150 <<<"$out" | tr '\n' ' ')"
+}
+psql -X -q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS prodtext'
+
+# missing
+expect "SELECT sentiment('great')" 'no sentiment model for language "en"'
+# truncated
+head -c 1000 "$share/sentiment-en.ptm" > "$dir/sentiment-en.ptm"
+expect "SELECT sentiment('great')" "sentiment-en.ptm.*truncated"
+# one flipped bit in the weights
+cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
+size=$(stat -c %s "$dir/sentiment-en.ptm")
+printf '\x55' | dd of="$dir/sentiment-en.ptm" bs=1 seek=$((size - 100)) conv=notrunc status=none
+expect "SELECT sentiment('great')" "sentiment-en.ptm.*checksum mismatch"
+expect "SELECT sentiment(ARRAY['great'])" "sentiment-en.ptm.*checksum mismatch"
+expect "SELECT sentiment_avg(x) FROM (VALUES ('great')) v(x)" "sentiment-en.ptm.*checksum mismatch"
+expect "SELECT count(*) FROM prodtext_models()" "WARNING:.*checksum mismatch"
+# wrong format version (byte 8), with the checksum left stale: still an error, never a crash
+cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
+printf '\x02' | dd of="$dir/sentiment-en.ptm" bs=1 seek=8 conv=notrunc status=none
+expect "SELECT sentiment('great')" "version 2 is not supported"
+# unreadable
+cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
+chmod 000 "$dir/sentiment-en.ptm"
+expect "SELECT sentiment('great')" 'could not open model file.*Permission denied'
+# a file of the wrong task under a task's name
+rm -f "$dir/sentiment-en.ptm"
+cp models/tokenizer.ptm "$dir/sentiment-en.ptm"
+expect "SELECT sentiment('great')" 'holds a "tokenizer" model, not "sentiment"'
+# fixed: works again in the same session, without a restart
+cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
+expect "SELECT sentiment('great') > 0" '^t$'
+# the server never restarted
+expect "SELECT pg_postmaster_start_time() < now() - interval '0 s'" '^t$'
