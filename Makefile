@@ -57,6 +57,15 @@ $(BUILD)/unittest: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.h test/unit/*
 unittest: $(BUILD)/unittest
 	$(BUILD)/unittest
 
+# the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer)
+$(BUILD)/unittest-asan: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.h test/unit/*.h)
+	@mkdir -p $(BUILD)
+	$(CORE_CC) $(CORE_CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=undefined -Itest/unit -o $@ $(CORE_SRCS) $(UNIT_SRCS) $(BLAS_LIBS) -lm
+
+unittest-asan: $(BUILD)/unittest-asan
+	$(BUILD)/unittest-asan
+
 $(BUILD)/libptcore.so: $(CORE_SRCS) $(wildcard src/core/*.h)
 	@mkdir -p $(BUILD)
 	$(CORE_CC) $(CORE_CFLAGS) -shared -o $@ $(CORE_SRCS) $(BLAS_LIBS) -lm
@@ -69,5 +78,5 @@ bench: all
 models: core-lib
 	$(MAKE) -C models/train -B -j2 all
 
-.PHONY: install-models uninstall-models unittest core-lib bench models
+.PHONY: install-models uninstall-models unittest unittest-asan core-lib bench models
 EXTRA_CLEAN  = $(BUILD) regression.diffs regression.out results

@@ -5,8 +5,8 @@
 #   scripts/install-deps.sh --train   also PyTorch and scikit-learn for `make models`
 set -euo pipefail
 
-pkgs=(build-essential pkg-config postgresql-15 postgresql-server-dev-15 libopenblas-dev python3-numpy)
-[ "${1:-}" = "--train" ] && pkgs+=(python3-torch python3-sklearn)
+pkgs=(build-essential pkg-config postgresql-15 postgresql-server-dev-15 libopenblas-dev)
+[ "${1:-}" = "--train" ] && pkgs+=(python3-torch python3-sklearn python3-scipy python3-numpy)
 
 missing=()
 for p in "${pkgs[@]}"; do

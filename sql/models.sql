@@ -29,9 +29,9 @@ RESET prodtext.model_dir;
 SELECT sentiment('fine') IS NOT NULL AS scored_again;
 
 -- every SQL function is declared as the design asks
-SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, p.provolatile, p.proparallel,
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel,
        p.proisstrict, p.procost >= 1000 AS expensive
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'prodtext'
 WHERE p.proname NOT LIKE 'prodtext\_%\_%' OR p.proname = 'prodtext_models'
-ORDER BY 1, 2;
+ORDER BY 1::text;

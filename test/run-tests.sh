@@ -33,6 +33,10 @@ echo "== unit tests (C, no server)"
 make -s unittest 2>&1 | tee "$LOGS/unit.log"
 count "$LOGS/unit.log"
 
+echo "== unit tests under ASan + UBSan + LSan"
+make -s unittest-asan 2>&1 | tee "$LOGS/unit-asan.log"
+count "$LOGS/unit-asan.log"
+
 echo "== install"
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null || { echo "install failed"; exit 1; }
 

@@ -56,6 +56,9 @@ def _load():
         "pt_detokenize": (c_int, [c_void_p, POINTER(c_int32), c_size_t, c_char_p, c_size_t,
                                   POINTER(c_size_t), err_p]),
         "pt_pretokenize": (c_size_t, [c_char_p, c_size_t, POINTER(c_uint32), c_size_t]),
+        "pt_char_ngram_max_features": (c_size_t, [c_size_t, c_int, c_int]),
+        "pt_char_ngram_features": (c_int, [c_char_p, c_size_t, c_int, c_int, c_int, c_void_p,
+                                           c_void_p, c_size_t, POINTER(c_size_t), err_p]),
     }
     for name, (restype, argtypes) in sigs.items():
         fn = getattr(lib, name)
@@ -81,6 +84,19 @@ def normalize(text, max_chars=0):
         return ctypes.string_at(out, out_len.value).decode("utf-8")
     finally:
         _lib.pt_free(out)
+
+
+def char_ngram_features(text, nmin, nmax, buckets):
+    """pt_char_ngram_features: (bucket ids int32, values float32), as the sentiment model sees them."""
+    import numpy as np
+    b = text.encode("utf-8")
+    cap = _lib.pt_char_ngram_max_features(len(b), nmin, nmax)
+    idx = np.zeros(max(cap, 1), dtype=np.int32)
+    val = np.zeros(max(cap, 1), dtype=np.float32)
+    n, err = c_size_t(), PtErr()
+    _check(_lib.pt_char_ngram_features(b, len(b), nmin, nmax, buckets, idx.ctypes.data, val.ctypes.data,
+                                       cap, byref(n), byref(err)), err)
+    return idx[:n.value], val[:n.value]
 
 
 def pretokenize_bytes(b):

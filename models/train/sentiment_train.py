@@ -2,9 +2,12 @@
 
     /usr/bin/python3 models/train/sentiment_train.py --lang en
 
-Model (Kim 2014 text CNN over subword embeddings): embedding E → parallel
-Conv1d of several widths → ReLU → max over the valid positions → dropout →
-linear to 3 classes.  sentiment = P(positive) − P(negative).
+Model: an ensemble of two halves whose logits are averaged —
+  * a text CNN (Kim 2014) over subword embeddings: embedding E → parallel
+    Conv1d of several widths → ReLU → max over the valid positions →
+    dropout → linear to 3 classes;
+  * logistic regression over hashed character n-grams (sentiment_linear.py).
+sentiment = P(positive) − P(negative) of the averaged logits.
 
 Every sequence is padded with <pad> (id 0, a zero embedding) to at least the
 widest kernel, and pooling only sees windows that lie inside the sequence:
@@ -28,6 +31,7 @@ from ptcore import Tokenizer, normalize  # noqa: E402
 from ptm import read_ptm, write_ptm  # noqa: E402
 import sentiment_data  # noqa: E402
 from sentiment_eval import evaluate  # noqa: E402
+import sentiment_linear  # noqa: E402
 
 MAX_TOKENS = 256
 
@@ -74,7 +78,12 @@ def batchify(seqs, min_len, pad_to=None):
     return ids, torch.tensor(lengths, dtype=torch.long)
 
 
-def predict(model, seqs, batch=256):
+def softmax(logits):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def cnn_logits(model, seqs, batch=256):
     model.eval()
     out = []
     min_len = max(model.widths)
@@ -83,12 +92,16 @@ def predict(model, seqs, batch=256):
         for s in range(0, len(order), batch):
             idx = order[s:s + batch]
             ids, lengths = batchify([seqs[i] for i in idx], min_len)
-            p = F.softmax(model(ids, lengths), dim=1)
-            out.extend(zip(idx, p.numpy()))
-    probs = np.zeros((len(seqs), 3), dtype=np.float64)
-    for i, p in out:
-        probs[i] = p
-    return probs
+            out.extend(zip(idx, model(ids, lengths).numpy()))
+    logits = np.zeros((len(seqs), 3), dtype=np.float64)
+    for i, v in out:
+        logits[i] = v
+    return logits
+
+
+def ensemble(cnn, lin, weight):
+    """Probabilities of the averaged logits: (1 - weight) · CNN + weight · linear."""
+    return softmax((1 - weight) * cnn + weight * lin)
 
 
 def train(args):
@@ -107,6 +120,14 @@ def train(args):
     y = torch.tensor([r[1] for r in train_rows])
     print(f"[{args.lang}] {len(train_rows)} train, {len(dev_rows)} dev, {len(held_rows)} held-out rows; "
           f"prepared in {time.time() - t0:.0f}s", flush=True)
+
+    t0 = time.time()
+    feats = {name: sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
+             for name, rows in (("train", train_rows), ("dev", dev_rows), ("held", held_rows))}
+    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy())
+    lin = {name: sentiment_linear.logits(X, lin_W, lin_b) for name, X in feats.items()}
+    print(f"[{args.lang}] linear half fitted in {time.time() - t0:.0f}s: dev "
+          f"{evaluate(dev_rows, softmax(lin['dev']))['summary']}", flush=True)
 
     counts = torch.bincount(y, minlength=3).float()
     weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
@@ -139,26 +160,28 @@ def train(args):
             loss.backward()
             opt.step()
             total += loss.item()
-        probs = predict(model, dev_seqs)
-        report = evaluate(dev_rows, probs)
+        dev_cnn = cnn_logits(model, dev_seqs)
+        report = evaluate(dev_rows, ensemble(dev_cnn, lin["dev"], args.linear_weight))
         score = report["mean_binary_acc"]
-        print(f"[{args.lang}] epoch {epoch}: loss {total / len(batches):.4f}, dev {report['summary']}, "
-              f"{time.time() - t0:.0f}s", flush=True)
+        print(f"[{args.lang}] epoch {epoch}: loss {total / len(batches):.4f}, "
+              f"CNN alone {evaluate(dev_rows, softmax(dev_cnn))['summary']}; "
+              f"ensemble {report['summary']}, {time.time() - t0:.0f}s", flush=True)
         if score > best:
             best = score
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
             torch.save(best_state, args.out + ".ckpt")
     model.load_state_dict(best_state)
-    dev_report = evaluate(dev_rows, predict(model, dev_seqs))
-    held_report = evaluate(held_rows, predict(model, held_seqs)) if held_rows else None
-    print(f"[{args.lang}] best dev: {dev_report['summary']}")
-    if held_report:
-        print(f"[{args.lang}] held-out files: {held_report['summary']}")
-    export(model, tok, args)
-    return dev_report, held_report
+    dev_report = evaluate(dev_rows, ensemble(cnn_logits(model, dev_seqs), lin["dev"], args.linear_weight))
+    print(f"[{args.lang}] best dev (ensemble): {dev_report['summary']}")
+    if held_rows:
+        held_cnn = cnn_logits(model, held_seqs)
+        for name, probs in (("CNN alone", softmax(held_cnn)), ("linear alone", softmax(lin["held"])),
+                            ("ensemble", ensemble(held_cnn, lin["held"], args.linear_weight))):
+            print(f"[{args.lang}] held-out files, {name}: {evaluate(held_rows, probs)['summary']}")
+    export(model, tok, lin_W, lin_b, args)
 
 
-def export(model, tok, args):
+def export(model, tok, lin_W, lin_b, args):
     _, tok_tensors = read_ptm(args.tokenizer)
     sd = model.state_dict()
     tensors = {k: v for k, v in tok_tensors.items() if k.startswith("tokenizer.")}
@@ -168,16 +191,20 @@ def export(model, tok, args):
         tensors[f"conv.{i}.bias"] = sd[f"convs.{i}.bias"].numpy()
     tensors["out.weight"] = sd["out.weight"].numpy()
     tensors["out.bias"] = sd["out.bias"].numpy()
+    tensors["linear.weight"] = lin_W
+    tensors["linear.bias"] = lin_b
     meta = {"task": "sentiment", "language": args.lang, "name": f"sentiment-{args.lang}-textcnn",
             "version": args.version, "classes": ",".join(sentiment_data.CLASSES),
             "embed_dim": args.embed, "filters": args.filters, "n_widths": len(model.widths),
-            "max_tokens": MAX_TOKENS, "lowercase": 1, "seed": args.seed}
+            "max_tokens": MAX_TOKENS, "lowercase": 1, "seed": args.seed,
+            "linear_buckets": args.buckets, "linear_ngram_min": args.ngram_min,
+            "linear_ngram_max": args.ngram_max, "linear_weight": args.linear_weight}
     for i, k in enumerate(model.widths):
         meta[f"width.{i}"] = k
     size = write_ptm(args.out, meta, tensors)
     print(f"[{args.lang}] wrote {args.out}: {size} bytes, "
           f"{sum(v.numel() for v in sd.values())} parameters", flush=True)
-    write_golden(model, tok, args)
+    write_golden(model, tok, lin_W, lin_b, args)
 
 
 GOLDEN_TEXTS = {
@@ -189,18 +216,23 @@ GOLDEN_TEXTS = {
 }
 
 
-def write_golden(model, tok, args):
-    """Fixed inputs with their token ids and PyTorch logits, for the C golden test."""
+def write_golden(model, tok, lin_W, lin_b, args):
+    """Fixed inputs with their token ids and the ensemble's logits, for the C golden test."""
     model.eval()
     path = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        f.write(f"# sentiment-{args.lang} golden cases: hex(raw input) | token ids | logits (PyTorch fp32)\n")
+        f.write(f"# sentiment-{args.lang} golden cases: hex(raw input) | token ids | "
+                "ensemble logits (PyTorch fp32 CNN + linear half)\n")
         for text in GOLDEN_TEXTS[args.lang]:
-            ids = tok.encode(ascii_lower(normalize(text)))[:MAX_TOKENS]
+            prep = ascii_lower(normalize(text))
+            ids = tok.encode(prep)[:MAX_TOKENS]
             t, lengths = batchify([ids], max(model.widths))
             with torch.no_grad():
-                logits = model(t, lengths)[0].tolist()
+                cnn = model(t, lengths)[0].numpy().astype(np.float64)
+            lin = sentiment_linear.logits(
+                sentiment_linear.featurize([prep], args.ngram_min, args.ngram_max, args.buckets), lin_W, lin_b)[0]
+            logits = ((1 - args.linear_weight) * cnn + args.linear_weight * lin).tolist()
             f.write(text.encode().hex() + " | " + " ".join(map(str, ids)) + " | "
                     + " ".join(f"{v:.7g}" for v in logits) + "\n")
 
@@ -214,13 +246,18 @@ def main():
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--embed", type=int, default=96)
+    ap.add_argument("--embed", type=int, default=64)
     ap.add_argument("--filters", type=int, default=128)
     ap.add_argument("--word-dropout", type=float, default=0.1)
+    ap.add_argument("--buckets", type=int, default=1 << 18, help="hashed n-gram buckets of the linear half")
+    ap.add_argument("--ngram-min", type=int, default=1)
+    ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
+    ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
     args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
+    args.ngram_max = args.ngram_max or {"en": 5, "zh": 3}[args.lang]
     train(args)
 
 

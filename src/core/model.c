@@ -495,3 +495,17 @@ pt_model_require_int(const pt_model *m, const char *key, int64_t lo, int64_t hi,
 	*out = kv->i;
 	return PT_OK;
 }
+
+pt_status
+pt_model_require_float(const pt_model *m, const char *key, double lo, double hi,
+					   double *out, pt_err *err)
+{
+	const pt_kv *kv = pt_model_kv(m, key);
+
+	if (kv == NULL || kv->type != PT_KV_FLOAT)
+		return pt_fail(err, PT_ERR_MODEL, "%s model lacks float metadata \"%s\"", m->task, key);
+	if (!(kv->f >= lo && kv->f <= hi))
+		return pt_fail(err, PT_ERR_MODEL, "metadata \"%s\" = %g is outside [%g, %g]", key, kv->f, lo, hi);
+	*out = kv->f;
+	return PT_OK;
+}

@@ -103,6 +103,10 @@ pt_status	pt_model_require(const pt_model *m, const char *name, pt_dtype dtype,
 pt_status	pt_model_require_int(const pt_model *m, const char *key,
 								 int64_t lo, int64_t hi, int64_t *out, pt_err *err);
 
+/* A float hyper-parameter in [lo, hi]; PT_ERR_MODEL when absent or out of range. */
+pt_status	pt_model_require_float(const pt_model *m, const char *key,
+								   double lo, double hi, double *out, pt_err *err);
+
 /* CRC-32 (IEEE) as stored in the header; exposed for tests and tools */
 uint32_t	pt_crc32(uint32_t crc, const void *buf, size_t len);
 

@@ -1,72 +1,66 @@
 /*
- * sentiment.c — forward pass of the sentiment text CNN (models/train/sentiment_train.py).
+ * sentiment.c — the sentiment ensemble (models/train/sentiment_train.py):
+ * loading, the batched forward pass and scoring.
  *
- * A batch of rows is packed into one long sequence of embeddings, each row
- * padded with <pad> (a zero vector) to at least the widest kernel.  Every
- * convolution is then one GEMM over all positions of all rows; windows that
- * straddle two rows are computed but never pooled, which is cheaper than
- * separating rows with padding.  Max-over-time pooling then reads each row's
- * own valid windows only — the exact set PyTorch pools in training.
+ * CNN half: a batch of rows is packed into one long sequence of embeddings,
+ * each row padded with <pad> (a zero vector) to at least the widest kernel.
+ * Every convolution is then one GEMM over all positions of all rows;
+ * windows that straddle two rows are computed but never pooled, which is
+ * cheaper than separating rows with padding.  Max-over-time pooling reads
+ * each row's own valid windows only — the exact set PyTorch pools.
+ *
+ * Linear half: logistic regression over hashed character n-grams
+ * (ngrams.h), a sparse dot product per row.  The two halves' logits are
+ * averaged with the model's linear_weight.
  */
-#include "sentiment.h"
+#include "sentiment_impl.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "ngrams.h"
 #include "nn.h"
 #include "text.h"
-#include "tokenizer.h"
 
-#define MAX_WIDTHS 8
-#define CHUNK_POSITIONS 8192	/* rows per GEMM chunk: bounds scratch memory */
+#define CHUNK_POSITIONS 8192	/* positions per GEMM chunk: bounds scratch memory */
 
-struct pt_sentiment
+/* ---- loading ---- */
+
+static pt_status
+require_int(const pt_model *m, const char *key, int64_t lo, int64_t hi, int *out, pt_err *err)
 {
-	pt_tokenizer *tok;
-	int			vocab;
-	int			embed_dim;
-	int			filters;
-	int			n_widths;
-	int			widths[MAX_WIDTHS];
-	int			max_width;
-	int			max_tokens;
-	int			lowercase;
-	const float *embed;			/* [vocab, embed_dim] */
-	const float *conv_w[MAX_WIDTHS];	/* [filters, embed_dim, width] */
-	const float *conv_b[MAX_WIDTHS];	/* [filters] */
-	const float *out_w;			/* [3, filters * n_widths] */
-	const float *out_b;			/* [3] */
-};
+	int64_t		v;
+	pt_status	st = pt_model_require_int(m, key, lo, hi, &v, err);
+
+	if (st == PT_OK)
+		*out = (int) v;
+	return st;
+}
 
 static pt_status
 load_hparams(const pt_model *m, pt_sentiment *s, pt_err *err)
 {
-	int64_t		v;
+	double		w;
 	pt_status	st;
 
-	if ((st = pt_model_require_int(m, "embed_dim", 1, 4096, &v, err)) != PT_OK)
+	if ((st = require_int(m, "embed_dim", 1, 4096, &s->embed_dim, err)) != PT_OK ||
+		(st = require_int(m, "filters", 1, 4096, &s->filters, err)) != PT_OK ||
+		(st = require_int(m, "n_widths", 1, PT_SENTIMENT_MAX_WIDTHS, &s->n_widths, err)) != PT_OK ||
+		(st = require_int(m, "max_tokens", 1, 65536, &s->max_tokens, err)) != PT_OK ||
+		(st = require_int(m, "lowercase", 0, 1, &s->lowercase, err)) != PT_OK ||
+		(st = require_int(m, "linear_buckets", 1, 1 << 26, &s->lin_buckets, err)) != PT_OK ||
+		(st = require_int(m, "linear_ngram_min", 1, 16, &s->lin_nmin, err)) != PT_OK ||
+		(st = require_int(m, "linear_ngram_max", s->lin_nmin, 16, &s->lin_nmax, err)) != PT_OK ||
+		(st = pt_model_require_float(m, "linear_weight", 0.0, 1.0, &w, err)) != PT_OK)
 		return st;
-	s->embed_dim = (int) v;
-	if ((st = pt_model_require_int(m, "filters", 1, 4096, &v, err)) != PT_OK)
-		return st;
-	s->filters = (int) v;
-	if ((st = pt_model_require_int(m, "n_widths", 1, MAX_WIDTHS, &v, err)) != PT_OK)
-		return st;
-	s->n_widths = (int) v;
-	if ((st = pt_model_require_int(m, "max_tokens", 1, 65536, &v, err)) != PT_OK)
-		return st;
-	s->max_tokens = (int) v;
-	if ((st = pt_model_require_int(m, "lowercase", 0, 1, &v, err)) != PT_OK)
-		return st;
-	s->lowercase = (int) v;
+	s->lin_weight = (float) w;
 	for (int i = 0; i < s->n_widths; i++)
 	{
 		char		key[32];
 
 		snprintf(key, sizeof key, "width.%d", i);
-		if ((st = pt_model_require_int(m, key, 1, 64, &v, err)) != PT_OK)
+		if ((st = require_int(m, key, 1, 64, &s->widths[i], err)) != PT_OK)
 			return st;
-		s->widths[i] = (int) v;
 		if (s->widths[i] > s->max_width)
 			s->max_width = s->widths[i];
 	}
@@ -74,39 +68,42 @@ load_hparams(const pt_model *m, pt_sentiment *s, pt_err *err)
 }
 
 static pt_status
-load_tensors(const pt_model *m, pt_sentiment *s, pt_err *err)
+require_f32(const pt_model *m, const char *name, int ndim, const int64_t *shape,
+			const float **out, pt_err *err)
 {
 	const pt_tensor *t;
-	pt_status	st;
-	int64_t		E = s->embed_dim,
-				Fn = s->filters;
+	pt_status	st = pt_model_require(m, name, PT_F32, ndim, shape, &t, err);
 
-	if ((st = pt_model_require(m, "embed.weight", PT_F32, 2,
-							   (int64_t[]) {s->vocab, E}, &t, err)) != PT_OK)
+	if (st == PT_OK)
+		*out = t->data;
+	return st;
+}
+
+static pt_status
+load_tensors(const pt_model *m, pt_sentiment *s, pt_err *err)
+{
+	int64_t		E = s->embed_dim,
+				Fn = s->filters,
+				C = PT_SENTIMENT_CLASSES;
+	pt_status	st;
+
+	if ((st = require_f32(m, "embed.weight", 2, (int64_t[]) {s->vocab, E}, &s->embed, err)) != PT_OK ||
+		(st = require_f32(m, "out.weight", 2, (int64_t[]) {C, Fn * s->n_widths}, &s->out_w, err)) != PT_OK ||
+		(st = require_f32(m, "out.bias", 1, (int64_t[]) {C}, &s->out_b, err)) != PT_OK ||
+		(st = require_f32(m, "linear.weight", 2, (int64_t[]) {s->lin_buckets, C}, &s->lin_w, err)) != PT_OK ||
+		(st = require_f32(m, "linear.bias", 1, (int64_t[]) {C}, &s->lin_b, err)) != PT_OK)
 		return st;
-	s->embed = t->data;
 	for (int i = 0; i < s->n_widths; i++)
 	{
 		char		name[32];
 
 		snprintf(name, sizeof name, "conv.%d.weight", i);
-		if ((st = pt_model_require(m, name, PT_F32, 3,
-								   (int64_t[]) {Fn, E, s->widths[i]}, &t, err)) != PT_OK)
+		if ((st = require_f32(m, name, 3, (int64_t[]) {Fn, E, s->widths[i]}, &s->conv_w[i], err)) != PT_OK)
 			return st;
-		s->conv_w[i] = t->data;
 		snprintf(name, sizeof name, "conv.%d.bias", i);
-		if ((st = pt_model_require(m, name, PT_F32, 1, (int64_t[]) {Fn}, &t, err)) != PT_OK)
+		if ((st = require_f32(m, name, 1, (int64_t[]) {Fn}, &s->conv_b[i], err)) != PT_OK)
 			return st;
-		s->conv_b[i] = t->data;
 	}
-	if ((st = pt_model_require(m, "out.weight", PT_F32, 2,
-							   (int64_t[]) {PT_SENTIMENT_CLASSES, Fn * s->n_widths}, &t, err)) != PT_OK)
-		return st;
-	s->out_w = t->data;
-	if ((st = pt_model_require(m, "out.bias", PT_F32, 1,
-							   (int64_t[]) {PT_SENTIMENT_CLASSES}, &t, err)) != PT_OK)
-		return st;
-	s->out_b = t->data;
 	return PT_OK;
 }
 
@@ -145,27 +142,64 @@ pt_sentiment_free(pt_sentiment *s)
 	pt_free(s);
 }
 
-/* Normalize, lower-case and tokenize one input into ids[max_tokens]. */
-static pt_status
-prepare(const pt_sentiment *s, const char *text, size_t len, size_t max_chars,
-		int32_t *ids, int *n_ids, pt_err *err)
+int
+pt_sentiment_max_tokens(const pt_sentiment *s)
 {
-	char	   *norm;
-	size_t		norm_len,
+	return s->max_tokens;
+}
+
+/* ---- the front end and the linear half ---- */
+
+/* lin[3] = bias + Σ value · weight over the text's hashed n-grams */
+static pt_status
+linear_logits(const pt_sentiment *s, const char *text, size_t len, float *lin, pt_err *err)
+{
+	size_t		cap = pt_char_ngram_max_features(len, s->lin_nmin, s->lin_nmax) + 1,
 				n;
+	int32_t    *idx = pt_alloc(pt_mul_size(cap, sizeof(int32_t)));
+	float	   *val = pt_alloc(pt_mul_size(cap, sizeof(float)));
 	pt_status	st;
 
-	if ((st = pt_text_normalize(text, len, max_chars, &norm, &norm_len, err)) != PT_OK)
-		return st;
-	if (s->lowercase)
-		for (size_t i = 0; i < norm_len; i++)
-			if (norm[i] >= 'A' && norm[i] <= 'Z')
-				norm[i] += 'a' - 'A';
-	st = pt_tokenize(s->tok, norm, norm_len, ids, (size_t) s->max_tokens, &n, err);
-	pt_free(norm);
-	*n_ids = (int) n;
+	memcpy(lin, s->lin_b, sizeof(float) * PT_SENTIMENT_CLASSES);
+	if (idx == NULL || val == NULL)
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
+	else if ((st = pt_char_ngram_features(text, len, s->lin_nmin, s->lin_nmax, s->lin_buckets,
+										  idx, val, cap, &n, err)) == PT_OK)
+		for (size_t i = 0; i < n; i++)
+			for (int c = 0; c < PT_SENTIMENT_CLASSES; c++)
+				lin[c] += val[i] * s->lin_w[(size_t) idx[i] * PT_SENTIMENT_CLASSES + c];
+	pt_free(idx);
+	pt_free(val);
 	return st;
 }
+
+pt_status
+pt_sentiment_prepare(const pt_sentiment *s, const char *text, size_t len, size_t max_chars,
+					 int keep_text, pt_sentiment_row *row, pt_err *err)
+{
+	size_t		n;
+	pt_status	st;
+
+	row->text = NULL;
+	row->n_ids = 0;
+	if ((st = pt_text_normalize(text, len, max_chars, &row->text, &row->len, err)) != PT_OK)
+		return st;
+	if (s->lowercase)
+		for (size_t i = 0; i < row->len; i++)
+			if (row->text[i] >= 'A' && row->text[i] <= 'Z')
+				row->text[i] += 'a' - 'A';
+	if ((st = pt_tokenize(s->tok, row->text, row->len, row->ids, (size_t) s->max_tokens, &n, err)) == PT_OK)
+		st = linear_logits(s, row->text, row->len, row->lin, err);
+	row->n_ids = (int) n;
+	if (!keep_text || st != PT_OK)
+	{
+		pt_free(row->text);
+		row->text = NULL;
+	}
+	return st;
+}
+
+/* ---- the CNN half ---- */
 
 /* im2col floats for T positions: (T-k+1)·k is not monotone in k, so take the max */
 static size_t
@@ -183,23 +217,37 @@ conv_workspace(const pt_sentiment *s, size_t T)
 	return most;
 }
 
-/*
- * Pooled features of B tokenized rows: feat[B, filters * n_widths] and, when
- * argpos is given, the winning window start of each feature (row-relative).
- */
-static pt_status
-forward_features(const pt_sentiment *s, int32_t *const *ids, const int *n_ids, int B,
-				 float *feat, int32_t *argpos, pt_err *err)
+/* max over row b's valid windows [first, last] of feature j of y[T, Fn]; ReLU makes 0 the floor */
+static float
+pool(const float *y, int Fn, int j, size_t first, size_t last, int32_t *at)
+{
+	float		best = 0.0f;
+	size_t		where = first;
+
+	for (size_t p = first; p <= last; p++)
+		if (y[p * Fn + j] > best)
+		{
+			best = y[p * Fn + j];
+			where = p;
+		}
+	if (at)
+		*at = (int32_t) (where - first);
+	return best;
+}
+
+pt_status
+pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_ids, int B,
+					  float *feat, int32_t *argpos, pt_err *err)
 {
 	int			E = s->embed_dim,
 				Fn = s->filters,
 				width_total = Fn * s->n_widths;
 	size_t		T = 0;
 	int32_t    *packed;
+	size_t	   *offset;
 	float	   *emb,
 			   *y,
 			   *work;
-	size_t	   *offset;
 	pt_status	st = PT_OK;
 
 	for (int b = 0; b < B; b++)
@@ -228,26 +276,11 @@ forward_features(const pt_sentiment *s, int32_t *const *ids, const int *n_ids, i
 		pt_conv1d(emb, (int) T, E, s->conv_w[w], s->conv_b[w], Fn, k, 0, y, work);
 		for (int b = 0; b < B; b++)
 		{
-			/* valid windows of row b start at offset[b] .. offset[b+1]-k */
-			size_t		first = offset[b],
-						last = offset[b + 1] - (size_t) k;
-			float	   *f = feat + (size_t) b * width_total + (size_t) w * Fn;
+			size_t		base = (size_t) b * width_total + (size_t) w * Fn;
 
 			for (int j = 0; j < Fn; j++)
-			{
-				float		best = 0.0f;	/* ReLU: a max below 0 is 0 */
-				size_t		at = first;
-
-				for (size_t p = first; p <= last; p++)
-					if (y[p * Fn + j] > best)
-					{
-						best = y[p * Fn + j];
-						at = p;
-					}
-				f[j] = best;
-				if (argpos)
-					argpos[(size_t) b * width_total + (size_t) w * Fn + j] = (int32_t) (at - first);
-			}
+				feat[base + j] = pool(y, Fn, j, offset[b], offset[b + 1] - (size_t) k,
+									  argpos ? &argpos[base + j] : NULL);
 		}
 		pt_check_interrupts();
 	}
@@ -260,12 +293,17 @@ done:
 	return st;
 }
 
-static void
-classify(const pt_sentiment *s, const float *feat, int B, float *probs)
+void
+pt_sentiment_combine(const pt_sentiment *s, const float *feat, const float *lin, int B, float *logits)
 {
-	pt_linear(feat, B, s->filters * s->n_widths, s->out_w, s->out_b, PT_SENTIMENT_CLASSES, probs);
-	pt_softmax_rows(probs, B, PT_SENTIMENT_CLASSES);
+	size_t		n = (size_t) B * PT_SENTIMENT_CLASSES;
+
+	pt_linear(feat, B, s->filters * s->n_widths, s->out_w, s->out_b, PT_SENTIMENT_CLASSES, logits);
+	for (size_t i = 0; i < n; i++)
+		logits[i] = (1.0f - s->lin_weight) * logits[i] + s->lin_weight * lin[i];
 }
+
+/* ---- scoring ---- */
 
 static void
 set_neutral(float *p)
@@ -275,49 +313,51 @@ set_neutral(float *p)
 	p[2] = 0.0f;
 }
 
-/* Score rows [0, B) whose ids are prepared; rows without tokens are neutral. */
+/* Probabilities of B prepared rows; rows without tokens are content-free: neutral. */
 static pt_status
-score_prepared(const pt_sentiment *s, int32_t **ids, int *n_ids, int B, float **probs_of, pt_err *err)
+score_rows(const pt_sentiment *s, pt_sentiment_row *rows, int B, float **probs_of, pt_err *err)
 {
 	int			width_total = s->filters * s->n_widths;
-	int32_t   **live_ids = pt_alloc(pt_mul_size((size_t) B, sizeof(int32_t *)));
-	int		   *live_n = pt_alloc(pt_mul_size((size_t) B, sizeof(int)));
-	int		   *live_row = pt_alloc(pt_mul_size((size_t) B, sizeof(int)));
+	int32_t   **ids = pt_alloc(pt_mul_size((size_t) B, sizeof(int32_t *)));
+	int		   *n_ids = pt_alloc(pt_mul_size((size_t) B, sizeof(int)));
+	int		   *row_of = pt_alloc(pt_mul_size((size_t) B, sizeof(int)));
 	float	   *feat = pt_alloc(pt_mul_size(pt_mul_size((size_t) B, (size_t) width_total), sizeof(float)));
+	float	   *lin = pt_alloc(pt_mul_size((size_t) B * PT_SENTIMENT_CLASSES, sizeof(float)));
 	float	   *p = pt_alloc(pt_mul_size((size_t) B * PT_SENTIMENT_CLASSES, sizeof(float)));
 	int			live = 0;
 	pt_status	st = PT_OK;
 
-	if (!live_ids || !live_n || !live_row || !feat || !p)
+	if (!ids || !n_ids || !row_of || !feat || !lin || !p)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);
 		goto done;
 	}
 	for (int b = 0; b < B; b++)
 	{
-		if (n_ids[b] == 0)
+		if (rows[b].n_ids == 0)
 		{
 			set_neutral(probs_of[b]);
 			continue;
 		}
-		live_ids[live] = ids[b];
-		live_n[live] = n_ids[b];
-		live_row[live++] = b;
+		ids[live] = rows[b].ids;
+		n_ids[live] = rows[b].n_ids;
+		memcpy(lin + (size_t) live * PT_SENTIMENT_CLASSES, rows[b].lin, sizeof(rows[b].lin));
+		row_of[live++] = b;
 	}
-	if (live > 0)
+	if (live > 0 && (st = pt_sentiment_features(s, ids, n_ids, live, feat, NULL, err)) == PT_OK)
 	{
-		if ((st = forward_features(s, live_ids, live_n, live, feat, NULL, err)) != PT_OK)
-			goto done;
-		classify(s, feat, live, p);
+		pt_sentiment_combine(s, feat, lin, live, p);
+		pt_softmax_rows(p, live, PT_SENTIMENT_CLASSES);
 		for (int i = 0; i < live; i++)
-			memcpy(probs_of[live_row[i]], p + (size_t) i * PT_SENTIMENT_CLASSES,
+			memcpy(probs_of[row_of[i]], p + (size_t) i * PT_SENTIMENT_CLASSES,
 				   sizeof(float) * PT_SENTIMENT_CLASSES);
 	}
 done:
-	pt_free(live_ids);
-	pt_free(live_n);
-	pt_free(live_row);
+	pt_free(ids);
+	pt_free(n_ids);
+	pt_free(row_of);
 	pt_free(feat);
+	pt_free(lin);
 	pt_free(p);
 	return st;
 }
@@ -326,22 +366,20 @@ pt_status
 pt_sentiment_score(const pt_sentiment *s, const char *const *texts, const size_t *lens,
 				   size_t n, size_t max_chars, float *probs, pt_err *err)
 {
+	/* rows per chunk so one chunk's packed positions stay near CHUNK_POSITIONS */
+	size_t		chunk = CHUNK_POSITIONS / (size_t) s->max_tokens;
 	int32_t    *idbuf;
-	int32_t   **ids;
-	int		   *n_ids;
+	pt_sentiment_row *rows;
 	float	  **probs_of;
 	pt_status	st = PT_OK;
 	size_t		i = 0;
-	/* rows per chunk so one chunk's packed positions stay near CHUNK_POSITIONS */
-	size_t		chunk = CHUNK_POSITIONS / (size_t) s->max_tokens;
 
 	if (chunk < 1)
 		chunk = 1;
 	idbuf = pt_alloc(pt_mul_size(pt_mul_size(chunk, (size_t) s->max_tokens), sizeof(int32_t)));
-	ids = pt_alloc(pt_mul_size(chunk, sizeof(int32_t *)));
-	n_ids = pt_alloc(pt_mul_size(chunk, sizeof(int)));
+	rows = pt_alloc(pt_mul_size(chunk, sizeof(pt_sentiment_row)));
 	probs_of = pt_alloc(pt_mul_size(chunk, sizeof(float *)));
-	if (!idbuf || !ids || !n_ids || !probs_of)
+	if (!idbuf || !rows || !probs_of)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %zu texts", n);
 		goto done;
@@ -354,28 +392,21 @@ pt_sentiment_score(const pt_sentiment *s, const char *const *texts, const size_t
 		{
 			if (texts[i] == NULL)
 				continue;
-			ids[B] = idbuf + (size_t) B * s->max_tokens;
+			rows[B].ids = idbuf + (size_t) B * s->max_tokens;
 			probs_of[B] = probs + i * PT_SENTIMENT_CLASSES;
-			if ((st = prepare(s, texts[i], lens[i], max_chars, ids[B], &n_ids[B], err)) != PT_OK)
+			if ((st = pt_sentiment_prepare(s, texts[i], lens[i], max_chars, 0, &rows[B], err)) != PT_OK)
 				goto done;
 			B++;
 		}
 		if (B > 0)
-			st = score_prepared(s, ids, n_ids, B, probs_of, err);
+			st = score_rows(s, rows, B, probs_of, err);
 		pt_check_interrupts();
 	}
 done:
 	pt_free(idbuf);
-	pt_free(ids);
-	pt_free(n_ids);
+	pt_free(rows);
 	pt_free(probs_of);
 	return st;
-}
-
-int
-pt_sentiment_max_tokens(const pt_sentiment *s)
-{
-	return s->max_tokens;
 }
 
 pt_status
@@ -383,15 +414,18 @@ pt_sentiment_logits(const pt_sentiment *s, const char *text, size_t len,
 					int32_t *ids, int *n_ids, float *logits, pt_err *err)
 {
 	float	   *feat = pt_alloc(pt_mul_size((size_t) (s->filters * s->n_widths), sizeof(float)));
+	pt_sentiment_row row = {.ids = ids};
 	pt_status	st;
 
 	memset(logits, 0, sizeof(float) * PT_SENTIMENT_CLASSES);
+	*n_ids = 0;
 	if (feat == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	st = prepare(s, text, len, 0, ids, n_ids, err);
-	if (st == PT_OK && *n_ids > 0 &&
-		(st = forward_features(s, &ids, n_ids, 1, feat, NULL, err)) == PT_OK)
-		pt_linear(feat, 1, s->filters * s->n_widths, s->out_w, s->out_b, PT_SENTIMENT_CLASSES, logits);
+	st = pt_sentiment_prepare(s, text, len, 0, 0, &row, err);
+	*n_ids = row.n_ids;
+	if (st == PT_OK && row.n_ids > 0 &&
+		(st = pt_sentiment_features(s, &row.ids, &row.n_ids, 1, feat, NULL, err)) == PT_OK)
+		pt_sentiment_combine(s, feat, row.lin, 1, logits);
 	pt_free(feat);
 	return st;
 }
@@ -414,131 +448,4 @@ pt_sentiment_label(const float *probs)
 		if (probs[c] > probs[best])
 			best = c;
 	return names[best];
-}
-
-/* ---- explanation ---- */
-
-void
-pt_token_weights_free(pt_token_weight *items, size_t n)
-{
-	if (items == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		pt_free(items[i].token);
-	pt_free(items);
-}
-
-/* Spread each pooled feature's contribution over the tokens of its winning window. */
-static void
-attribute(const pt_sentiment *s, const float *feat, const int32_t *argpos, int n_tok, float *tok_w)
-{
-	int			Fn = s->filters,
-				width_total = Fn * s->n_widths;
-	const float *w_neg = s->out_w,
-			   *w_pos = s->out_w + 2 * (size_t) width_total;
-
-	memset(tok_w, 0, sizeof(float) * (size_t) n_tok);
-	for (int w = 0; w < s->n_widths; w++)
-		for (int j = 0; j < Fn; j++)
-		{
-			int			f = w * Fn + j,
-						k = s->widths[w],
-						start = argpos[f],
-						real = 0;
-			float		c = feat[f] * (w_pos[f] - w_neg[f]);
-
-			for (int t = start; t < start + k; t++)
-				real += (t < n_tok);
-			for (int t = start; t < start + k && t < n_tok && real > 0; t++)
-				tok_w[t] += c / (float) real;
-		}
-}
-
-/* Merge subword pieces into items that are whole UTF-8 characters, trimmed of spaces. */
-static pt_status
-group_tokens(const pt_sentiment *s, const int32_t *ids, const float *tok_w, int n_tok,
-			 pt_token_weight **items, size_t *n_items, pt_err *err)
-{
-	pt_token_weight *out = pt_alloc_zero(pt_mul_size((size_t) n_tok, sizeof(pt_token_weight)));
-	size_t		n = 0;
-	int			t = 0;
-
-	if (out == NULL)
-		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	while (t < n_tok)
-	{
-		char		buf[512];
-		size_t		len = 0;
-		float		w = 0.0f;
-
-		do
-		{
-			size_t		plen;
-			const uint8_t *piece = pt_tokenizer_piece(s->tok, ids[t], &plen);
-
-			if (len + plen < sizeof(buf))
-			{
-				memcpy(buf + len, piece, plen);
-				len += plen;
-			}
-			w += tok_w[t++];
-		} while (t < n_tok && !pt_utf8_valid(buf, len));
-		{
-			size_t		a = 0,
-						b = len;
-
-			while (a < b && (buf[a] == ' ' || buf[a] == '\n'))
-				a++;
-			while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\n'))
-				b--;
-			if (a == b || !pt_utf8_valid(buf + a, b - a))
-				continue;
-			out[n].token = pt_alloc(b - a + 1);
-			if (out[n].token == NULL)
-			{
-				pt_token_weights_free(out, n);
-				return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-			}
-			memcpy(out[n].token, buf + a, b - a);
-			out[n].token[b - a] = '\0';
-			out[n++].weight = w;
-		}
-	}
-	*items = out;
-	*n_items = n;
-	return PT_OK;
-}
-
-pt_status
-pt_sentiment_explain(const pt_sentiment *s, const char *text, size_t len, size_t max_chars,
-					 pt_token_weight **items, size_t *n_items, float *probs, pt_err *err)
-{
-	int			width_total = s->filters * s->n_widths;
-	int32_t    *ids = pt_alloc(pt_mul_size((size_t) s->max_tokens, sizeof(int32_t)));
-	float	   *feat = pt_alloc(pt_mul_size((size_t) width_total, sizeof(float)));
-	int32_t    *argpos = pt_alloc(pt_mul_size((size_t) width_total, sizeof(int32_t)));
-	float	   *tok_w = pt_alloc(pt_mul_size((size_t) s->max_tokens, sizeof(float)));
-	int			n_tok = 0;
-	pt_status	st;
-
-	*items = NULL;
-	*n_items = 0;
-	if (!ids || !feat || !argpos || !tok_w)
-		st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	else if ((st = prepare(s, text, len, max_chars, ids, &n_tok, err)) == PT_OK)
-	{
-		if (n_tok == 0)
-			set_neutral(probs);
-		else if ((st = forward_features(s, &ids, &n_tok, 1, feat, argpos, err)) == PT_OK)
-		{
-			classify(s, feat, 1, probs);
-			attribute(s, feat, argpos, n_tok, tok_w);
-			st = group_tokens(s, ids, tok_w, n_tok, items, n_items, err);
-		}
-	}
-	pt_free(ids);
-	pt_free(feat);
-	pt_free(argpos);
-	pt_free(tok_w);
-	return st;
 }

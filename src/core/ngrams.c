@@ -1,0 +1,132 @@
+/* ngrams.c — hashed character n-gram TF features (see ngrams.h). */
+#include "ngrams.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+size_t
+pt_char_ngram_max_features(size_t len, int nmin, int nmax)
+{
+	return nmax >= nmin && nmin >= 1 ? pt_mul_size(len, (size_t) (nmax - nmin + 1)) : 0;
+}
+
+int
+pt_compare_int32(const void *a, const void *b)
+{
+	int32_t		x = *(const int32_t *) a,
+				y = *(const int32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* FNV-1a of the bytes, then of n, modulo buckets */
+static int32_t
+bucket_of(const char *bytes, size_t len, int n, int buckets)
+{
+	uint32_t	h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		h ^= (uint8_t) bytes[i];
+		h *= 16777619u;
+	}
+	h ^= (uint32_t) n;
+	h *= 16777619u;
+	return (int32_t) (h % (uint32_t) buckets);
+}
+
+pt_status
+pt_char_ngram_occurrences(const char *text, size_t len, int nmin, int nmax, int buckets,
+						  int32_t *bucket, uint32_t *start, uint32_t *end, size_t *n, pt_err *err)
+{
+	size_t		n_chars,
+				count = 0;
+	uint32_t   *at;
+
+	*n = 0;
+	if (nmin < 1 || nmax < nmin || buckets < 1)
+		return pt_fail(err, PT_ERR_ARG, "invalid n-gram range %d..%d or bucket count %d", nmin, nmax, buckets);
+	if (len >= UINT32_MAX)
+		return pt_fail(err, PT_ERR_LIMIT, "text of %zu bytes is too long for n-gram features", len);
+	if (!pt_utf8_valid(text, len))
+		return pt_fail(err, PT_ERR_INVALID_UTF8, "n-gram features need valid UTF-8");
+	n_chars = pt_utf8_chars(text, len);
+	if (n_chars == 0)
+		return PT_OK;
+	at = pt_alloc(pt_mul_size(n_chars + 1, sizeof(uint32_t)));
+	if (at == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
+	/* byte offset of every code point, and of the end */
+	for (size_t i = 0, c = 0; c <= n_chars; c++)
+	{
+		uint32_t	cp;
+
+		at[c] = (uint32_t) i;
+		if (c < n_chars)
+			i += pt_utf8_decode(text + i, len - i, &cp);
+	}
+	for (int g = nmin; g <= nmax; g++)
+		for (size_t c = 0; c + (size_t) g <= n_chars; c++)
+		{
+			bucket[count] = bucket_of(text + at[c], at[c + g] - at[c], g, buckets);
+			if (start)
+				start[count] = at[c];
+			if (end)
+				end[count] = at[c + g];
+			count++;
+		}
+	pt_free(at);
+	*n = count;
+	return PT_OK;
+}
+
+pt_status
+pt_char_ngram_features(const char *text, size_t len, int nmin, int nmax, int buckets,
+					   int32_t *idx, float *val, size_t cap, size_t *n, pt_err *err)
+{
+	int32_t    *hashes = pt_alloc(pt_mul_size(pt_char_ngram_max_features(len, nmin, nmax) + 1,
+											  sizeof(int32_t)));
+	size_t		n_grams,
+				out = 0;
+	double		norm = 0;
+	pt_status	st;
+
+	*n = 0;
+	if (hashes == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
+	st = pt_char_ngram_occurrences(text, len, nmin, nmax, buckets, hashes, NULL, NULL, &n_grams, err);
+	if (st != PT_OK)
+	{
+		pt_free(hashes);
+		return st;
+	}
+	qsort(hashes, n_grams, sizeof(int32_t), pt_compare_int32);
+
+	/* run-length count → 1 + ln(count), then unit L2 norm */
+	for (size_t i = 0; i < n_grams;)
+	{
+		size_t		j = i;
+		float		v;
+
+		while (j < n_grams && hashes[j] == hashes[i])
+			j++;
+		v = 1.0f + logf((float) (j - i));
+		norm += (double) v * v;
+		if (out < cap)
+		{
+			idx[out] = hashes[i];
+			val[out] = v;
+		}
+		out++;
+		i = j;
+	}
+	norm = sqrt(norm);
+	for (size_t i = 0; i < out && i < cap; i++)
+		val[i] = (float) (val[i] / norm);
+	*n = out;
+	pt_free(hashes);
+	return PT_OK;
+}
