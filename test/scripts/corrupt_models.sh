@@ -9,25 +9,25 @@ share=$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --sharedir)/prodtex
 dir=$(mktemp -d /tmp/prodtext-bad.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 chmod 755 "$dir"
-psql_q() { psql -X -At -v ON_ERROR_STOP=0 -d postgres -c "SET prodtext.model_dir = '$dir'" -c "$1" 2>&1; }
+psql_q() { psql -X -At -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -d postgres -c "SET prodtext.model_dir = '$dir'" -c "$1" 2>&1; }
 expect() {  # expect SQL PATTERN: the output of SQL must match PATTERN
     local out
-    out=$(psql_q "$1")
+    out=$(psql_q "$1" || true)
     if ! grep -qE "$2" <<<"$out"; then echo "FAIL: $1 → $out (wanted /$2/)"; exit 1; fi
     echo "ok: $1 → $(head -c 150 <<<"$out" | tr '\n' ' ')"
 }
 psql -X -q -d postgres -c 'CREATE EXTENSION IF NOT EXISTS prodtext'
 
 # missing
-expect "SELECT sentiment('great')" 'no sentiment model for language "en"'
+expect "SELECT sentiment('great')" '58P01: prodtext: no sentiment model for language "en"'
 # truncated
 head -c 1000 "$share/sentiment-en.ptm" > "$dir/sentiment-en.ptm"
-expect "SELECT sentiment('great')" "sentiment-en.ptm.*truncated"
+expect "SELECT sentiment('great')" "XX001: .*sentiment-en.ptm.*truncated"
 # one flipped bit in the weights
 cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
 size=$(stat -c %s "$dir/sentiment-en.ptm")
 printf '\x55' | dd of="$dir/sentiment-en.ptm" bs=1 seek=$((size - 100)) conv=notrunc status=none
-expect "SELECT sentiment('great')" "sentiment-en.ptm.*checksum mismatch"
+expect "SELECT sentiment('great')" "XX001: .*sentiment-en.ptm.*checksum mismatch"
 expect "SELECT sentiment(ARRAY['great'])" "sentiment-en.ptm.*checksum mismatch"
 expect "SELECT sentiment_avg(x) FROM (VALUES ('great')) v(x)" "sentiment-en.ptm.*checksum mismatch"
 expect "SELECT count(*) FROM prodtext_models()" "WARNING:.*checksum mismatch"
@@ -38,7 +38,7 @@ expect "SELECT sentiment('great')" "version 2 is not supported"
 # unreadable
 cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
 chmod 000 "$dir/sentiment-en.ptm"
-expect "SELECT sentiment('great')" 'could not open model file.*Permission denied'
+expect "SELECT sentiment('great')" '42501: .*could not open model file.*Permission denied'
 # a file of the wrong task under a task's name
 rm -f "$dir/sentiment-en.ptm"
 cp models/tokenizer.ptm "$dir/sentiment-en.ptm"
@@ -46,5 +46,4 @@ expect "SELECT sentiment('great')" 'holds a "tokenizer" model, not "sentiment"'
 # fixed: works again in the same session, without a restart
 cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
 expect "SELECT sentiment('great') > 0" '^t$'
-# the server never restarted
-expect "SELECT pg_postmaster_start_time() < now() - interval '0 s'" '^t$'
+# (test/run-tests.sh checks the server log: no backend was terminated by a signal)
