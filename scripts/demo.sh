@@ -28,6 +28,7 @@ if ! "$PSQL" -Atqc 'SELECT 1' >/dev/null 2>&1; then
 fi
 
 # a database of its own, so the demo never touches the user's data
+export PGOPTIONS="-c client_min_messages=warning"
 "$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS prodtext_demo' -c 'CREATE DATABASE prodtext_demo'
 "$PSQL" -X -q -v ON_ERROR_STOP=1 -d prodtext_demo -c 'CREATE EXTENSION prodtext' -f demo/sample.sql
 "$PSQL" -X -v ON_ERROR_STOP=1 -d prodtext_demo -f demo/queries.sql
