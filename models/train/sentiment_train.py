@@ -124,7 +124,7 @@ def train(args):
     t0 = time.time()
     feats = {name: sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
              for name, rows in (("train", train_rows), ("dev", dev_rows), ("held", held_rows))}
-    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy())
+    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy(), C=args.linear_c)
     lin = {name: sentiment_linear.logits(X, lin_W, lin_b) for name, X in feats.items()}
     print(f"[{args.lang}] linear half fitted in {time.time() - t0:.0f}s: dev "
           f"{evaluate(dev_rows, softmax(lin['dev']))['summary']}", flush=True)
@@ -219,7 +219,7 @@ GOLDEN_TEXTS = {
 def write_golden(model, tok, lin_W, lin_b, args):
     """Fixed inputs with their token ids and the ensemble's logits, for the C golden test."""
     model.eval()
-    path = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt")
+    path = args.golden
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write(f"# sentiment-{args.lang} golden cases: hex(raw input) | token ids | "
@@ -253,11 +253,16 @@ def main():
     ap.add_argument("--ngram-min", type=int, default=1)
     ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
     ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
+    ap.add_argument("--linear-c", type=float, default=4.0, help="inverse L2 strength of the linear half")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
     args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.ngram_max = args.ngram_max or {"en": 5, "zh": 3}[args.lang]
+    # the golden fixture belongs to the committed model; experiments keep theirs beside their output
+    default_out = os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
+    args.golden = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt") \
+        if os.path.abspath(args.out) == default_out else os.path.splitext(args.out)[0] + ".golden.txt"
     train(args)
 
 
