@@ -30,4 +30,7 @@ extern const char *PtModelDir(void);
 extern const pt_model *PtGetModel(const char *task, const char *language);
 extern void PtPreloadModels(void);
 
+/* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */
+extern float PtSentimentPolarity(const char *s, size_t len);
+
 #endif

@@ -108,6 +108,16 @@ score_one(text *t, float *probs)
 	score_inputs(&s, &len, 1, probs);
 }
 
+/* polarity of one raw text, the same number sentiment(text) returns (for the trigger) */
+float
+PtSentimentPolarity(const char *s, size_t len)
+{
+	float		probs[PT_SENTIMENT_CLASSES];
+
+	score_inputs(&s, &len, 1, probs);
+	return pt_sentiment_polarity(probs);
+}
+
 PG_FUNCTION_INFO_V1(prodtext_sentiment);
 
 /* polarity in [-1, 1] of one text */
