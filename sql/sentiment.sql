@@ -21,7 +21,7 @@ SELECT sentiment('<b>Great</b> product &amp; fast delivery') = sentiment('Great 
 SELECT sentiment('ＧＲＥＡＴ ＰＲＯＤＵＣＴ') = sentiment('great product') AS folded;
 
 -- arrays: one batched pass, same numbers as the scalar form, NULL elements stay NULL, shape kept
-SELECT array_agg(round(s::numeric, 1) ORDER BY i) AS scores
+SELECT array_agg(sign(s) ORDER BY i) AS signs
 FROM unnest(sentiment(ARRAY['love it', NULL, 'hate it', '', '很好'])) WITH ORDINALITY u(s, i);
 SELECT (sentiment(ARRAY['love it', 'hate it']))[1] = sentiment('love it') AS same_as_scalar;
 SELECT sentiment('{}'::text[]) AS empty_array;

@@ -133,6 +133,8 @@ def train(args):
     weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
     weights = weights / weights[counts > 0].mean()
     model = TextCNN(tok.vocab_size, embed=args.embed, filters=args.filters)
+    if args.init_embeddings:
+        model.embed.weight.data.copy_(torch.from_numpy(np.load(args.init_embeddings)))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     lossf = nn.CrossEntropyLoss(weight=weights)
     min_len = max(model.widths)
@@ -254,6 +256,7 @@ def main():
     ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
     ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
     ap.add_argument("--linear-c", type=float, default=4.0, help="inverse L2 strength of the linear half")
+    ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
