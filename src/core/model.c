@@ -24,7 +24,12 @@
 #define MAX_NAME 255
 #define MAX_STRING 65536
 
-/* ---- CRC-32 (IEEE 802.3, reflected, as zlib.crc32), slice-by-8 ---- */
+/*
+ * ---- CRC-32 (IEEE 802.3, reflected, as zlib.crc32) ----
+ * Carry-less multiplication where the CPU has it (x86-64 PCLMULQDQ, about
+ * 10x faster: every backend checks each model file when it first maps it),
+ * slice-by-8 tables otherwise and for the tail.
+ */
 
 static uint32_t crc_table[8][256];
 static int	crc_ready;
@@ -46,6 +51,65 @@ crc_init(void)
 	crc_ready = 1;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define PT_CRC_CLMUL 1
+
+/*
+ * The raw CRC register after len bytes (len >= 64, a multiple of 16): four
+ * 128-bit lanes are folded forward 64 bytes at a time, then into one lane,
+ * then reduced to 32 bits (Barrett).  The constants are x^k mod P for the
+ * bit-reflected polynomial (Gopal et al., "Fast CRC Computation for Generic
+ * Polynomials Using PCLMULQDQ", Intel, 2009): k1 = x^(4*128+32),
+ * k2 = x^(4*128-32), k3 = x^(128+32), k4 = x^(128-32), k5 = x^64, and the
+ * Barrett pair mu = x^64 / P, P itself.
+ */
+__attribute__((target("pclmul,sse2")))
+static uint32_t
+crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
+{
+	const __m128i k1k2 = _mm_set_epi64x(0x1c6e41596, 0x154442bd4);
+	const __m128i k3k4 = _mm_set_epi64x(0x0ccaa009e, 0x1751997d0);
+	const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124);
+	const __m128i mu_p = _mm_set_epi64x(0x1f7011641, 0x1db710641);
+	const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+	__m128i		x1 = _mm_loadu_si128((const __m128i *) p),
+				x2 = _mm_loadu_si128((const __m128i *) (p + 16)),
+				x3 = _mm_loadu_si128((const __m128i *) (p + 32)),
+				x4 = _mm_loadu_si128((const __m128i *) (p + 48)),
+				t;
+
+#define FOLD(x, k, next) \
+	_mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128((x), (k), 0x00), \
+								_mm_clmulepi64_si128((x), (k), 0x11)), (next))
+	x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int) crc));
+	p += 64;
+	len -= 64;
+	for (; len >= 64; p += 64, len -= 64)
+	{
+		x1 = FOLD(x1, k1k2, _mm_loadu_si128((const __m128i *) p));
+		x2 = FOLD(x2, k1k2, _mm_loadu_si128((const __m128i *) (p + 16)));
+		x3 = FOLD(x3, k1k2, _mm_loadu_si128((const __m128i *) (p + 32)));
+		x4 = FOLD(x4, k1k2, _mm_loadu_si128((const __m128i *) (p + 48)));
+	}
+	x1 = FOLD(x1, k3k4, x2);
+	x1 = FOLD(x1, k3k4, x3);
+	x1 = FOLD(x1, k3k4, x4);
+	for (; len >= 16; p += 16, len -= 16)
+		x1 = FOLD(x1, k3k4, _mm_loadu_si128((const __m128i *) p));
+#undef FOLD
+	/* 128 → 64 bits, appending 32 zero bits, then 64 → 32 */
+	x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(k3k4, x1, 0x01));
+	t = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00);
+	x1 = _mm_xor_si128(_mm_srli_si128(x1, 4), t);
+	/* Barrett reduction */
+	t = _mm_and_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), mu_p, 0x10), mask32);
+	t = _mm_clmulepi64_si128(t, mu_p, 0x00);
+	x1 = _mm_xor_si128(x1, t);
+	return (uint32_t) _mm_cvtsi128_si32(_mm_srli_si128(x1, 4));
+}
+#endif
+
 uint32_t
 pt_crc32(uint32_t crc, const void *buf, size_t len)
 {
@@ -54,6 +118,16 @@ pt_crc32(uint32_t crc, const void *buf, size_t len)
 	if (!crc_ready)
 		crc_init();
 	crc = ~crc;
+#ifdef PT_CRC_CLMUL
+	if (len >= 64 && __builtin_cpu_supports("pclmul"))
+	{
+		size_t		n = len & ~(size_t) 15;
+
+		crc = crc32_clmul(crc, p, n);
+		p += n;
+		len -= n;
+	}
+#endif
 	while (len >= 8)
 	{
 		uint32_t	lo = crc ^ ((uint32_t) p[0] | (uint32_t) p[1] << 8 |

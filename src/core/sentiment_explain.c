@@ -84,6 +84,7 @@ attribute_linear(const pt_sentiment *s, const pt_sentiment_row *row, float *tok_
 											 s->lin_buckets, occ, start, end, &n_occ, err)) == PT_OK)
 	{
 		uint32_t	pos = 0;
+		int			first = 0;	/* of the tokens overlapping occurrence i */
 
 		for (int t = 0; t < row->n_ids; t++)
 		{
@@ -100,19 +101,30 @@ attribute_linear(const pt_sentiment *s, const pt_sentiment_row *row, float *tok_
 
 			if (f >= 0)
 				count[f]++;
+			if ((i & 0xFFFF) == 0xFFFF)
+				pt_check_interrupts();
 		}
+		/*
+		 * Occurrences come in order of n, then position: the first token
+		 * overlapping one only moves forward until n changes.  Text after
+		 * the last token (beyond max_tokens) has no token to credit.
+		 */
 		for (size_t i = 0; i < n_occ; i++)
 		{
-			long		f = find_bucket(idx, n_feat, occ[i]);
+			long		f;
 			const float *w = s->lin_w + (size_t) occ[i] * PT_SENTIMENT_CLASSES;
 			float		c;
-			int			first = 0,
-						last;
+			int			last;
 
-			if (f < 0)
+			if ((i & 0xFFFF) == 0xFFFF)
+				pt_check_interrupts();
+			if (i > 0 && start[i] < start[i - 1])
+				first = 0;
+			if (row->n_ids == 0 || start[i] >= tok_end[row->n_ids - 1])
+				continue;
+			if ((f = find_bucket(idx, n_feat, occ[i])) < 0)
 				continue;
 			c = s->lin_weight * val[f] * (w[2] - w[0]) / (float) count[f];
-
 			while (first < row->n_ids && tok_end[first] <= start[i])
 				first++;
 			for (last = first; last < row->n_ids && (last == first || tok_end[last - 1] < end[i]); last++)
