@@ -74,3 +74,6 @@ SELECT sentiment(repeat('Great product, works perfectly. ', 20000)) > 0 AS long_
 SET prodtext.max_input_chars = 15;
 SELECT sentiment('Great product. Terrible support, never again.') = sentiment('Great product.') AS cut_at_sentence;
 RESET prodtext.max_input_chars;
+
+-- input is normalized exactly once: escaped markup stays text, it is not stripped as a tag
+SELECT string_agg(token, ' ') AS tokens FROM sentiment_explain('&lt;b&gt; bad');

@@ -4,6 +4,7 @@ The C reader (src/core/model.c) is the authority on validity; this writer
 produces exactly what it accepts, and read_ptm() lets training scripts and
 tests inspect files from Python.
 """
+import os
 import struct
 import zlib
 
@@ -77,9 +78,13 @@ def write_ptm(path, meta, tensors):
                                    len(arrays), len(meta_bytes), data_offset, 0))
     crc = zlib.crc32(bytes(header) + bytes(body)) & 0xFFFFFFFF
     struct.pack_into("<I", header, CRC_OFFSET, crc)
-    with open(path, "wb") as f:
+    # a new file renamed over the old one: servers that have the old file
+    # mapped keep reading it; rewriting it in place would SIGBUS them
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as f:
         f.write(header)
         f.write(body)
+    os.replace(tmp, path)
     return file_size
 
 

@@ -3,9 +3,9 @@
  * sentiment_label(text), sentiment(text[]), the sentiment_avg aggregate and
  * sentiment_explain(text).
  *
- * Inputs are normalized first so the language is detected on clean text
- * (HTML tags would otherwise look like English); then rows are grouped by
- * language and each group is scored in one batched forward pass.  Text that
+ * The language is detected on normalized text (HTML tags would otherwise
+ * look like English); then rows are grouped by language and each group is
+ * scored in one batched forward pass.  Text that
  * is neither English nor Chinese goes to the English model, whose byte-level
  * tokenizer accepts any script.
  */
@@ -52,51 +52,58 @@ sentiment_model(pt_lang lang)
 	return by_lang[slot];
 }
 
-/* Normalized copy of one input (palloc'd) and its language. */
-static char *
-prepare_input(const char *s, size_t len, size_t *out_len, pt_lang *lang)
+/*
+ * The language of one raw input, detected on its normalized form.  The
+ * model is then given the raw text and normalizes it itself, exactly once:
+ * normalizing twice is not the same as once (an escaped "&lt;b&gt;" would
+ * become a tag the second time).
+ */
+static pt_lang
+input_language(const char *s, size_t len)
 {
 	char	   *norm;
+	size_t		norm_len;
+	pt_lang		lang;
 	pt_err		err;
 
-	PT_CHECK(pt_text_normalize(s, len, (size_t) prodtext_max_input_chars, &norm, out_len, &err), &err);
-	*lang = pt_detect_lang(norm, *out_len);
-	return norm;
+	PT_CHECK(pt_text_normalize(s, len, (size_t) prodtext_max_input_chars, &norm, &norm_len, &err), &err);
+	lang = pt_detect_lang(norm, norm_len);
+	pfree(norm);
+	return lang == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN;
 }
 
 /*
- * Score n inputs into probs[n, 3]; NULL inputs are skipped.  One forward
- * pass per language present.
+ * Score n inputs into probs[n, 3]; NULL inputs are skipped.  Chinese rows go
+ * to the zh model, all others to the en model: one forward pass per model.
  */
 static void
 score_inputs(const char *const *texts, const size_t *lens, int n, float *probs)
 {
-	char	  **norm = palloc0(sizeof(char *) * Max(n, 1));
-	size_t	   *norm_len = palloc0(sizeof(size_t) * Max(n, 1));
 	pt_lang    *lang = palloc0(sizeof(pt_lang) * Max(n, 1));
 	const char **group = palloc0(sizeof(char *) * Max(n, 1));
 
 	for (int i = 0; i < n; i++)
 		if (texts[i] != NULL)
-			norm[i] = prepare_input(texts[i], lens[i], &norm_len[i], &lang[i]);
+			lang[i] = input_language(texts[i], lens[i]);
 	for (int pass = 0; pass < 2; pass++)
 	{
 		pt_lang		want = pass == 0 ? PT_LANG_ZH : PT_LANG_EN;
 		int			members = 0;
 		pt_err		err;
 
-		/* zh rows go to the zh model, everything else to the en model */
 		for (int i = 0; i < n; i++)
 		{
-			bool		mine = norm[i] != NULL && ((lang[i] == PT_LANG_ZH) == (want == PT_LANG_ZH));
+			bool		mine = texts[i] != NULL && lang[i] == want;
 
-			group[i] = mine ? norm[i] : NULL;
+			group[i] = mine ? texts[i] : NULL;
 			members += mine;
 		}
 		if (members > 0)
-			PT_CHECK(pt_sentiment_score(sentiment_model(want), group, norm_len, (size_t) n, 0,
-										probs, &err), &err);
+			PT_CHECK(pt_sentiment_score(sentiment_model(want), group, lens, (size_t) n,
+										(size_t) prodtext_max_input_chars, probs, &err), &err);
 	}
+	pfree(lang);
+	pfree(group);
 }
 
 static void
@@ -328,18 +335,16 @@ prodtext_sentiment_explain(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	size_t		len;
-	pt_lang		lang;
-	char	   *norm;
+	const char *s = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
 	pt_token_weight *items;
 	size_t		n;
 	float		probs[PT_SENTIMENT_CLASSES];
 	pt_err		err;
 
 	InitMaterializedSRF(fcinfo, 0);
-	norm = prepare_input(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &len, &lang);
-	PT_CHECK(pt_sentiment_explain(sentiment_model(lang == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN),
-								  norm, len, 0, &items, &n, probs, &err), &err);
+	PT_CHECK(pt_sentiment_explain(sentiment_model(input_language(s, len)), s, len,
+								  (size_t) prodtext_max_input_chars, &items, &n, probs, &err), &err);
 	for (size_t i = 0; i < n; i++)
 	{
 		Datum		values[2];
