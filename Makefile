@@ -80,3 +80,25 @@ models: core-lib
 
 .PHONY: install-models uninstall-models unittest unittest-asan core-lib bench models
 EXTRA_CLEAN  = $(BUILD) regression.diffs regression.out results
+
+# ---- fuzzing (issue 7): libFuzzer + ASan + UBSan targets, test/fuzz/fuzz_*.c ----
+#   make fuzz FUZZ_SECONDS=60     build every target and run each for FUZZ_SECONDS
+#   make fuzz-build               only build them (build/fuzz/fuzz_<name>)
+# Needs clang and libclang-rt-14-dev (scripts/install-deps.sh); see docs/robustness.md.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BINS     = $(patsubst test/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -Isrc/core $(BLAS_CFLAGS)
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz_common.h $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(BLAS_LIBS) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	bash test/fuzz/run.sh $(FUZZ_SECONDS) $(notdir $(FUZZ_BINS))
+
+.PHONY: fuzz fuzz-build

@@ -1,0 +1,69 @@
+/*
+ * fuzz_common.h — shared by the libFuzzer targets in test/fuzz: a check
+ * that aborts with a message (so libFuzzer records the input as a crash),
+ * model loading at start-up, and one BLAS thread.
+ */
+#ifndef PT_FUZZ_COMMON_H
+#define PT_FUZZ_COMMON_H
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "pt_common.h"
+
+#define FUZZ_CHECK(cond, ...) \
+	do { \
+		if (!(cond)) \
+		{ \
+			fprintf(stderr, "fuzz check failed at %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+			abort(); \
+		} \
+	} while (0)
+
+/*
+ * Models are found in $PRODTEXT_FUZZ_MODELS, default "models" (run from the
+ * repo root).  The file is read into memory rather than mapped: training
+ * rewrites the model files in place, and a mapped file that shrinks under a
+ * running fuzzer is a SIGBUS that is not the code's fault.
+ */
+static inline pt_model *
+fuzz_open_model(const char *file)
+{
+	const char *dir = getenv("PRODTEXT_FUZZ_MODELS");
+	char		path[4096];
+	FILE	   *f;
+	long		size;
+	void	   *buf;
+	pt_model   *m;
+	pt_err		err;
+
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "models", file);
+	if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) <= 0 ||
+		fseek(f, 0, SEEK_SET) != 0 ||
+		(buf = aligned_alloc(64, ((size_t) size + 63) & ~(size_t) 63)) == NULL ||
+		fread(buf, 1, (size_t) size, f) != (size_t) size)
+	{
+		fprintf(stderr, "fuzz: cannot read %s (run from the repository root or set PRODTEXT_FUZZ_MODELS)\n", path);
+		exit(2);
+	}
+	fclose(f);
+	if (pt_model_open_buffer(buf, (size_t) size, &m, &err) != PT_OK)
+	{
+		fprintf(stderr, "fuzz: %s: %s\n", path, err.msg);
+		exit(2);
+	}
+	return m;				/* kept, with buf, for the life of the process */
+}
+
+static inline void
+fuzz_single_thread(void)
+{
+	openblas_set_num_threads(1);
+}
+
+#endif
