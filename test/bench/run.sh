@@ -1,49 +1,88 @@
 #!/usr/bin/env bash
-# make bench: sentiment throughput measured side by side in one run —
-# the C core alone (one row per call, 256 per call) against the machine's
-# single-thread sgemm peak, the same model in PyTorch (one thread), and the
-# SQL functions in a throw-away cluster (scalar, arrays of 256, aggregate).
-# Writes build/bench/*.csv and prints one table.
+# make bench: sentiment measured side by side in one run, one table at the end.
+#   1. the C core alone (one row per call, 256 per call) against the machine's
+#      single-thread sgemm peak, and the same model in PyTorch outside the
+#      server (test/bench/bench_core.c, torch_peer.py);
+#   2. in a throw-away cluster (unix socket only, stopped on exit): rows/s of
+#      sentiment(text), sentiment(text[]) in arrays of 256 and sentiment_avg,
+#      and of the same model in PL/Python + PyTorch in the same server
+#      (pg_torch_peer.py); first-call latency in a new connection; PSS of 1,
+#      8 and 32 backends — without, then with shared_preload_libraries.
+# Rates are rows per CPU-second of one process (one core, one BLAS thread).
+# Writes build/bench/*.csv and build/bench/{throughput,memory}.png.
+# Needs: scripts/install-deps.sh --bench (PL/Python, PyTorch, gnuplot); parts
+# whose packages are missing are skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 OUT=build/bench
 mkdir -p "$OUT"
+rm -f "$OUT"/*.csv "$OUT"/*.dat "$OUT"/*.png "$OUT"/peer-agreement.txt
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+PY=/usr/bin/python3
 
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s core-lib >/dev/null
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
     test/bench/bench_core.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
-/usr/bin/python3 test/bench/prepare_reviews.py "$OUT" 10000
+$PY test/bench/prepare_reviews.py "$OUT" 10000
 
 have_torch=0
-/usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
+$PY -c 'import torch' 2>/dev/null && have_torch=1
+have_plpython=0
+[ -f "$("$PG_CONFIG" --pkglibdir)/plpython3.so" ] && [ $have_torch = 1 ] && have_plpython=1
+[ $have_torch = 1 ] || echo "(python3-torch not installed: no PyTorch peer; scripts/install-deps.sh --bench)"
+[ $have_plpython = 1 ] || echo "(postgresql-plpython3-15 or python3-torch missing: no PL/Python peer)"
 
-echo "== core (no server) and PyTorch peer, one thread, 10,000 real reviews per language"
-printf '%-4s %8s %12s %14s %12s %10s %8s %14s %14s\n' lang tokens "C 1/call" "C 256/call" GFLOP/s "peak" "% peak" "torch 1/call" "torch 256/call"
-echo "lang,mean_tokens,c_rows_per_s_single,c_rows_per_s_batch256,gflops,sgemm_peak,pct_peak,torch_rows_per_s_single,torch_rows_per_s_batch256" > "$OUT/sentiment-core.csv"
+echo "== core (no server) and PyTorch outside the server, one thread, 10,000 real reviews per language"
+echo "lang,mean_tokens,c_rows_per_s_single,c_rows_per_s_batch256,gflops,sgemm_peak,pct_peak,flops_per_row,torch_rows_per_s_single,torch_rows_per_s_batch256" \
+    > "$OUT/sentiment-core.csv"
 for lang in en zh; do
-    IFS=, read -r _ _ tokens c1 c256 gf peak pct < <(build/bench_core models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
+    IFS=, read -r _ _ tokens c1 c256 gf peak pct fpr < <(build/bench_core models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
     t1=n/a; t256=n/a
     if [ $have_torch = 1 ]; then
-        IFS=, read -r t1 t256 < <(/usr/bin/python3 test/bench/torch_peer.py models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
+        IFS=, read -r t1 t256 < <($PY test/bench/torch_peer.py models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
     fi
-    printf '%-4s %8s %12s %14s %12s %10s %8s %14s %14s\n' $lang "$tokens" "$c1" "$c256" "$gf" "$peak" "$pct" "$t1" "$t256"
-    echo "$lang,$tokens,$c1,$c256,$gf,$peak,$pct,$t1,$t256" >> "$OUT/sentiment-core.csv"
-    if [ $have_torch = 1 ]; then
-        echo "     C / PyTorch: $(awk -v a="$c1" -v b="$t1" 'BEGIN{printf "%.1fx", a/b}') one row per call, $(awk -v a="$c256" -v b="$t256" 'BEGIN{printf "%.1fx", a/b}') batched"
-    fi
+    echo "   $lang: C $c1 rows/s one per call, $c256 batched ($gf GFLOP/s, $pct% of $peak); PyTorch $t1, $t256"
+    echo "$lang,$tokens,$c1,$c256,$gf,$peak,$pct,$fpr,$t1,$t256" >> "$OUT/sentiment-core.csv"
 done
 
-echo "== SQL, one backend, no parallel workers (rows/s)"
+echo "== in the server"
+# the server runs as deployed: OpenBLAS's own thread settings, prodtext.threads = 1
+unset OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 source test/lib/cluster.sh
 trap cluster_stop EXIT
-CLUSTER_PORT=54333 cluster_start
+trap 'exit 130' INT TERM
+CLUSTER_PORT=54333 cluster_start max_connections=120
 psql -X -q -c 'CREATE EXTENSION prodtext' \
      -c 'CREATE TABLE bench_reviews (id serial, lang text, body text)'
 for lang in en zh; do
     psql -X -q -c "\\copy bench_reviews (body) FROM '$OUT/reviews-$lang.txt' WITH (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')" \
          -c "UPDATE bench_reviews SET lang = '$lang' WHERE lang IS NULL"
 done
-psql -X -q -f test/bench/bench.sql | tee "$OUT/sentiment-sql.csv" | column -s, -t
+psql -X -q -c 'VACUUM ANALYZE bench_reviews'
+
+# the peer's files, where the server's OS user can read them
+PEERDIR=-
+if [ $have_plpython = 1 ]; then
+    PEERDIR=$CLUSTER_DIR/peer
+    mkdir -p "$PEERDIR"
+    cp test/bench/pg_torch_peer.py models/train/ptm.py models/train/ptcore.py build/libptcore.so \
+       models/sentiment-en.ptm models/sentiment-zh.ptm "$PEERDIR/"
+    [ "$(id -u)" -eq 0 ] && chown -R "$CLUSTER_USER" "$PEERDIR"
+    chmod -R a+rX "$PEERDIR"
+fi
+
+echo "-- throughput, one backend, no parallel workers"
+$PY test/bench/bench.py throughput "$OUT" "$PEERDIR"
+echo "-- first call in a new connection, and memory, without shared_preload_libraries"
+$PY test/bench/bench.py latency "$OUT" "no preload" "$PEERDIR"
+$PY test/bench/bench.py memory "$OUT" "no preload" "$PEERDIR"
+
+echo "-- the same with shared_preload_libraries = 'prodtext'"
+psql -X -q -c "ALTER SYSTEM SET shared_preload_libraries = 'prodtext'"
+as_cluster_user "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -w -t 60 -m fast restart >/dev/null
+$PY test/bench/bench.py latency "$OUT" preload -
+$PY test/bench/bench.py memory "$OUT" preload -
+
+$PY test/bench/bench.py report "$OUT" | tee "$OUT/table.txt"

@@ -1,0 +1,452 @@
+"""In-server measurements of make bench (test/bench/run.sh), against the running throw-away cluster.
+
+    /usr/bin/python3 test/bench/bench.py throughput OUT PEERDIR       rows/s, prodtext and the PL/Python peer
+    /usr/bin/python3 test/bench/bench.py latency OUT CONFIG PEERDIR    first call in a new connection
+    /usr/bin/python3 test/bench/bench.py memory OUT CONFIG PEERDIR     PSS of 1, 8 and 32 backends
+    /usr/bin/python3 test/bench/bench.py report OUT                    the table (stdout) and the plots
+
+PEERDIR holds pg_torch_peer.py and its files, readable by the server; "-"
+leaves the peer out.  CONFIG is a label: "no preload" or "preload".
+
+Connections go through psql over the unix socket in PGHOST (one long-lived
+psql per session, fed through a pipe).  Throughput is rows per CPU-second of
+the backend (the sum of its threads' run time from /proc/PID/task/*/schedstat),
+so it is a per-core rate that holds up when other jobs share the machine;
+wall-clock rates are kept in the CSV too.  Memory is the proportional set
+size from /proc/PID/smaps_rollup (root, or the server's OS user, can read it).
+"""
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+MARK = "@@bench-done@@"
+PEER_ROWS = "id % 5 = 0"          # the PL/Python peer scores every 5th review (2,000 per language)
+LATENCY_REPS = 7
+PEER_LATENCY_REPS = 3
+BACKENDS = (1, 8, 32)
+PEER_BACKENDS = (1, 4)
+TEXT = {"en": "Great cooler, excellent air flow. Love it!", "zh": "质量很好，物流也快，非常满意！"}
+
+
+class Session:
+    """One psql connection kept open; run() sends SQL and waits for its output."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=0"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.pid = int(self.run("SELECT pg_backend_pid()")[0])
+
+    def run(self, sql):
+        self.p.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo " + MARK + "\n")
+        self.p.stdin.flush()
+        out = []
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise RuntimeError(f"psql exited; output so far: {out}")
+            line = line.rstrip("\n")
+            if line == MARK:
+                break
+            out.append(line)
+        if any("ERROR:" in x for x in out):
+            raise RuntimeError(f"{sql}\n" + "\n".join(out))
+        return out
+
+    def cpu_s(self):
+        """CPU seconds used so far by every thread of the backend."""
+        base = f"/proc/{self.pid}/task"
+        total = 0
+        for t in os.listdir(base):
+            try:
+                with open(f"{base}/{t}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:
+                pass
+        return total / 1e9
+
+    def timed(self, sql):
+        """(wall seconds, backend CPU seconds) of one statement."""
+        c0, t0 = self.cpu_s(), time.perf_counter()
+        self.run(sql)
+        t1 = time.perf_counter()
+        return t1 - t0, self.cpu_s() - c0
+
+    def memory(self):
+        """smaps_rollup fields in KiB: Rss, Pss, Pss_Anon, Pss_File, Pss_Shmem."""
+        out = {}
+        with open(f"/proc/{self.pid}/smaps_rollup") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3 and parts[2] == "kB":
+                    out[parts[0].rstrip(":")] = int(parts[1])
+        return out
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.stdin.close()
+            self.p.wait(timeout=30)
+
+
+def write_csv(path, rows, fields):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def read_csv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def append_csv(path, rows, fields):
+    old = read_csv(path)
+    write_csv(path, old + rows, fields)
+
+
+# ---- the PL/Python peer ----
+
+def peer_sql(peerdir):
+    body = (f"if 'peer' not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
+            f"    import pg_torch_peer\n    GD['peer'] = pg_torch_peer\n")
+    return f"""
+CREATE EXTENSION IF NOT EXISTS plpython3u;
+CREATE OR REPLACE FUNCTION torch_sentiment(t text) RETURNS real
+LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$
+{body}return GD['peer'].score([t])[0]
+$py$;
+CREATE OR REPLACE FUNCTION torch_sentiment(t text[]) RETURNS real[]
+LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$
+{body}return GD['peer'].score(t)
+$py$;
+"""
+
+
+# ---- throughput ----
+
+FORMS = [  # name, SQL over the rows of one language (%s: the WHERE clause)
+    ("sentiment(text)", "SELECT sum(sentiment(body)) FROM bench_reviews WHERE {w}"),
+    ("sentiment(text[]) x256",
+     "SELECT sum(s) FROM (SELECT unnest(sentiment(array_agg(body))) s FROM bench_reviews "
+     "WHERE {w} GROUP BY id / 256) x"),
+    ("sentiment_avg(text)", "SELECT sentiment_avg(body) FROM bench_reviews WHERE {w}"),
+]
+PEER_FORMS = [
+    ("torch_sentiment(text)", "SELECT sum(torch_sentiment(body)) FROM bench_reviews WHERE {w}"),
+    ("torch_sentiment(text[]) x256",
+     "SELECT sum(s) FROM (SELECT unnest(torch_sentiment(array_agg(body))) s FROM bench_reviews "
+     "WHERE {w} GROUP BY id / 256) x"),
+]
+THROUGHPUT_FIELDS = ["engine", "function", "lang", "rows", "cpu_s", "wall_s", "rows_per_cpu_s", "rows_per_wall_s"]
+
+
+def throughput(out, peerdir):
+    s = Session()
+    s.run("SET max_parallel_workers_per_gather = 0")
+    if peerdir != "-":
+        s.run(peer_sql(peerdir))
+    s.run(f"SELECT sentiment('{TEXT['en']}'), sentiment('{TEXT['zh']}')")
+    rows = []
+    counts = {}
+    for lang in ("en", "zh"):
+        counts[lang] = int(s.run(f"SELECT count(*) FROM bench_reviews WHERE lang = '{lang}'")[0])
+        counts[lang, "peer"] = int(s.run(
+            f"SELECT count(*) FROM bench_reviews WHERE lang = '{lang}' AND {PEER_ROWS}")[0])
+    # prodtext: best of two runs of each form
+    for name, q in FORMS:
+        for lang in ("en", "zh"):
+            best = None
+            for _ in range(2):
+                wall, cpu = s.timed(q.format(w=f"lang = '{lang}'"))
+                if best is None or cpu < best[1]:
+                    best = (wall, cpu)
+            n = counts[lang]
+            rows.append(dict(engine="prodtext", function=name, lang=lang, rows=n, cpu_s=f"{best[1]:.3f}",
+                             wall_s=f"{best[0]:.3f}", rows_per_cpu_s=f"{n / best[1]:.0f}",
+                             rows_per_wall_s=f"{n / best[0]:.0f}"))
+            print(f"   prodtext {name:<28} {lang}: {n / best[1]:8.0f} rows/s", flush=True)
+    write_csv(os.path.join(out, "throughput.csv"), rows, THROUGHPUT_FIELDS)
+    if peerdir == "-":
+        s.close()
+        return
+    # the peer, in the same backend, after a warm-up that loads torch and both models
+    s.run(f"SELECT torch_sentiment('{TEXT['en']}'), torch_sentiment('{TEXT['zh']}')")
+    for name, q in PEER_FORMS:
+        for lang in ("en", "zh"):
+            wall, cpu = s.timed(q.format(w=f"lang = '{lang}' AND {PEER_ROWS}"))
+            n = counts[lang, "peer"]
+            rows.append(dict(engine="plpython+torch", function=name, lang=lang, rows=n, cpu_s=f"{cpu:.3f}",
+                             wall_s=f"{wall:.3f}", rows_per_cpu_s=f"{n / cpu:.0f}",
+                             rows_per_wall_s=f"{n / wall:.0f}"))
+            print(f"   peer     {name:<28} {lang}: {n / cpu:8.0f} rows/s", flush=True)
+    # the peer computes the same model: compare the scores
+    diff = s.run(f"SELECT max(abs(sentiment(body) - torch_sentiment(body))) FROM bench_reviews "
+                 f"WHERE {PEER_ROWS} AND id % 25 = 0")[0]
+    s.close()
+    write_csv(os.path.join(out, "throughput.csv"), rows, THROUGHPUT_FIELDS)
+    with open(os.path.join(out, "peer-agreement.txt"), "w") as f:
+        f.write(diff + "\n")
+    print(f"   max |prodtext - peer| polarity over {2 * counts['en', 'peer'] // 5} reviews: {diff}")
+
+
+# ---- first-call latency in a new connection ----
+
+LATENCY_CALLS = [
+    ("LOAD 'prodtext' (library only)", "LOAD 'prodtext'"),
+    ("sentiment(text) en", f"SELECT sentiment('{TEXT['en']}')"),
+    ("sentiment(text) zh", f"SELECT sentiment('{TEXT['zh']}')"),
+    ("sentiment_label(text)", f"SELECT sentiment_label('{TEXT['en']}')"),
+    ("sentiment(text[]) en+zh", f"SELECT sentiment(ARRAY['{TEXT['en']}', '{TEXT['zh']}'])"),
+    ("sentiment_avg(text) en+zh",
+     f"SELECT sentiment_avg(t) FROM (VALUES ('{TEXT['en']}'), ('{TEXT['zh']}')) v(t)"),
+    ("sentiment_explain(text)", f"SELECT count(*) FROM sentiment_explain('{TEXT['en']}')"),
+]
+PEER_LATENCY_CALLS = [
+    ("LOAD 'prodtext' (library only)", "LOAD 'prodtext'"),
+    ("torch_sentiment(text) en", f"SELECT torch_sentiment('{TEXT['en']}')"),
+    ("torch_sentiment(text[]) en+zh", f"SELECT torch_sentiment(ARRAY['{TEXT['en']}', '{TEXT['zh']}'])"),
+]
+LATENCY_FIELDS = ["config", "engine", "function", "first_call_ms", "second_call_ms", "select1_ms", "reps"]
+
+
+def latency(out, config, peerdir):
+    rows = []
+    calls = [("prodtext", c, LATENCY_REPS) for c in LATENCY_CALLS]
+    if peerdir != "-":
+        calls += [("plpython+torch", c, PEER_LATENCY_REPS) for c in PEER_LATENCY_CALLS]
+    for engine, (name, q), reps in calls:
+        first, second, base = [], [], []
+        for _ in range(reps):
+            s = Session()
+            base.append(s.timed("SELECT 1")[0])
+            first.append(s.timed(q)[0])
+            second.append(s.timed(q)[0])
+            s.close()
+        med = lambda v: f"{statistics.median(v) * 1000:.2f}"  # noqa: E731
+        rows.append(dict(config=config, engine=engine, function=name, first_call_ms=med(first),
+                         second_call_ms=med(second), select1_ms=med(base), reps=reps))
+        print(f"   {config:<11} {name:<30} first {med(first):>9} ms, then {med(second):>7} ms", flush=True)
+    append_csv(os.path.join(out, "latency.csv"), rows, LATENCY_FIELDS)
+
+
+# ---- memory ----
+
+WORKLOADS = {  # what each backend runs before its PSS is read; {k} spreads rows over backends
+    "plain": ("SELECT count(length(body)), avg(length(body)), "
+              "(SELECT sum(length(s)) FROM unnest(array_agg(body)) s) "
+              "FROM bench_reviews WHERE id % 100 = {k}"),
+    "prodtext": ("SELECT count(sentiment(body)), sentiment_avg(body), "
+                 "(SELECT sum(s) FROM unnest(sentiment(array_agg(body))) s) "
+                 "FROM bench_reviews WHERE id % 100 = {k}"),
+    "plpython+torch": ("SELECT (SELECT sum(s) FROM unnest(torch_sentiment(array_agg(body))) s) "
+                       "FROM bench_reviews WHERE id % 100 = {k}"),
+}
+MEMORY_FIELDS = ["config", "engine", "backends", "pss_total_kib", "pss_per_backend_kib",
+                 "pss_anon_per_backend_kib", "pss_file_per_backend_kib", "rss_per_backend_kib"]
+
+
+def memory(out, config, peerdir):
+    rows = []
+    engines = [("plain", sorted(set(BACKENDS + PEER_BACKENDS))), ("prodtext", BACKENDS)]
+    if peerdir != "-":
+        engines.append(("plpython+torch", PEER_BACKENDS))
+    for engine, counts in engines:
+        sessions = []
+        for n in counts:
+            while len(sessions) < n:
+                s = Session()
+                s.run("SET max_parallel_workers_per_gather = 0")
+                s.run(WORKLOADS[engine].format(k=len(sessions) % 100))
+                sessions.append(s)
+            mem = [s.memory() for s in sessions]
+            tot = lambda key: sum(m.get(key, 0) for m in mem)  # noqa: E731
+            rows.append(dict(config=config, engine=engine, backends=n, pss_total_kib=tot("Pss"),
+                             pss_per_backend_kib=round(tot("Pss") / n),
+                             pss_anon_per_backend_kib=round(tot("Pss_Anon") / n),
+                             pss_file_per_backend_kib=round(tot("Pss_File") / n),
+                             rss_per_backend_kib=round(tot("Rss") / n)))
+            print(f"   {config:<11} {engine:<15} {n:>3} backends: PSS {tot('Pss') / 1024:8.1f} MiB in all, "
+                  f"{tot('Pss') / n / 1024:6.2f} MiB each", flush=True)
+        for s in sessions:
+            s.close()
+    append_csv(os.path.join(out, "memory.csv"), rows, MEMORY_FIELDS)
+
+
+# ---- the table and the plots ----
+
+def report(out):
+    core = read_csv(os.path.join(out, "sentiment-core.csv"))
+    thr = read_csv(os.path.join(out, "throughput.csv"))
+    lat = read_csv(os.path.join(out, "latency.csv"))
+    mem = read_csv(os.path.join(out, "memory.csv"))
+    peak = max(float(r["sgemm_peak"]) for r in core)
+    flops = {r["lang"]: float(r["flops_per_row"]) for r in core}
+    rate = {(r["engine"], r["function"], r["lang"]): float(r["rows_per_cpu_s"]) for r in thr}
+    peer_of = {"sentiment(text)": "torch_sentiment(text)",
+               "sentiment(text[]) x256": "torch_sentiment(text[]) x256",
+               "sentiment_avg(text)": "torch_sentiment(text[]) x256"}
+    summary = []
+
+    print(f"\nsentiment, 10,000 real reviews per language; rows/s = rows per CPU-second of one "
+          f"backend (one core, one thread)\nsgemm peak, one thread, this run: {peak:.0f} GFLOP/s\n")
+    hdr = f"{'function':<30} {'lang':<4} {'rows/s':>8} {'GFLOP/s':>8} {'% peak':>7}   {'peer rows/s':>11} {'x peer':>7}"
+    print(hdr)
+    print("-" * len(hdr))
+    for r in core:
+        lang = r["lang"]
+        for name, c, t in (("core C, 1 row/call", "c_rows_per_s_single", "torch_rows_per_s_single"),
+                           ("core C, 256 rows/call", "c_rows_per_s_batch256", "torch_rows_per_s_batch256")):
+            v, p = float(r[c]), r[t]
+            g = v * flops[lang] / 1e9
+            ratio = f"{v / float(p):.1f}" if p not in ("", "n/a") else "n/a"
+            print(f"{name:<30} {lang:<4} {v:8.0f} {g:8.1f} {100 * g / peak:6.1f}%   {p:>11} {ratio:>7}")
+            summary.append(dict(what=name, lang=lang, rows_per_s=f"{v:.0f}", gflops=f"{g:.1f}",
+                                pct_peak=f"{100 * g / peak:.1f}", peer_rows_per_s=p, ratio=ratio))
+    for name in peer_of:
+        for lang in ("en", "zh"):
+            v = rate.get(("prodtext", name, lang))
+            p = rate.get(("plpython+torch", peer_of[name], lang))
+            if v is None:
+                continue
+            g = v * flops[lang] / 1e9
+            ratio = f"{v / p:.1f}" if p else "n/a"
+            print(f"{name:<30} {lang:<4} {v:8.0f} {g:8.1f} {100 * g / peak:6.1f}%   "
+                  f"{p or 0:11.0f} {ratio:>7}")
+            summary.append(dict(what=name, lang=lang, rows_per_s=f"{v:.0f}", gflops=f"{g:.1f}",
+                                pct_peak=f"{100 * g / peak:.1f}", peer_rows_per_s=f"{p or 0:.0f}", ratio=ratio))
+    print("(peer: torch_peer.py outside the server for the core rows; PL/Python torch_sentiment() in the same "
+          "server for SQL rows, arrays of 256 for sentiment_avg)")
+    agree = os.path.join(out, "peer-agreement.txt")
+    if os.path.exists(agree):
+        print(f"max |prodtext - peer| polarity on a sample: {open(agree).read().strip()}")
+    write_csv(os.path.join(out, "summary-throughput.csv"), summary,
+              ["what", "lang", "rows_per_s", "gflops", "pct_peak", "peer_rows_per_s", "ratio"])
+
+    print(f"\nfirst call in a new connection, ms (median; SELECT 1 on the same connection ~"
+          f"{statistics.median(float(r['select1_ms']) for r in lat):.2f} ms)")
+    print(f"{'function':<32} {'no preload':>11} {'preload':>9} {'2nd call':>9}")
+    by = {(r["config"], r["function"]): r for r in lat}
+    for name in dict.fromkeys(r["function"] for r in lat):
+        a, b = by.get(("no preload", name)), by.get(("preload", name))
+        print(f"{name:<32} {a['first_call_ms'] if a else '':>11} {b['first_call_ms'] if b else '':>9} "
+              f"{(a or b)['second_call_ms']:>9}")
+
+    print("\nmemory: PSS of N backends that each used both models (MiB); extra = over as many plain backends "
+          "running the same SQL without prodtext;\nmarginal = extra PSS one more backend adds (from the previous N), "
+          "all / file-backed (the weights' mapping) / anonymous (heap)")
+    print(f"{'config':<11} {'engine':<15} {'N':>3} {'PSS total':>10} {'per backend':>12} "
+          f"{'extra/backend':>14} {'marginal all / file / anon':>27}")
+    tot_of = lambda r, key: int(r[key]) * int(r["backends"])  # noqa: E731
+    plain = {(r["config"], int(r["backends"])): r for r in mem if r["engine"] == "plain"}
+    prev = {}
+    mem_summary = []
+    for r in mem:
+        n = int(r["backends"])
+        tot = int(r["pss_total_kib"])
+        extra = marg = ""
+        fields = ("pss_total_kib", "pss_file_per_backend_kib", "pss_anon_per_backend_kib")
+        base = plain.get((r["config"], n)) or plain.get(("no preload", n))
+        over = None
+        if r["engine"] != "plain" and base is not None:
+            over = [(int(r[f]) if f == "pss_total_kib" else tot_of(r, f)) -
+                    (int(base[f]) if f == "pss_total_kib" else tot_of(base, f)) for f in fields]
+            extra = f"{over[0] / n / 1024:.2f}"
+        key = (r["config"], r["engine"])
+        if over is not None and key in prev:
+            pn, pover = prev[key]
+            marg = " / ".join(f"{(a - b) / (n - pn) / 1024:.2f}" for a, b in zip(over, pover))
+        if over is not None:
+            prev[key] = (n, over)
+        print(f"{r['config']:<11} {r['engine']:<15} {n:>3} {tot / 1024:10.1f} {tot / n / 1024:12.2f} "
+              f"{extra:>14} {marg:>27}")
+        mem_summary.append(dict(config=r["config"], engine=r["engine"], backends=n,
+                                pss_total_mib=f"{tot / 1024:.1f}", pss_per_backend_mib=f"{tot / n / 1024:.2f}",
+                                extra_per_backend_mib=extra, marginal_all_file_anon_mib=marg))
+    write_csv(os.path.join(out, "summary-memory.csv"), mem_summary,
+              ["config", "engine", "backends", "pss_total_mib", "pss_per_backend_mib",
+               "extra_per_backend_mib", "marginal_all_file_anon_mib"])
+    plots(out, summary, mem)
+
+
+def plots(out, summary, mem):
+    """throughput.png and memory.png with gnuplot, when it is installed."""
+    if subprocess.run(["sh", "-c", "command -v gnuplot"], capture_output=True).returncode != 0:
+        print("(gnuplot not installed: no plots; scripts/install-deps.sh --bench)")
+        return
+    with open(os.path.join(out, "plot-throughput.dat"), "w") as f:
+        for r in summary:
+            if r["peer_rows_per_s"] not in ("", "n/a", "0"):
+                f.write(f"\"{r['what'].replace('core C, ', 'C ')} {r['lang']}\" {r['rows_per_s']} "
+                        f"{r['peer_rows_per_s']}\n")
+    for engine in ("plain", "prodtext", "plpython+torch"):
+        for config in ("no preload", "preload"):
+            rows = [r for r in mem if r["engine"] == engine and r["config"] == config]
+            if rows:
+                with open(os.path.join(out, f"plot-mem-{engine.replace('+', '-')}-{config.replace(' ', '-')}.dat"),
+                          "w") as f:
+                    for r in rows:
+                        f.write(f"{r['backends']} {int(r['pss_total_kib']) / 1024:.1f}\n")
+    mem_lines = []
+    for engine, config, title in (("plain", "no preload", "plain backends (no prodtext)"),
+                                  ("prodtext", "no preload", "prodtext"),
+                                  ("prodtext", "preload", "prodtext, shared\\_preload\\_libraries"),
+                                  ("plpython-torch", "no preload", "PL/Python + PyTorch")):
+        p = os.path.join(out, f"plot-mem-{engine}-{config.replace(' ', '-')}.dat")
+        if os.path.exists(p):
+            mem_lines.append(f"'{p}' using 1:2 with linespoints lw 2 pt 7 title '{title}'")
+    script = f"""
+set terminal pngcairo size 1000,520 font 'DejaVu Sans,10'
+set output '{out}/throughput.png'
+set title 'sentiment throughput, rows per CPU-second of one core (higher is better)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set yrange [0:*]
+set grid ytics
+set xtics rotate by -30 noenhance
+set key outside top center horizontal
+plot '{out}/plot-throughput.dat' using 2:xtic(1) title 'prodtext (C)' lc rgb '#1f77b4', \
+     '' using 3 title 'PyTorch peer' lc rgb '#d62728'
+set output '{out}/memory.png'
+set title 'memory: total PSS of N backends that each used both sentiment models'
+set style data linespoints
+unset key
+set key top left
+set logscale x 2
+set xrange [0.8:40]
+set yrange [0:*]
+set xlabel 'backends'
+set ylabel 'PSS, MiB (sum over the backends)'
+set xtics (1, 4, 8, 32) norotate
+set key top left
+plot {', '.join(mem_lines)}
+"""
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode != 0:
+        print("gnuplot failed:\n" + r.stderr)
+    else:
+        print(f"\nplots: {out}/throughput.png {out}/memory.png")
+
+
+def main():
+    cmd, out = sys.argv[1], sys.argv[2]
+    if cmd == "throughput":
+        throughput(out, sys.argv[3])
+    elif cmd == "latency":
+        latency(out, sys.argv[3], sys.argv[4])
+    elif cmd == "memory":
+        memory(out, sys.argv[3], sys.argv[4])
+    elif cmd == "report":
+        report(out)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
