@@ -1,7 +1,7 @@
 \echo Use "ALTER EXTENSION prodtext UPDATE TO '0.2.0'" to load this file. \quit
 
 -- prodtext 0.1.0 -> 0.2.0: living in a catalog database.  See docs/catalog.md.
--- Keep sql/prodtext--0.2.0.sql equal to 0.1.0 + this file (test: sql/upgrade.sql).
+-- A fresh CREATE EXTENSION runs prodtext--0.1.0.sql and then this file.
 
 -- ---------------------------------------------------------------------------
 -- COSTs calibrated from a measurement (docs/catalog.md, "Costs"): one
