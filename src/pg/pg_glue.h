@@ -27,7 +27,12 @@ extern void PtUseBackendAllocator(void);
 
 /* model cache (pg_models.c) */
 extern const char *PtModelDir(void);
-extern const pt_model *PtGetModel(const char *task, const char *language);
+/*
+ * The model for a task and language, (re)mapped when its file changed.
+ * *generation identifies this mapping: objects built from an earlier
+ * generation must be rebuilt (the address alone may be reused).
+ */
+extern const pt_model *PtGetModel(const char *task, const char *language, uint64 *generation);
 extern void PtPreloadModels(void);
 
 /* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */

@@ -9,7 +9,10 @@
  * read-only and file-backed: the page cache holds it once).
  *
  * A file that fails validation is never cached: every call reports it, and
- * a fixed file is picked up by the next call without a restart.
+ * a fixed file is picked up by the next call without a restart.  A cached
+ * model whose file has changed since it was mapped (another inode, size or
+ * mtime: a new install, or a file rewritten in place, whose old mapping
+ * could fault) is replaced by the new file at the next call.
  */
 #include "pg_glue.h"
 
@@ -30,11 +33,14 @@
 typedef struct CachedModel
 {
 	char		path[MAXPGPATH];
+	struct stat file;			/* identity of the file when it was mapped */
+	uint64		generation;		/* unique per mapping, never reused */
 	pt_model   *model;
 } CachedModel;
 
 static CachedModel cache[MAX_CACHED_MODELS];
 static int	n_cached;
+static uint64 last_generation;
 
 const char *
 PtModelDir(void)
@@ -53,62 +59,89 @@ PtModelDir(void)
 	return default_dir;
 }
 
-static pt_model *
-cache_lookup(const char *path)
+static CachedModel *
+cache_entry(const char *path)
 {
 	for (int i = 0; i < n_cached; i++)
 		if (strcmp(cache[i].path, path) == 0)
-			return cache[i].model;
+			return &cache[i];
 	return NULL;
 }
 
-/* Open and keep a model; the model's own allocations live in TopMemoryContext. */
-static pt_status
-cache_attach(const char *path, pt_model **out, pt_err *err)
+static pt_model *
+cache_lookup(const char *path)
 {
+	CachedModel *e = cache_entry(path);
+
+	return e ? e->model : NULL;
+}
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/*
+ * The model of `path` (whose current identity is `file`), mapped at most once
+ * per identity; its allocations live in TopMemoryContext.  Each mapping
+ * gets a new generation number: a model freed and another allocated at the
+ * same address must still look different to callers that keep objects built
+ * from it.
+ */
+static pt_status
+cache_attach(const char *path, const struct stat *file, pt_model **out,
+			 uint64 *generation, pt_err *err)
+{
+	CachedModel *e = cache_entry(path);
 	MemoryContext old;
 	pt_status	st;
 
-	if ((*out = cache_lookup(path)) != NULL)
+	if (e && same_file(&e->file, file))
+	{
+		*out = e->model;
+		*generation = e->generation;
 		return PT_OK;
-	if (n_cached >= MAX_CACHED_MODELS)
+	}
+	if (e == NULL && n_cached >= MAX_CACHED_MODELS)
 		return pt_fail(err, PT_ERR_LIMIT, "more than %d model files are in use", MAX_CACHED_MODELS);
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	st = pt_model_open(path, out, err);
 	MemoryContextSwitchTo(old);
 	if (st != PT_OK)
 		return st;
-	strlcpy(cache[n_cached].path, path, MAXPGPATH);
-	cache[n_cached].model = *out;
-	n_cached++;
+	if (e)
+		pt_model_close(e->model);
+	else
+	{
+		e = &cache[n_cached++];
+		strlcpy(e->path, path, MAXPGPATH);
+	}
+	e->file = *file;
+	e->model = *out;
+	e->generation = *generation = ++last_generation;
 	return PT_OK;
 }
 
-static bool
-file_exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
 const pt_model *
-PtGetModel(const char *task, const char *language)
+PtGetModel(const char *task, const char *language, uint64 *generation)
 {
 	char		path[MAXPGPATH];
+	struct stat file;
 	pt_model   *m;
 	pt_err		err;
 
 	snprintf(path, sizeof(path), "%s/%s-%s.ptm", PtModelDir(), task, language);
-	if (!file_exists(path))
+	if (stat(path, &file) != 0)
 		snprintf(path, sizeof(path), "%s/%s-multi.ptm", PtModelDir(), task);
-	if (!file_exists(path))
+	if (stat(path, &file) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FILE),
 				 errmsg("prodtext: no %s model for language \"%s\" in \"%s\"",
 						task, language, PtModelDir()),
 				 errhint("Install the models with \"make install\", or set prodtext.model_dir.")));
-	PT_CHECK(cache_attach(path, &m, &err), &err);
+	PT_CHECK(cache_attach(path, &file, &m, generation, &err), &err);
 	if (strcmp(m->task, task) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -157,11 +190,15 @@ PtPreloadModels(void)
 	for (int i = 0; i < n; i++)
 	{
 		char		path[MAXPGPATH];
+		struct stat file;
 		pt_model   *m;
+		uint64		generation;
 		pt_err		err;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (cache_attach(path, &m, &err) != PT_OK)
+		if (stat(path, &file) != 0)
+			continue;			/* removed since the listing */
+		if (cache_attach(path, &file, &m, &generation, &err) != PT_OK)
 			ereport(WARNING, (errmsg("prodtext: model not preloaded: %s", err.msg)));
 	}
 }

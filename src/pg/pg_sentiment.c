@@ -29,12 +29,14 @@ static pt_sentiment *
 sentiment_model(pt_lang lang)
 {
 	static pt_sentiment *by_lang[2];
-	static const pt_model *model_of[2];
+	static uint64 generation_of[2];
 	int			slot = (lang == PT_LANG_ZH) ? 1 : 0;
-	/* looked up every call: prodtext.model_dir may have changed */
-	const pt_model *m = PtGetModel("sentiment", slot ? "zh" : "en");
+	uint64		generation;
 
-	if (model_of[slot] != m)
+	/* looked up every call: prodtext.model_dir or the file may have changed */
+	const pt_model *m = PtGetModel("sentiment", slot ? "zh" : "en", &generation);
+
+	if (by_lang[slot] == NULL || generation_of[slot] != generation)
 	{
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 		pt_err		err;
@@ -42,12 +44,11 @@ sentiment_model(pt_lang lang)
 
 		pt_sentiment_free(by_lang[slot]);
 		by_lang[slot] = NULL;
-		model_of[slot] = NULL;
 		st = pt_sentiment_load(m, &by_lang[slot], &err);
 		MemoryContextSwitchTo(old);
 		if (st != PT_OK)
 			PtReportError(&err);
-		model_of[slot] = m;
+		generation_of[slot] = generation;
 	}
 	return by_lang[slot];
 }

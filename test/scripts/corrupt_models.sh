@@ -46,4 +46,20 @@ expect "SELECT sentiment('great')" 'holds a "tokenizer" model, not "sentiment"'
 # fixed: works again in the same session, without a restart
 cp "$share/sentiment-en.ptm" "$dir/sentiment-en.ptm"
 expect "SELECT sentiment('great') > 0" '^t$'
+# rewritten in place (same inode) while a session has it mapped: the next
+# call maps the new file instead of touching the old mapping (which would
+# fault past the new end of file); then a good file again, same session
+out=$(psql -X -At -v VERBOSITY=verbose -d postgres 2>&1 <<SQL || true
+SET prodtext.model_dir = '$dir';
+SELECT sentiment('great') > 0;
+\! cat models/tokenizer.ptm > $dir/sentiment-en.ptm
+SELECT sentiment('great') > 0;
+\! cat $share/sentiment-en.ptm > $dir/sentiment-en.ptm
+SELECT sentiment('great') > 0;
+SQL
+)
+if ! grep -qE 'holds a "tokenizer" model' <<<"$out" || [ "$(grep -c '^t$' <<<"$out")" != 2 ]; then
+    echo "FAIL: in-place rewrite in one session → $out"; exit 1
+fi
+echo "ok: a model file rewritten in place is re-mapped at the next call, in the same session"
 # (test/run-tests.sh checks the server log: no backend was terminated by a signal)
