@@ -33,7 +33,14 @@ extern const char *PtModelDir(void);
  * generation must be rebuilt (the address alone may be reused).
  */
 extern const pt_model *PtGetModel(const char *task, const char *language, uint64 *generation);
+
+/* The same without ereport (for the postmaster): PT_ERR_IO + ENOENT when no file exists */
+extern pt_status PtFindModel(const char *task, const char *language, const pt_model **out,
+							 uint64 *generation, pt_err *err);
 extern void PtPreloadModels(void);
+
+/* sentiment (pg_sentiment.c): build the task objects in the postmaster, to share them */
+extern void PtSentimentPreload(void);
 
 /* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */
 extern float PtSentimentPolarity(const char *s, size_t len);

@@ -124,29 +124,47 @@ cache_attach(const char *path, const struct stat *file, pt_model **out,
 	return PT_OK;
 }
 
-const pt_model *
-PtGetModel(const char *task, const char *language, uint64 *generation)
+pt_status
+PtFindModel(const char *task, const char *language, const pt_model **out,
+			uint64 *generation, pt_err *err)
 {
 	char		path[MAXPGPATH];
 	struct stat file;
 	pt_model   *m;
-	pt_err		err;
+	pt_status	st;
 
 	snprintf(path, sizeof(path), "%s/%s-%s.ptm", PtModelDir(), task, language);
 	if (stat(path, &file) != 0)
 		snprintf(path, sizeof(path), "%s/%s-multi.ptm", PtModelDir(), task);
 	if (stat(path, &file) != 0)
+	{
+		pt_fail(err, PT_ERR_IO, "no %s model for language \"%s\" in \"%s\"",
+				task, language, PtModelDir());
+		err->sys_errno = ENOENT;
+		return PT_ERR_IO;
+	}
+	if ((st = cache_attach(path, &file, &m, generation, err)) != PT_OK)
+		return st;
+	if (strcmp(m->task, task) != 0)
+		return pt_fail(err, PT_ERR_MODEL, "model file \"%s\" holds a \"%s\" model, not \"%s\"",
+					   path, m->task, task);
+	*out = m;
+	return PT_OK;
+}
+
+const pt_model *
+PtGetModel(const char *task, const char *language, uint64 *generation)
+{
+	const pt_model *m = NULL;
+	pt_err		err;
+	pt_status	st = PtFindModel(task, language, &m, generation, &err);
+
+	if (st == PT_ERR_IO && err.sys_errno == ENOENT)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FILE),
-				 errmsg("prodtext: no %s model for language \"%s\" in \"%s\"",
-						task, language, PtModelDir()),
+				 errmsg("prodtext: %s", err.msg),
 				 errhint("Install the models with \"make install\", or set prodtext.model_dir.")));
-	PT_CHECK(cache_attach(path, &file, &m, generation, &err), &err);
-	if (strcmp(m->task, task) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("prodtext: model file \"%s\" holds a \"%s\" model, not \"%s\"",
-						path, m->task, task)));
+	PT_CHECK(st, &err);
 	return m;
 }
 

@@ -25,32 +25,69 @@
 
 /* ---- models, one per language, kept for the life of the backend ---- */
 
+static pt_sentiment *by_lang[2];	/* 0: en (and every non-Chinese input), 1: zh */
+static uint64 generation_of[2];		/* the model mapping each was built from */
+
+static const char *
+slot_language(int slot)
+{
+	return slot ? "zh" : "en";
+}
+
+static pt_status
+build_model(int slot, const pt_model *m, uint64 generation, pt_err *err)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	pt_status	st;
+
+	pt_sentiment_free(by_lang[slot]);
+	by_lang[slot] = NULL;
+	st = pt_sentiment_load(m, &by_lang[slot], err);
+	MemoryContextSwitchTo(old);
+	if (st == PT_OK)
+		generation_of[slot] = generation;
+	return st;
+}
+
 static pt_sentiment *
 sentiment_model(pt_lang lang)
 {
-	static pt_sentiment *by_lang[2];
-	static uint64 generation_of[2];
 	int			slot = (lang == PT_LANG_ZH) ? 1 : 0;
 	uint64		generation;
 
 	/* looked up every call: prodtext.model_dir or the file may have changed */
-	const pt_model *m = PtGetModel("sentiment", slot ? "zh" : "en", &generation);
+	const pt_model *m = PtGetModel("sentiment", slot_language(slot), &generation);
 
 	if (by_lang[slot] == NULL || generation_of[slot] != generation)
 	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 		pt_err		err;
-		pt_status	st;
 
-		pt_sentiment_free(by_lang[slot]);
-		by_lang[slot] = NULL;
-		st = pt_sentiment_load(m, &by_lang[slot], &err);
-		MemoryContextSwitchTo(old);
-		if (st != PT_OK)
+		if (build_model(slot, m, generation, &err) != PT_OK)
 			PtReportError(&err);
-		generation_of[slot] = generation;
 	}
 	return by_lang[slot];
+}
+
+/*
+ * Under shared_preload_libraries: build both models' objects (tokenizer
+ * tables included) in the postmaster, so forked backends share those pages
+ * too instead of each building its own.  Failures are left for the first
+ * call to report.
+ */
+void
+PtSentimentPreload(void)
+{
+	for (int slot = 0; slot < 2; slot++)
+	{
+		const pt_model *m;
+		uint64		generation;
+		pt_err		err;
+
+		if (PtFindModel("sentiment", slot_language(slot), &m, &generation, &err) != PT_OK ||
+			build_model(slot, m, generation, &err) != PT_OK)
+			ereport(WARNING, (errmsg("prodtext: sentiment model \"%s\" not preloaded: %s",
+									 slot_language(slot), err.msg)));
+	}
 }
 
 /*

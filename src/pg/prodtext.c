@@ -121,5 +121,8 @@ _PG_init(void)
 
 	/* under shared_preload_libraries: map the models once, backends inherit them */
 	if (process_shared_preload_libraries_in_progress)
+	{
 		PtPreloadModels();
+		PtSentimentPreload();
+	}
 }
