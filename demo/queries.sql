@@ -21,3 +21,11 @@ SELECT sentiment(array_agg(body ORDER BY id)) AS polarities FROM demo_reviews;
 SELECT token, round(weight::numeric, 3) AS weight
 FROM sentiment_explain('The zipper broke after two weeks. Really disappointed.')
 ORDER BY abs(weight) DESC LIMIT 5;
+
+\echo '== prodtext_fill(): a trigger keeps a tone column up to date on INSERT, UPDATE and COPY'
+ALTER TABLE demo_reviews ADD COLUMN tone real;
+CREATE TRIGGER demo_reviews_fill BEFORE INSERT OR UPDATE OF body ON demo_reviews
+    FOR EACH ROW EXECUTE FUNCTION prodtext_fill('body', 'sentiment:tone');
+INSERT INTO demo_reviews (product_id, body)
+VALUES (2, 'Best dripper I have owned, brews a clean cup.'), (3, '盖子漏水，退货了。')
+RETURNING product_id, round(tone::numeric, 3) AS tone, body;
