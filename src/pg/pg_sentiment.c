@@ -5,9 +5,9 @@
  *
  * The language is detected on normalized text (HTML tags would otherwise
  * look like English); then rows are grouped by language and each group is
- * scored in one batched forward pass.  Text that
- * is neither English nor Chinese goes to the English model, whose byte-level
- * tokenizer accepts any script.
+ * scored in one batched forward pass.  Text that is neither English nor
+ * Chinese goes to the English model, whose byte-level tokenizer accepts any
+ * script.
  */
 #include "pg_glue.h"
 
