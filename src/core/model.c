@@ -571,6 +571,29 @@ pt_model_require_int(const pt_model *m, const char *key, int64_t lo, int64_t hi,
 }
 
 pt_status
+pt_model_require_int32(const pt_model *m, const char *key, int lo, int hi, int *out, pt_err *err)
+{
+	int64_t		v;
+	pt_status	st = pt_model_require_int(m, key, lo, hi, &v, err);
+
+	if (st == PT_OK)
+		*out = (int) v;
+	return st;
+}
+
+pt_status
+pt_model_require_f32(const pt_model *m, const char *name, int ndim, const int64_t *shape,
+					 const float **out, pt_err *err)
+{
+	const pt_tensor *t;
+	pt_status	st = pt_model_require(m, name, PT_F32, ndim, shape, &t, err);
+
+	if (st == PT_OK)
+		*out = t->data;
+	return st;
+}
+
+pt_status
 pt_model_require_float(const pt_model *m, const char *key, double lo, double hi,
 					   double *out, pt_err *err)
 {

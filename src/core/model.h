@@ -103,6 +103,14 @@ pt_status	pt_model_require(const pt_model *m, const char *name, pt_dtype dtype,
 pt_status	pt_model_require_int(const pt_model *m, const char *key,
 								 int64_t lo, int64_t hi, int64_t *out, pt_err *err);
 
+/* The same into an int (lo and hi within int range). */
+pt_status	pt_model_require_int32(const pt_model *m, const char *key,
+								   int lo, int hi, int *out, pt_err *err);
+
+/* A float32 tensor's data, checked as pt_model_require does. */
+pt_status	pt_model_require_f32(const pt_model *m, const char *name, int ndim,
+								 const int64_t *shape, const float **out, pt_err *err);
+
 /* A float hyper-parameter in [lo, hi]; PT_ERR_MODEL when absent or out of range. */
 pt_status	pt_model_require_float(const pt_model *m, const char *key,
 								   double lo, double hi, double *out, pt_err *err);

@@ -27,30 +27,19 @@
 /* ---- loading ---- */
 
 static pt_status
-require_int(const pt_model *m, const char *key, int64_t lo, int64_t hi, int *out, pt_err *err)
-{
-	int64_t		v;
-	pt_status	st = pt_model_require_int(m, key, lo, hi, &v, err);
-
-	if (st == PT_OK)
-		*out = (int) v;
-	return st;
-}
-
-static pt_status
 load_hparams(const pt_model *m, pt_sentiment *s, pt_err *err)
 {
 	double		w;
 	pt_status	st;
 
-	if ((st = require_int(m, "embed_dim", 1, 4096, &s->embed_dim, err)) != PT_OK ||
-		(st = require_int(m, "filters", 1, 4096, &s->filters, err)) != PT_OK ||
-		(st = require_int(m, "n_widths", 1, PT_SENTIMENT_MAX_WIDTHS, &s->n_widths, err)) != PT_OK ||
-		(st = require_int(m, "max_tokens", 1, 65536, &s->max_tokens, err)) != PT_OK ||
-		(st = require_int(m, "lowercase", 0, 1, &s->lowercase, err)) != PT_OK ||
-		(st = require_int(m, "linear_buckets", 1, 1 << 26, &s->lin_buckets, err)) != PT_OK ||
-		(st = require_int(m, "linear_ngram_min", 1, 16, &s->lin_nmin, err)) != PT_OK ||
-		(st = require_int(m, "linear_ngram_max", s->lin_nmin, 16, &s->lin_nmax, err)) != PT_OK ||
+	if ((st = pt_model_require_int32(m, "embed_dim", 1, 4096, &s->embed_dim, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "filters", 1, 4096, &s->filters, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "n_widths", 1, PT_SENTIMENT_MAX_WIDTHS, &s->n_widths, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "max_tokens", 1, 65536, &s->max_tokens, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "lowercase", 0, 1, &s->lowercase, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "linear_buckets", 1, 1 << 26, &s->lin_buckets, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "linear_ngram_min", 1, 16, &s->lin_nmin, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "linear_ngram_max", s->lin_nmin, 16, &s->lin_nmax, err)) != PT_OK ||
 		(st = pt_model_require_float(m, "linear_weight", 0.0, 1.0, &w, err)) != PT_OK)
 		return st;
 	s->lin_weight = (float) w;
@@ -59,24 +48,12 @@ load_hparams(const pt_model *m, pt_sentiment *s, pt_err *err)
 		char		key[32];
 
 		snprintf(key, sizeof key, "width.%d", i);
-		if ((st = require_int(m, key, 1, 64, &s->widths[i], err)) != PT_OK)
+		if ((st = pt_model_require_int32(m, key, 1, 64, &s->widths[i], err)) != PT_OK)
 			return st;
 		if (s->widths[i] > s->max_width)
 			s->max_width = s->widths[i];
 	}
 	return PT_OK;
-}
-
-static pt_status
-require_f32(const pt_model *m, const char *name, int ndim, const int64_t *shape,
-			const float **out, pt_err *err)
-{
-	const pt_tensor *t;
-	pt_status	st = pt_model_require(m, name, PT_F32, ndim, shape, &t, err);
-
-	if (st == PT_OK)
-		*out = t->data;
-	return st;
 }
 
 static pt_status
@@ -87,21 +64,21 @@ load_tensors(const pt_model *m, pt_sentiment *s, pt_err *err)
 				C = PT_SENTIMENT_CLASSES;
 	pt_status	st;
 
-	if ((st = require_f32(m, "embed.weight", 2, (int64_t[]) {s->vocab, E}, &s->embed, err)) != PT_OK ||
-		(st = require_f32(m, "out.weight", 2, (int64_t[]) {C, Fn * s->n_widths}, &s->out_w, err)) != PT_OK ||
-		(st = require_f32(m, "out.bias", 1, (int64_t[]) {C}, &s->out_b, err)) != PT_OK ||
-		(st = require_f32(m, "linear.weight", 2, (int64_t[]) {s->lin_buckets, C}, &s->lin_w, err)) != PT_OK ||
-		(st = require_f32(m, "linear.bias", 1, (int64_t[]) {C}, &s->lin_b, err)) != PT_OK)
+	if ((st = pt_model_require_f32(m, "embed.weight", 2, (int64_t[]) {s->vocab, E}, &s->embed, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "out.weight", 2, (int64_t[]) {C, Fn * s->n_widths}, &s->out_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "out.bias", 1, (int64_t[]) {C}, &s->out_b, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "linear.weight", 2, (int64_t[]) {s->lin_buckets, C}, &s->lin_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "linear.bias", 1, (int64_t[]) {C}, &s->lin_b, err)) != PT_OK)
 		return st;
 	for (int i = 0; i < s->n_widths; i++)
 	{
 		char		name[32];
 
 		snprintf(name, sizeof name, "conv.%d.weight", i);
-		if ((st = require_f32(m, name, 3, (int64_t[]) {Fn, E, s->widths[i]}, &s->conv_w[i], err)) != PT_OK)
+		if ((st = pt_model_require_f32(m, name, 3, (int64_t[]) {Fn, E, s->widths[i]}, &s->conv_w[i], err)) != PT_OK)
 			return st;
 		snprintf(name, sizeof name, "conv.%d.bias", i);
-		if ((st = require_f32(m, name, 1, (int64_t[]) {Fn}, &s->conv_b[i], err)) != PT_OK)
+		if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {Fn}, &s->conv_b[i], err)) != PT_OK)
 			return st;
 	}
 	return PT_OK;

@@ -1,0 +1,52 @@
+/*
+ * beam.h — beam search with the constraints every prodtext generator
+ * obeys, for any decoder that can score one step of many hypotheses.
+ *
+ * Per row, the beam keeps the best beam_width live hypotheses by summed log
+ * probability and finishes those that emit <eos>; the winner is the finished
+ * hypothesis with the best score / length^length_alpha.  A candidate token
+ * is only considered when
+ *   - it is not a special id (<pad>, <bos>, <sep>; <eos> only after a token),
+ *   - it does not repeat an n-gram of the hypothesis (no_repeat_ngram),
+ *   - the text stays valid UTF-8 (a multi-byte character may be completed
+ *     by the next byte token) and within max_chars characters,
+ *   - the row's facts allow it (facts.h): fact words can only be copied.
+ * Candidates are checked lazily in score order, so constraints cost little.
+ */
+#ifndef PT_BEAM_H
+#define PT_BEAM_H
+
+#include "facts.h"
+#include "pt_common.h"
+#include "tokenizer.h"
+
+/*
+ * Advance N hypotheses by one token: hypothesis i belongs to row[i],
+ * continues hypothesis parent[i] of the previous call (-1: a fresh start
+ * of its row) and was extended by token[i]; write log P(next) into
+ * logp [N, vocab].
+ */
+typedef pt_status (*pt_decode_step) (void *ctx, int N, const int32_t *row,
+									 const int32_t *parent, const int32_t *token,
+									 float *logp, pt_err *err);
+
+typedef struct pt_beam_opts
+{
+	int			beam_width;		/* hypotheses per row; 1 = greedy */
+	int			max_tokens;		/* output tokens, <eos> included */
+	size_t		max_chars;		/* output characters, surrounding white space excluded */
+	float		length_alpha;	/* finished score = log P / tokens^alpha */
+	int			no_repeat_ngram;	/* block repeated token n-grams of this size; 0 = off */
+} pt_beam_opts;
+
+/*
+ * Decode n_rows outputs with `step` (ctx is its first argument); facts[r]
+ * may be NULL (no fact constraint).  out[r] is the winner's text, trimmed
+ * and pt_alloc'd, or NULL when no hypothesis of the row finished within
+ * the limits; out_len[r] its byte length.
+ */
+pt_status	pt_beam_search(const pt_tokenizer *tok, int vocab, pt_decode_step step, void *ctx,
+						   int n_rows, pt_facts *const *facts, const pt_beam_opts *opts,
+						   char **out, size_t *out_len, pt_err *err);
+
+#endif							/* PT_BEAM_H */

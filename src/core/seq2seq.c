@@ -1,0 +1,472 @@
+/*
+ * seq2seq.c — encoder, bridge and decoder step of the pointer-generator
+ * LSTM (seq2seq.h).
+ *
+ * Cost per decoder step and hypothesis: the LSTM cell (4D × (E+2H+D)), the
+ * attention over the row's source (2 × len × D), and the tied output
+ * projection (V × E), which dominates; all three are GEMMs/GEMVs shared by
+ * the hypotheses of every row.  The final distribution is computed in log
+ * space — log p_gen + log_softmax(logits) — and only the ids that occur in
+ * the source (at most max_src per row, found once at encoding) get the
+ * exact mixture with the copy distribution, so no step takes V logarithms.
+ */
+#include "seq2seq.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nn.h"
+#include "tokenizer.h"
+
+struct pt_s2s_batch
+{
+	const pt_s2s *m;
+	int			n_rows;
+	int			max_hyps;
+	int		   *src_len;		/* [n_rows] */
+	int32_t   **src_uniq;		/* per row: position -> index into its unique ids */
+	int32_t   **uniq_ids;		/* per row: the distinct source ids */
+	int		   *n_uniq;			/* [n_rows] */
+	float	  **enc;			/* per row [len, 2H] */
+	float	  **keys;			/* per row [len, D]: enc · attn_wᵀ */
+	float	   *h0, *c0;		/* [n_rows, D] decoder start state */
+
+	/* hypothesis state, double-buffered: cur = previous step, nxt = this one */
+	float	   *h[2], *c[2], *ctx[2];	/* [max_hyps, D], [max_hyps, D], [max_hyps, 2H] */
+	int			cur;
+
+	/* step scratch */
+	float	   *x;				/* [max_hyps, E + 2H] */
+	float	   *hc;				/* [max_hyps, D + 2H] */
+	float	   *o;				/* [max_hyps, E] */
+	float	   *attn;			/* [max_hyps, max_src] attention weights */
+	float	   *p_gen;			/* [max_hyps] */
+	float	   *mass;			/* [max_src] copy mass per unique id */
+	float	   *work;			/* pt_lstm_step_workspace(max_hyps, D) */
+
+	void	   *arena;			/* every array above lives in one allocation */
+};
+
+/* ---- loading ---- */
+
+pt_status
+pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
+{
+	const char *dir[2] = {"fwd", "bwd"};
+	int64_t		V,
+				E,
+				H,
+				D;
+	pt_status	st;
+
+	memset(s, 0, sizeof *s);
+	if ((st = pt_model_require_int32(m, "vocab", vocab, vocab, &s->vocab, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "embed_dim", 1, 4096, &s->embed_dim, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "enc_hidden", 1, 4096, &s->enc_hidden, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "dec_hidden", 1, 4096, &s->dec_hidden, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "max_src_tokens", 2, 4096, &s->max_src, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "max_tgt_tokens", 2, 1024, &s->max_tgt, err)) != PT_OK)
+		return st;
+	V = s->vocab;
+	E = s->embed_dim;
+	H = s->enc_hidden;
+	D = s->dec_hidden;
+	if ((st = pt_model_require_f32(m, "embed", 2, (int64_t[]) {V, E}, &s->embed, err)) != PT_OK)
+		return st;
+	for (int d = 0; d < 2; d++)
+	{
+		char		name[32];
+
+		snprintf(name, sizeof name, "enc.%s.weight_ih", dir[d]);
+		if ((st = pt_model_require_f32(m, name, 2, (int64_t[]) {4 * H, E}, &s->enc_w_ih[d], err)) != PT_OK)
+			return st;
+		snprintf(name, sizeof name, "enc.%s.weight_hh", dir[d]);
+		if ((st = pt_model_require_f32(m, name, 2, (int64_t[]) {4 * H, H}, &s->enc_w_hh[d], err)) != PT_OK)
+			return st;
+		snprintf(name, sizeof name, "enc.%s.bias_ih", dir[d]);
+		if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {4 * H}, &s->enc_b_ih[d], err)) != PT_OK)
+			return st;
+		snprintf(name, sizeof name, "enc.%s.bias_hh", dir[d]);
+		if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {4 * H}, &s->enc_b_hh[d], err)) != PT_OK)
+			return st;
+	}
+	if ((st = pt_model_require_f32(m, "bridge.h.weight", 2, (int64_t[]) {D, 2 * H}, &s->bridge_h_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "bridge.h.bias", 1, (int64_t[]) {D}, &s->bridge_h_b, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "bridge.c.weight", 2, (int64_t[]) {D, 2 * H}, &s->bridge_c_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "bridge.c.bias", 1, (int64_t[]) {D}, &s->bridge_c_b, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "dec.weight_ih", 2, (int64_t[]) {4 * D, E + 2 * H}, &s->dec_w_ih, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "dec.weight_hh", 2, (int64_t[]) {4 * D, D}, &s->dec_w_hh, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "dec.bias_ih", 1, (int64_t[]) {4 * D}, &s->dec_b_ih, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "dec.bias_hh", 1, (int64_t[]) {4 * D}, &s->dec_b_hh, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "attn.weight", 2, (int64_t[]) {D, 2 * H}, &s->attn_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "out.weight", 2, (int64_t[]) {E, D + 2 * H}, &s->out_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "out.bias", 1, (int64_t[]) {E}, &s->out_b, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "gen.bias", 1, (int64_t[]) {V}, &s->gen_b, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "pgen.weight", 2, (int64_t[]) {1, D + 2 * H + E}, &s->pgen_w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "pgen.bias", 1, (int64_t[]) {1}, &s->pgen_b, err)) != PT_OK)
+		return st;
+	return PT_OK;
+}
+
+/* ---- the batch: one arena for every array ---- */
+
+typedef struct arena_plan
+{
+	size_t		bytes;
+} arena_plan;
+
+/* reserve n elements of size sz at a 64-byte boundary; SIZE_MAX on overflow */
+static size_t
+reserve(arena_plan *p, size_t n, size_t sz)
+{
+	size_t		at = (p->bytes + 63) & ~(size_t) 63;
+	size_t		len = pt_mul_size(n, sz);
+
+	if (len == SIZE_MAX || at > SIZE_MAX - len || p->bytes == SIZE_MAX)
+	{
+		p->bytes = SIZE_MAX;
+		return 0;
+	}
+	p->bytes = at + len;
+	return at;
+}
+
+void
+pt_s2s_batch_free(pt_s2s_batch *b)
+{
+	if (b == NULL)
+		return;
+	pt_free(b->arena);
+	pt_free(b);
+}
+
+/* Lay out the arena: per-row arrays are sized by the rows' lengths. */
+static pt_status
+alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_batch **out,
+			pt_err *err)
+{
+	size_t		E = m->embed_dim,
+				H2 = 2 * (size_t) m->enc_hidden,
+				D = m->dec_hidden,
+				total_len = 0;
+	arena_plan	p = {0};
+	size_t		o_src_len, o_src_uniq, o_uniq_ids, o_n_uniq, o_enc, o_keys, o_h0, o_c0,
+				o_h[2], o_c[2], o_ctx[2], o_x, o_hc, o_o, o_attn, o_pgen, o_mass, o_work,
+				o_rowptr;
+	pt_s2s_batch *b;
+	char	   *a;
+
+	for (int r = 0; r < n_rows; r++)
+		total_len += (size_t) n_ids[r];
+	o_src_len = reserve(&p, n_rows, sizeof(int));
+	o_n_uniq = reserve(&p, n_rows, sizeof(int));
+	o_rowptr = reserve(&p, 4 * (size_t) n_rows, sizeof(void *));
+	o_src_uniq = reserve(&p, total_len, sizeof(int32_t));
+	o_uniq_ids = reserve(&p, total_len, sizeof(int32_t));
+	o_enc = reserve(&p, pt_mul_size(total_len, H2), sizeof(float));
+	o_keys = reserve(&p, pt_mul_size(total_len, D), sizeof(float));
+	o_h0 = reserve(&p, pt_mul_size(n_rows, D), sizeof(float));
+	o_c0 = reserve(&p, pt_mul_size(n_rows, D), sizeof(float));
+	for (int k = 0; k < 2; k++)
+	{
+		o_h[k] = reserve(&p, pt_mul_size(max_hyps, D), sizeof(float));
+		o_c[k] = reserve(&p, pt_mul_size(max_hyps, D), sizeof(float));
+		o_ctx[k] = reserve(&p, pt_mul_size(max_hyps, H2), sizeof(float));
+	}
+	o_x = reserve(&p, pt_mul_size(max_hyps, E + H2), sizeof(float));
+	o_hc = reserve(&p, pt_mul_size(max_hyps, D + H2), sizeof(float));
+	o_o = reserve(&p, pt_mul_size(max_hyps, E), sizeof(float));
+	o_attn = reserve(&p, pt_mul_size(max_hyps, m->max_src), sizeof(float));
+	o_pgen = reserve(&p, max_hyps, sizeof(float));
+	o_mass = reserve(&p, m->max_src, sizeof(float));
+	o_work = reserve(&p, pt_lstm_step_workspace(max_hyps, m->dec_hidden), sizeof(float));
+
+	*out = NULL;
+	b = pt_alloc_zero(sizeof *b);
+	a = p.bytes == SIZE_MAX ? NULL : pt_alloc(p.bytes + 64);
+	if (b == NULL || a == NULL)
+	{
+		pt_free(b);
+		pt_free(a);
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory for a summarize batch of %d rows", n_rows);
+	}
+	b->arena = a;
+	a = (char *) (((uintptr_t) a + 63) & ~(uintptr_t) 63);
+	b->m = m;
+	b->n_rows = n_rows;
+	b->max_hyps = max_hyps;
+	b->src_len = (int *) (a + o_src_len);
+	b->n_uniq = (int *) (a + o_n_uniq);
+	b->src_uniq = (int32_t **) (a + o_rowptr);
+	b->uniq_ids = b->src_uniq + n_rows;
+	b->enc = (float **) (b->uniq_ids + n_rows);
+	b->keys = b->enc + n_rows;
+	b->h0 = (float *) (a + o_h0);
+	b->c0 = (float *) (a + o_c0);
+	for (int k = 0; k < 2; k++)
+	{
+		b->h[k] = (float *) (a + o_h[k]);
+		b->c[k] = (float *) (a + o_c[k]);
+		b->ctx[k] = (float *) (a + o_ctx[k]);
+	}
+	b->x = (float *) (a + o_x);
+	b->hc = (float *) (a + o_hc);
+	b->o = (float *) (a + o_o);
+	b->attn = (float *) (a + o_attn);
+	b->p_gen = (float *) (a + o_pgen);
+	b->mass = (float *) (a + o_mass);
+	b->work = (float *) (a + o_work);
+
+	{
+		size_t		at = 0;
+
+		for (int r = 0; r < n_rows; r++)
+		{
+			b->src_len[r] = n_ids[r];
+			b->src_uniq[r] = (int32_t *) (a + o_src_uniq) + at;
+			b->uniq_ids[r] = (int32_t *) (a + o_uniq_ids) + at;
+			b->enc[r] = (float *) (a + o_enc) + at * H2;
+			b->keys[r] = (float *) (a + o_keys) + at * D;
+			at += (size_t) n_ids[r];
+		}
+	}
+	*out = b;
+	return PT_OK;
+}
+
+/* the distinct ids of a row's source and, per position, which one it is */
+static void
+index_source(pt_s2s_batch *b, int r, const int32_t *ids)
+{
+	int			n = b->src_len[r],
+				k = 0;
+
+	for (int j = 0; j < n; j++)
+	{
+		int			u = 0;
+
+		while (u < k && b->uniq_ids[r][u] != ids[j])
+			u++;
+		if (u == k)
+			b->uniq_ids[r][k++] = ids[j];
+		b->src_uniq[r][j] = u;
+	}
+	b->n_uniq[r] = k;
+}
+
+/* ---- the encoder: a bidirectional LSTM over all rows at once ---- */
+
+static pt_status
+run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
+{
+	const pt_s2s *m = b->m;
+	int			B = b->n_rows,
+				T = 0,
+				E = m->embed_dim,
+				H = m->enc_hidden,
+				D = m->dec_hidden;
+	size_t		H2 = 2 * (size_t) H;
+	float	   *x,
+			   *out,
+			   *work,
+			   *hcat,
+			   *ccat,
+			   *h,
+			   *c;
+	pt_status	st = PT_OK;
+
+	for (int r = 0; r < B; r++)
+		if (b->src_len[r] > T)
+			T = b->src_len[r];
+	x = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, E), sizeof(float)));
+	out = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, H), sizeof(float)));
+	work = pt_alloc(pt_mul_size(pt_lstm_workspace(T, B, H), sizeof(float)));
+	hcat = pt_alloc(pt_mul_size((size_t) B * H2, sizeof(float)));
+	ccat = pt_alloc(pt_mul_size((size_t) B * H2, sizeof(float)));
+	h = pt_alloc(pt_mul_size((size_t) B * H, sizeof(float)));
+	c = pt_alloc(pt_mul_size((size_t) B * H, sizeof(float)));
+	if (!x || !out || !work || !hcat || !ccat || !h || !c)
+	{
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory encoding %d sources", B);
+		goto done;
+	}
+
+	/* time-major embeddings [T, B, E]; positions past a row's end stay zero */
+	memset(x, 0, (size_t) T * B * E * sizeof(float));
+	for (int r = 0; r < B; r++)
+		for (int t = 0; t < b->src_len[r]; t++)
+			pt_embedding(m->embed, m->vocab, E, &ids[r][t], 1, x + ((size_t) t * B + r) * E);
+
+	for (int d = 0; d < 2; d++)
+	{
+		memset(h, 0, (size_t) B * H * sizeof(float));
+		memset(c, 0, (size_t) B * H * sizeof(float));
+		pt_lstm_forward(x, T, B, E, H, m->enc_w_ih[d], m->enc_w_hh[d], m->enc_b_ih[d],
+						m->enc_b_hh[d], b->src_len, d, h, c, out, work);
+		for (int r = 0; r < B; r++)
+		{
+			memcpy(hcat + r * H2 + (size_t) d * H, h + (size_t) r * H, H * sizeof(float));
+			memcpy(ccat + r * H2 + (size_t) d * H, c + (size_t) r * H, H * sizeof(float));
+			for (int t = 0; t < b->src_len[r]; t++)
+				memcpy(b->enc[r] + t * H2 + (size_t) d * H, out + ((size_t) t * B + r) * H,
+					   H * sizeof(float));
+		}
+	}
+	for (int r = 0; r < B; r++)
+		pt_linear(b->enc[r], b->src_len[r], (int) H2, m->attn_w, NULL, D, b->keys[r]);
+	pt_linear(hcat, B, (int) H2, m->bridge_h_w, m->bridge_h_b, D, b->h0);
+	pt_linear(ccat, B, (int) H2, m->bridge_c_w, m->bridge_c_b, D, b->c0);
+	pt_tanh_inplace(b->h0, (size_t) B * D);
+	pt_tanh_inplace(b->c0, (size_t) B * D);
+
+done:
+	pt_free(x);
+	pt_free(out);
+	pt_free(work);
+	pt_free(hcat);
+	pt_free(ccat);
+	pt_free(h);
+	pt_free(c);
+	return st;
+}
+
+pt_status
+pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids, const int *n_ids,
+			  int max_hyps, pt_s2s_batch **out, pt_err *err)
+{
+	pt_s2s_batch *b;
+	pt_status	st;
+
+	*out = NULL;
+	if (n_rows < 1 || max_hyps < 1)
+		return pt_fail(err, PT_ERR_ARG, "seq2seq: need at least one row and hypothesis");
+	for (int r = 0; r < n_rows; r++)
+	{
+		if (n_ids[r] < 1 || n_ids[r] > m->max_src)
+			return pt_fail(err, PT_ERR_ARG, "seq2seq: source of %d ids outside [1, %d]",
+						   n_ids[r], m->max_src);
+		for (int j = 0; j < n_ids[r]; j++)
+			if (ids[r][j] < 0 || ids[r][j] >= m->vocab)
+				return pt_fail(err, PT_ERR_ARG, "seq2seq: source id %d outside the vocabulary",
+							   (int) ids[r][j]);
+	}
+	if ((st = alloc_batch(m, n_rows, n_ids, max_hyps, &b, err)) != PT_OK)
+		return st;
+	for (int r = 0; r < n_rows; r++)
+		index_source(b, r, ids[r]);
+	if ((st = run_encoder(b, ids, err)) != PT_OK)
+	{
+		pt_s2s_batch_free(b);
+		return st;
+	}
+	*out = b;
+	return PT_OK;
+}
+
+/* ---- one decoder step ---- */
+
+/* ctx = Σ_j attn_j enc_j, attn = softmax_j(h · keys_j) over row r's source */
+static void
+attend(const pt_s2s_batch *b, int r, const float *h, float *attn, float *ctx)
+{
+	const pt_s2s *m = b->m;
+	int			n = b->src_len[r],
+				H2 = 2 * m->enc_hidden;
+
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, n, m->dec_hidden, 1.0f, b->keys[r],
+				m->dec_hidden, h, 1, 0.0f, attn, 1);
+	pt_softmax_rows(attn, 1, n);
+	cblas_sgemv(CblasRowMajor, CblasTrans, n, H2, 1.0f, b->enc[r], H2, attn, 1,
+				0.0f, ctx, 1);
+}
+
+/*
+ * logp [V] holds log_softmax(logits); make it log P of the mixture:
+ * log p_gen + log p_vocab for ids absent from the source, the exact mixture
+ * for the row's source ids, whose attention weights are attn.
+ */
+static void
+mix_copy(pt_s2s_batch *b, int r, const float *attn, float p_gen, float *logp)
+{
+	int			n = b->src_len[r],
+				k = b->n_uniq[r];
+	float		log_gen = logf(fmaxf(p_gen, 1e-20f));
+
+	memset(b->mass, 0, k * sizeof(float));
+	for (int j = 0; j < n; j++)
+		b->mass[b->src_uniq[r][j]] += attn[j];
+	for (int u = 0; u < k; u++)
+	{
+		int32_t		id = b->uniq_ids[r][u];
+		float		p = p_gen * expf(logp[id]) + (1.0f - p_gen) * b->mass[u];
+
+		logp[id] = logf(fmaxf(p, 1e-20f)) - log_gen;	/* log_gen is added to all below */
+	}
+	for (int w = 0; w < b->m->vocab; w++)
+		logp[w] += log_gen;
+}
+
+pt_status
+pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
+			const int32_t *token, float *logp, pt_err *err)
+{
+	pt_s2s_batch *b = batch;
+	const pt_s2s *m = b->m;
+	int			E = m->embed_dim,
+				D = m->dec_hidden,
+				H2 = 2 * m->enc_hidden,
+				V = m->vocab,
+				prev = b->cur,
+				nxt = 1 - b->cur;
+	float	   *h = b->h[nxt],
+			   *c = b->c[nxt],
+			   *ctx = b->ctx[nxt];
+
+	if (N < 1 || N > b->max_hyps)
+		return pt_fail(err, PT_ERR_ARG, "seq2seq: %d hypotheses for room of %d", N, b->max_hyps);
+	for (int i = 0; i < N; i++)
+	{
+		if (row[i] < 0 || row[i] >= b->n_rows || token[i] < 0 || token[i] >= V ||
+			parent[i] >= b->max_hyps)
+			return pt_fail(err, PT_ERR_ARG, "seq2seq: bad hypothesis %d", i);
+		if (parent[i] < 0)
+		{
+			memcpy(h + (size_t) i * D, b->h0 + (size_t) row[i] * D, D * sizeof(float));
+			memcpy(c + (size_t) i * D, b->c0 + (size_t) row[i] * D, D * sizeof(float));
+			memset(ctx + (size_t) i * H2, 0, H2 * sizeof(float));
+		}
+		else
+		{
+			memcpy(h + (size_t) i * D, b->h[prev] + (size_t) parent[i] * D, D * sizeof(float));
+			memcpy(c + (size_t) i * D, b->c[prev] + (size_t) parent[i] * D, D * sizeof(float));
+			memcpy(ctx + (size_t) i * H2, b->ctx[prev] + (size_t) parent[i] * H2, H2 * sizeof(float));
+		}
+		/* decoder input: [embed(token) ; previous context] */
+		pt_embedding(m->embed, V, E, &token[i], 1, b->x + (size_t) i * (E + H2));
+		memcpy(b->x + (size_t) i * (E + H2) + E, ctx + (size_t) i * H2, H2 * sizeof(float));
+	}
+	b->cur = nxt;
+
+	pt_lstm_step(b->x, N, E + H2, D, m->dec_w_ih, m->dec_w_hh, m->dec_b_ih, m->dec_b_hh,
+				 h, c, b->work);
+	for (int i = 0; i < N; i++)
+	{
+		float	   *hci = b->hc + (size_t) i * (D + H2);
+
+		attend(b, row[i], h + (size_t) i * D, b->attn + (size_t) i * m->max_src, ctx + (size_t) i * H2);
+		memcpy(hci, h + (size_t) i * D, D * sizeof(float));
+		memcpy(hci + D, ctx + (size_t) i * H2, H2 * sizeof(float));
+		b->p_gen[i] = m->pgen_b[0] + cblas_sdot(D + H2, m->pgen_w, 1, hci, 1) +
+			cblas_sdot(E, m->pgen_w + D + H2, 1, b->x + (size_t) i * (E + H2), 1);
+		b->p_gen[i] = 1.0f / (1.0f + expf(-b->p_gen[i]));
+	}
+	pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
+	pt_tanh_inplace(b->o, (size_t) N * E);
+	pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
+	pt_log_softmax_rows(logp, N, V);
+	for (int i = 0; i < N; i++)
+		mix_copy(b, row[i], b->attn + (size_t) i * m->max_src, b->p_gen[i], logp + (size_t) i * V);
+	return PT_OK;
+}

@@ -1,0 +1,57 @@
+/*
+ * seq2seq.h — the encoder-decoder LSTM with attention and a copy mechanism
+ * (pointer-generator) behind summarize; the math is that of
+ * models/train/summarize_model.py, written out in models/summarize.md.
+ *
+ * A batch holds the encoded sources of some rows and the decoder state of
+ * the live hypotheses of those rows.  pt_s2s_step advances every hypothesis
+ * by one token in shared GEMMs and has the signature of a beam-search step
+ * (beam.h), so the same search serves any decoder.
+ */
+#ifndef PT_SEQ2SEQ_H
+#define PT_SEQ2SEQ_H
+
+#include "model.h"
+#include "pt_common.h"
+
+typedef struct pt_s2s
+{
+	int			vocab;			/* V */
+	int			embed_dim;		/* E */
+	int			enc_hidden;		/* H, per direction */
+	int			dec_hidden;		/* D */
+	int			max_src;		/* source tokens, <eos> included */
+	int			max_tgt;		/* output tokens, <eos> included */
+	const float *embed;			/* [V, E], also the tied output projection */
+	const float *enc_w_ih[2], *enc_w_hh[2], *enc_b_ih[2], *enc_b_hh[2];	/* fwd, bwd */
+	const float *bridge_h_w, *bridge_h_b, *bridge_c_w, *bridge_c_b;	/* [D, 2H], [D] */
+	const float *dec_w_ih, *dec_w_hh, *dec_b_ih, *dec_b_hh;	/* [4D, E+2H], [4D, D] */
+	const float *attn_w;		/* [D, 2H] */
+	const float *out_w, *out_b; /* [E, D+2H], [E] */
+	const float *gen_b;			/* [V] */
+	const float *pgen_w, *pgen_b;	/* [D+2H+E], [1] */
+} pt_s2s;
+
+/* Check the hyper-parameters and every tensor of an "lstm-pg" model. */
+pt_status	pt_s2s_load(const pt_model *m, int vocab, pt_s2s *out, pt_err *err);
+
+typedef struct pt_s2s_batch pt_s2s_batch;
+
+/*
+ * Encode n_rows sources (ids[r][0..n_ids[r]), each 1..max_src ids ending
+ * in <eos>) and make room for up to max_hyps live hypotheses.
+ */
+pt_status	pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids,
+						  const int *n_ids, int max_hyps, pt_s2s_batch **out, pt_err *err);
+void		pt_s2s_batch_free(pt_s2s_batch *b);
+
+/*
+ * One decoder step for N <= max_hyps hypotheses: hypothesis i belongs to
+ * row[i], continues hypothesis parent[i] of the previous step (-1: starts
+ * afresh from its row's encoder state) and was extended by token[i].
+ * Writes log P(next token) into logp [N, V].  A pt_decode_step (beam.h).
+ */
+pt_status	pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
+						const int32_t *token, float *logp, pt_err *err);
+
+#endif							/* PT_SEQ2SEQ_H */

@@ -1,0 +1,297 @@
+/*
+ * summarize.c — the summarize task (summarize.h): front end, the
+ * abstractive model under constrained beam search, and the extractive
+ * path that extends short abstracts and serves what the model cannot.
+ */
+#include "summarize.h"
+
+#include <string.h>
+
+#include "beam.h"
+#include "extract.h"
+#include "facts.h"
+#include "seq2seq.h"
+#include "text.h"
+#include "tokenizer.h"
+
+#define ROWS_PER_BATCH 16		/* rows decoded together: bounds memory */
+#define LENGTH_ALPHA 1.0f		/* beam score / tokens^alpha */
+#define NO_REPEAT_NGRAM 3
+
+struct pt_summarizer
+{
+	pt_tokenizer *tok;
+	pt_s2s		m;
+};
+
+pt_status
+pt_summarizer_load(const pt_model *m, pt_summarizer **out, pt_err *err)
+{
+	pt_summarizer *s = pt_alloc_zero(sizeof(pt_summarizer));
+	pt_status	st;
+
+	*out = NULL;
+	if (s == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if (strcmp(m->task, "summarize") != 0)
+		st = pt_fail(err, PT_ERR_MODEL, "model \"%s\" is a %s model, not summarize", m->name, m->task);
+	else if ((st = pt_tokenizer_from_model(m, &s->tok, err)) == PT_OK)
+		st = pt_s2s_load(m, pt_tokenizer_vocab_size(s->tok), &s->m, err);
+	if (st != PT_OK)
+	{
+		pt_summarizer_free(s);
+		return st;
+	}
+	*out = s;
+	return PT_OK;
+}
+
+void
+pt_summarizer_free(pt_summarizer *s)
+{
+	if (s == NULL)
+		return;
+	pt_tokenizer_free(s->tok);
+	pt_free(s);
+}
+
+int
+pt_summarizer_max_src(const pt_summarizer *s)
+{
+	return s->m.max_src;
+}
+
+int
+pt_summarizer_max_tgt(const pt_summarizer *s)
+{
+	return s->m.max_tgt;
+}
+
+int
+pt_summarizer_vocab(const pt_summarizer *s)
+{
+	return s->m.vocab;
+}
+
+/* the model's source: the first max_src - 1 tokens of normalized text, then <eos> */
+static pt_status
+source_ids(const pt_summarizer *s, const char *norm, size_t len, int32_t *ids, int *n,
+		   pt_err *err)
+{
+	size_t		k;
+	pt_status	st = pt_tokenize(s->tok, norm, len, ids, (size_t) s->m.max_src - 1, &k, err);
+
+	if (st != PT_OK)
+		return st;
+	ids[k] = PT_TOK_EOS;
+	*n = (int) k + 1;
+	return PT_OK;
+}
+
+/* ---- one batch of rows ---- */
+
+typedef struct row
+{
+	char	   *norm;			/* normalized input, NULL for a NULL input */
+	size_t		len;
+	int			model;			/* 1 when the abstractive model serves it */
+	int32_t    *ids;
+	int			n_ids;
+	pt_facts   *facts;
+	char	   *abstract;		/* the model's output, NULL if none */
+	size_t		abstract_len;
+} row;
+
+static void
+free_rows(row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		pt_free(rows[i].norm);
+		pt_free(rows[i].ids);
+		pt_facts_free(rows[i].facts);
+		pt_free(rows[i].abstract);
+	}
+}
+
+/* normalize, detect the language and tokenize one input */
+static pt_status
+prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summarize_opts *o,
+			row *r, pt_err *err)
+{
+	pt_lang		lang;
+	pt_status	st;
+
+	if ((st = pt_text_normalize(text, len, o->max_input_chars, &r->norm, &r->len, err)) != PT_OK)
+		return st;
+	lang = pt_detect_lang(r->norm, r->len);
+	if (s == NULL || r->len == 0 || (lang != PT_LANG_EN && lang != PT_LANG_ZH))
+		return PT_OK;
+	r->ids = pt_alloc(pt_mul_size((size_t) s->m.max_src, sizeof(int32_t)));
+	if (r->ids == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if ((st = source_ids(s, r->norm, r->len, r->ids, &r->n_ids, err)) != PT_OK ||
+		(st = pt_facts_build(s->tok, r->norm, r->len, &r->facts, err)) != PT_OK)
+		return st;
+	r->model = r->n_ids > 1;
+	return PT_OK;
+}
+
+/* beam search over the rows the model serves */
+static pt_status
+decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts *o, pt_err *err)
+{
+	const int32_t *ids[ROWS_PER_BATCH];
+	int			n_ids[ROWS_PER_BATCH];
+	pt_facts   *facts[ROWS_PER_BATCH];
+	char	   *out[ROWS_PER_BATCH];
+	size_t		out_len[ROWS_PER_BATCH];
+	int			map[ROWS_PER_BATCH],
+				B = 0;
+	pt_beam_opts bo = {
+		.beam_width = o->beam_width,
+		.max_tokens = s->m.max_tgt,
+		.max_chars = o->max_chars,
+		.length_alpha = LENGTH_ALPHA,
+		.no_repeat_ngram = NO_REPEAT_NGRAM,
+	};
+	pt_s2s_batch *batch;
+	pt_status	st;
+
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].model)
+		{
+			ids[B] = rows[i].ids;
+			n_ids[B] = rows[i].n_ids;
+			facts[B] = rows[i].facts;
+			map[B++] = (int) i;
+		}
+	if (B == 0)
+		return PT_OK;
+	if ((st = pt_s2s_encode(&s->m, B, ids, n_ids, B * o->beam_width, &batch, err)) != PT_OK)
+		return st;
+	st = pt_beam_search(s->tok, s->m.vocab, pt_s2s_step, batch, B, facts, &bo, out, out_len, err);
+	pt_s2s_batch_free(batch);
+	if (st != PT_OK)
+		return st;
+	for (int b = 0; b < B; b++)
+	{
+		rows[map[b]].abstract = out[b];
+		rows[map[b]].abstract_len = out_len[b];
+	}
+	return PT_OK;
+}
+
+/* the final text of one row: the abstract, extended or replaced by extraction */
+static pt_status
+finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_err *err)
+{
+	if (r->abstract != NULL && !o->extractive_fill)
+	{
+		*out = r->abstract;
+		*out_len = r->abstract_len;
+		r->abstract = NULL;
+		return PT_OK;
+	}
+	return pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
+						   o->max_chars, out, out_len, err);
+}
+
+static pt_status
+summarize_batch(const pt_summarizer *s, const char *const *texts, const size_t *lens, size_t n,
+				const pt_summarize_opts *o, char **outs, size_t *out_lens, pt_err *err)
+{
+	row			rows[ROWS_PER_BATCH];
+	pt_status	st = PT_OK;
+
+	memset(rows, 0, sizeof rows);
+	for (size_t i = 0; i < n && st == PT_OK; i++)
+		if (texts[i] != NULL)
+			st = prepare_row(s, texts[i], lens[i], o, &rows[i], err);
+	if (st == PT_OK && s != NULL)
+		st = decode_rows(s, rows, n, o, err);
+	for (size_t i = 0; i < n && st == PT_OK; i++)
+		if (rows[i].norm != NULL)
+			st = finish_row(&rows[i], o, &outs[i], &out_lens[i], err);
+	free_rows(rows, n);
+	return st;
+}
+
+pt_status
+pt_summarize(const pt_summarizer *s, const char *const *texts, const size_t *lens, size_t n,
+			 const pt_summarize_opts *opts, char **outs, size_t *out_lens, pt_err *err)
+{
+	pt_status	st = PT_OK;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		outs[i] = NULL;
+		out_lens[i] = 0;
+	}
+	if (opts->max_chars < 1 || opts->beam_width < 1 || opts->beam_width > PT_SUMMARIZE_MAX_BEAM)
+		return pt_fail(err, PT_ERR_ARG, "summarize: max_chars must be >= 1 and beam_width in [1, %d]",
+					   PT_SUMMARIZE_MAX_BEAM);
+	for (size_t at = 0; at < n && st == PT_OK; at += ROWS_PER_BATCH)
+	{
+		size_t		k = n - at < ROWS_PER_BATCH ? n - at : ROWS_PER_BATCH;
+
+		st = summarize_batch(s, texts + at, lens + at, k, opts, outs + at, out_lens + at, err);
+	}
+	if (st != PT_OK)
+		for (size_t i = 0; i < n; i++)
+		{
+			pt_free(outs[i]);
+			outs[i] = NULL;
+			out_lens[i] = 0;
+		}
+	return st;
+}
+
+/* ---- unconstrained greedy decoding, for golden tests ---- */
+
+pt_status
+pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t len,
+					 int32_t *src, int *n_src, int32_t *out, int *n_out,
+					 float *logp, int steps, pt_err *err)
+{
+	int			V = s->m.vocab;
+	float	   *lp = pt_alloc(pt_mul_size((size_t) V, sizeof(float)));
+	char	   *norm = NULL;
+	size_t		norm_len;
+	pt_s2s_batch *batch = NULL;
+	int32_t		row = 0,
+				parent = -1,
+				token = PT_TOK_BOS;
+	const int32_t *ids = src;
+	pt_status	st;
+
+	*n_out = 0;
+	*n_src = 0;
+	if (lp == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if ((st = pt_text_normalize(text, len, 0, &norm, &norm_len, err)) == PT_OK &&
+		(st = source_ids(s, norm, norm_len, src, n_src, err)) == PT_OK &&
+		(st = pt_s2s_encode(&s->m, 1, &ids, n_src, 1, &batch, err)) == PT_OK)
+	{
+		while (*n_out < s->m.max_tgt &&
+			   (st = pt_s2s_step(batch, 1, &row, &parent, &token, lp, err)) == PT_OK)
+		{
+			int			best = 0;
+
+			for (int w = 1; w < V; w++)
+				if (lp[w] > lp[best])
+					best = w;
+			if (logp != NULL && *n_out < steps)
+				memcpy(logp + (size_t) *n_out * V, lp, V * sizeof(float));
+			out[(*n_out)++] = best;
+			if (best == PT_TOK_EOS)
+				break;
+			parent = 0;
+			token = best;
+		}
+	}
+	pt_s2s_batch_free(batch);
+	pt_free(norm);
+	pt_free(lp);
+	return st;
+}

@@ -1,0 +1,75 @@
+/*
+ * summarize.h — summaries of product copy (one text) and of many reviews.
+ *
+ * pt_summarize runs the abstractive model (an encoder-decoder LSTM with
+ * attention and a copy mechanism, models/summarize.md) with beam search,
+ * then, when the character budget leaves room, extends the result with the
+ * most salient input sentences it does not already say (the extractive
+ * path).  Inputs the model cannot serve (no model, a language it was not
+ * trained on) take the extractive path alone.
+ *
+ * Guarantees, for every output:
+ *   - at most max_chars characters (code points), never a word or a
+ *     tokenizer piece cut in half;
+ *   - every fact word of the output (facts.h: numbers, units after numbers,
+ *     model numbers, brand-like words) occurs in the input — enforced while
+ *     decoding, so such words can only be copied;
+ *   - the input's language; empty or content-free input gives "".
+ */
+#ifndef PT_SUMMARIZE_H
+#define PT_SUMMARIZE_H
+
+#include "model.h"
+#include "pt_common.h"
+
+typedef struct pt_summarizer pt_summarizer;
+
+typedef struct pt_summarize_opts
+{
+	size_t		max_chars;		/* output budget in characters, >= 1 */
+	int			beam_width;		/* 1 = greedy; at most PT_SUMMARIZE_MAX_BEAM */
+	size_t		max_input_chars;	/* long inputs are cut (pt_text_normalize); 0 = no cut */
+	int			extractive_fill;	/* extend short abstracts with input sentences */
+} pt_summarize_opts;
+
+#define PT_SUMMARIZE_MAX_BEAM 16
+
+/* Check every tensor and hyper-parameter; weights stay in the model's mapping. */
+pt_status	pt_summarizer_load(const pt_model *m, pt_summarizer **out, pt_err *err);
+void		pt_summarizer_free(pt_summarizer *s);
+
+/*
+ * Summaries of n texts, decoded together (the hypotheses of every row share
+ * each decoder step's GEMMs).  s may be NULL: extractive path only.
+ * texts[i] NULL gives outs[i] NULL; other outs[i] are pt_alloc'd,
+ * NUL-terminated, with their byte length in out_lens[i].  On failure no
+ * output is left allocated.
+ */
+pt_status	pt_summarize(const pt_summarizer *s, const char *const *texts,
+						 const size_t *lens, size_t n, const pt_summarize_opts *opts,
+						 char **outs, size_t *out_lens, pt_err *err);
+
+/*
+ * One opinion summary of n texts (e.g. all reviews of a product): what
+ * several texts agree on, not what one alone says.  Extractive; NULL
+ * texts are skipped.  *out is pt_alloc'd and NUL-terminated.
+ */
+pt_status	pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
+							  size_t max_chars, size_t max_input_chars,
+							  char **out, size_t *out_len, pt_err *err);
+
+/*
+ * For golden tests against PyTorch: the model's source ids of one text
+ * (src needs room for pt_summarizer_max_src(s)), its unconstrained greedy
+ * output ids (out needs room for pt_summarizer_max_tgt(s)), and the full
+ * log-probability vectors of the first `steps` decoder steps
+ * (logp [steps, vocab], may be NULL).
+ */
+pt_status	pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t len,
+								 int32_t *src, int *n_src, int32_t *out, int *n_out,
+								 float *logp, int steps, pt_err *err);
+int			pt_summarizer_max_src(const pt_summarizer *s);
+int			pt_summarizer_max_tgt(const pt_summarizer *s);
+int			pt_summarizer_vocab(const pt_summarizer *s);
+
+#endif							/* PT_SUMMARIZE_H */
