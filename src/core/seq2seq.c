@@ -383,16 +383,17 @@ attend(const pt_s2s_batch *b, int r, const float *h, float *attn, float *ctx)
 }
 
 /*
- * logp [V] holds log_softmax(logits); make it log P of the mixture:
- * log p_gen + log p_vocab for ids absent from the source, the exact mixture
+ * logits [V] in, log P of the mixture out, in place: log p_gen +
+ * log_softmax(logits) for ids absent from the source, the exact mixture
  * for the row's source ids, whose attention weights are attn.
  */
 static void
-mix_copy(pt_s2s_batch *b, int r, const float *attn, float p_gen, float *logp)
+mix_copy(pt_s2s_batch *b, int r, const float *attn, float p_gen, float *logits)
 {
 	int			n = b->src_len[r],
 				k = b->n_uniq[r];
-	float		log_gen = logf(fmaxf(p_gen, 1e-20f));
+	float		lse = pt_logsumexp(logits, b->m->vocab),
+				shift = logf(fmaxf(p_gen, 1e-20f)) - lse;
 
 	memset(b->mass, 0, k * sizeof(float));
 	for (int j = 0; j < n; j++)
@@ -400,12 +401,12 @@ mix_copy(pt_s2s_batch *b, int r, const float *attn, float p_gen, float *logp)
 	for (int u = 0; u < k; u++)
 	{
 		int32_t		id = b->uniq_ids[r][u];
-		float		p = p_gen * expf(logp[id]) + (1.0f - p_gen) * b->mass[u];
+		float		p = p_gen * expf(logits[id] - lse) + (1.0f - p_gen) * b->mass[u];
 
-		logp[id] = logf(fmaxf(p, 1e-20f)) - log_gen;	/* log_gen is added to all below */
+		logits[id] = logf(fmaxf(p, 1e-20f)) - shift;	/* shift is added to all below */
 	}
 	for (int w = 0; w < b->m->vocab; w++)
-		logp[w] += log_gen;
+		logits[w] += shift;
 }
 
 pt_status
@@ -465,7 +466,6 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
 	pt_tanh_inplace(b->o, (size_t) N * E);
 	pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
-	pt_log_softmax_rows(logp, N, V);
 	for (int i = 0; i < N; i++)
 		mix_copy(b, row[i], b->attn + (size_t) i * m->max_src, b->p_gen[i], logp + (size_t) i * V);
 	return PT_OK;
