@@ -118,3 +118,24 @@ pt_check_interrupts(void)
 	if (interrupt_hook)
 		interrupt_hook();
 }
+
+size_t
+pt_layout_reserve(size_t *bytes, size_t n, size_t sz)
+{
+	size_t		len = pt_mul_size(n, sz),
+				at;
+
+	if (*bytes == SIZE_MAX || len == SIZE_MAX || *bytes > SIZE_MAX - 64)
+	{
+		*bytes = SIZE_MAX;
+		return 0;
+	}
+	at = (*bytes + 63) & ~(size_t) 63;
+	if (at > SIZE_MAX - len)
+	{
+		*bytes = SIZE_MAX;
+		return 0;
+	}
+	*bytes = at + len;
+	return at;
+}

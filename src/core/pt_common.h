@@ -62,6 +62,14 @@ void		pt_free(void *ptr);
 size_t		pt_mul_size(size_t a, size_t b);
 
 /*
+ * Lay out many arrays in one allocation: returns the 64-byte aligned offset
+ * of n elements of size sz after *bytes and advances *bytes past them;
+ * *bytes becomes SIZE_MAX on overflow (and stays there), which pt_alloc
+ * refuses.  Allocate *bytes + 64 and align the base to 64 bytes.
+ */
+size_t		pt_layout_reserve(size_t *bytes, size_t n, size_t sz);
+
+/*
  * Cancellation: long loops call pt_check_interrupts(), which calls the hook
  * the glue installed (CHECK_FOR_INTERRUPTS, which may longjmp out; the core
  * therefore keeps all per-call memory in the caller's allocator).

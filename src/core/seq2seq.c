@@ -5,10 +5,7 @@
  * Cost per decoder step and hypothesis: the LSTM cell (4D × (E+2H+D)), the
  * attention over the row's source (2 × len × D), and the tied output
  * projection (V × E), which dominates; all three are GEMMs/GEMVs shared by
- * the hypotheses of every row.  The final distribution is computed in log
- * space — log p_gen + log_softmax(logits) — and only the ids that occur in
- * the source (at most max_src per row, found once at encoding) get the
- * exact mixture with the copy distribution, so no step takes V logarithms.
+ * the hypotheses of every row.  The copy mixture is copy.h's.
  */
 #include "seq2seq.h"
 
@@ -17,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "copy.h"
 #include "nn.h"
 #include "tokenizer.h"
 
@@ -26,9 +24,7 @@ struct pt_s2s_batch
 	int			n_rows;
 	int			max_hyps;
 	int		   *src_len;		/* [n_rows] */
-	int32_t   **src_uniq;		/* per row: position -> index into its unique ids */
-	int32_t   **uniq_ids;		/* per row: the distinct source ids */
-	int		   *n_uniq;			/* [n_rows] */
+	pt_copy_source *copy;		/* [n_rows] the sources' ids for the copy mixture */
 	float	  **enc;			/* per row [len, 2H] */
 	float	  **keys;			/* per row [len, D]: enc · attn_wᵀ */
 	float	   *h0, *c0;		/* [n_rows, D] decoder start state */
@@ -43,7 +39,7 @@ struct pt_s2s_batch
 	float	   *o;				/* [max_hyps, E] */
 	float	   *attn;			/* [max_hyps, max_src] attention weights */
 	float	   *p_gen;			/* [max_hyps] */
-	float	   *mass;			/* [max_src] copy mass per unique id */
+	float	   *mass;			/* [max_src] scratch of pt_copy_mix */
 	float	   *work;			/* pt_lstm_step_workspace(max_hyps, D) */
 
 	void	   *arena;			/* every array above lives in one allocation */
@@ -112,27 +108,6 @@ pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
 
 /* ---- the batch: one arena for every array ---- */
 
-typedef struct arena_plan
-{
-	size_t		bytes;
-} arena_plan;
-
-/* reserve n elements of size sz at a 64-byte boundary; SIZE_MAX on overflow */
-static size_t
-reserve(arena_plan *p, size_t n, size_t sz)
-{
-	size_t		at = (p->bytes + 63) & ~(size_t) 63;
-	size_t		len = pt_mul_size(n, sz);
-
-	if (len == SIZE_MAX || at > SIZE_MAX - len || p->bytes == SIZE_MAX)
-	{
-		p->bytes = SIZE_MAX;
-		return 0;
-	}
-	p->bytes = at + len;
-	return at;
-}
-
 void
 pt_s2s_batch_free(pt_s2s_batch *b)
 {
@@ -151,8 +126,8 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 				H2 = 2 * (size_t) m->enc_hidden,
 				D = m->dec_hidden,
 				total_len = 0;
-	arena_plan	p = {0};
-	size_t		o_src_len, o_src_uniq, o_uniq_ids, o_n_uniq, o_enc, o_keys, o_h0, o_c0,
+	size_t		bytes = 0;
+	size_t		o_src_len, o_src_uniq, o_uniq_ids, o_copy, o_enc, o_keys, o_h0, o_c0,
 				o_h[2], o_c[2], o_ctx[2], o_x, o_hc, o_o, o_attn, o_pgen, o_mass, o_work,
 				o_rowptr;
 	pt_s2s_batch *b;
@@ -160,32 +135,32 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 
 	for (int r = 0; r < n_rows; r++)
 		total_len += (size_t) n_ids[r];
-	o_src_len = reserve(&p, n_rows, sizeof(int));
-	o_n_uniq = reserve(&p, n_rows, sizeof(int));
-	o_rowptr = reserve(&p, 4 * (size_t) n_rows, sizeof(void *));
-	o_src_uniq = reserve(&p, total_len, sizeof(int32_t));
-	o_uniq_ids = reserve(&p, total_len, sizeof(int32_t));
-	o_enc = reserve(&p, pt_mul_size(total_len, H2), sizeof(float));
-	o_keys = reserve(&p, pt_mul_size(total_len, D), sizeof(float));
-	o_h0 = reserve(&p, pt_mul_size(n_rows, D), sizeof(float));
-	o_c0 = reserve(&p, pt_mul_size(n_rows, D), sizeof(float));
+	o_src_len = pt_layout_reserve(&bytes, n_rows, sizeof(int));
+	o_copy = pt_layout_reserve(&bytes, n_rows, sizeof(pt_copy_source));
+	o_rowptr = pt_layout_reserve(&bytes, 2 * (size_t) n_rows, sizeof(void *));
+	o_src_uniq = pt_layout_reserve(&bytes, total_len, sizeof(int32_t));
+	o_uniq_ids = pt_layout_reserve(&bytes, total_len, sizeof(int32_t));
+	o_enc = pt_layout_reserve(&bytes, pt_mul_size(total_len, H2), sizeof(float));
+	o_keys = pt_layout_reserve(&bytes, pt_mul_size(total_len, D), sizeof(float));
+	o_h0 = pt_layout_reserve(&bytes, pt_mul_size(n_rows, D), sizeof(float));
+	o_c0 = pt_layout_reserve(&bytes, pt_mul_size(n_rows, D), sizeof(float));
 	for (int k = 0; k < 2; k++)
 	{
-		o_h[k] = reserve(&p, pt_mul_size(max_hyps, D), sizeof(float));
-		o_c[k] = reserve(&p, pt_mul_size(max_hyps, D), sizeof(float));
-		o_ctx[k] = reserve(&p, pt_mul_size(max_hyps, H2), sizeof(float));
+		o_h[k] = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, D), sizeof(float));
+		o_c[k] = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, D), sizeof(float));
+		o_ctx[k] = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, H2), sizeof(float));
 	}
-	o_x = reserve(&p, pt_mul_size(max_hyps, E + H2), sizeof(float));
-	o_hc = reserve(&p, pt_mul_size(max_hyps, D + H2), sizeof(float));
-	o_o = reserve(&p, pt_mul_size(max_hyps, E), sizeof(float));
-	o_attn = reserve(&p, pt_mul_size(max_hyps, m->max_src), sizeof(float));
-	o_pgen = reserve(&p, max_hyps, sizeof(float));
-	o_mass = reserve(&p, m->max_src, sizeof(float));
-	o_work = reserve(&p, pt_lstm_step_workspace(max_hyps, m->dec_hidden), sizeof(float));
+	o_x = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, E + H2), sizeof(float));
+	o_hc = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, D + H2), sizeof(float));
+	o_o = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, E), sizeof(float));
+	o_attn = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, m->max_src), sizeof(float));
+	o_pgen = pt_layout_reserve(&bytes, max_hyps, sizeof(float));
+	o_mass = pt_layout_reserve(&bytes, m->max_src, sizeof(float));
+	o_work = pt_layout_reserve(&bytes, pt_lstm_step_workspace(max_hyps, m->dec_hidden), sizeof(float));
 
 	*out = NULL;
 	b = pt_alloc_zero(sizeof *b);
-	a = p.bytes == SIZE_MAX ? NULL : pt_alloc(p.bytes + 64);
+	a = bytes == SIZE_MAX ? NULL : pt_alloc(bytes + 64);
 	if (b == NULL || a == NULL)
 	{
 		pt_free(b);
@@ -198,10 +173,8 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	b->n_rows = n_rows;
 	b->max_hyps = max_hyps;
 	b->src_len = (int *) (a + o_src_len);
-	b->n_uniq = (int *) (a + o_n_uniq);
-	b->src_uniq = (int32_t **) (a + o_rowptr);
-	b->uniq_ids = b->src_uniq + n_rows;
-	b->enc = (float **) (b->uniq_ids + n_rows);
+	b->copy = (pt_copy_source *) (a + o_copy);
+	b->enc = (float **) (a + o_rowptr);
 	b->keys = b->enc + n_rows;
 	b->h0 = (float *) (a + o_h0);
 	b->c0 = (float *) (a + o_c0);
@@ -225,8 +198,8 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 		for (int r = 0; r < n_rows; r++)
 		{
 			b->src_len[r] = n_ids[r];
-			b->src_uniq[r] = (int32_t *) (a + o_src_uniq) + at;
-			b->uniq_ids[r] = (int32_t *) (a + o_uniq_ids) + at;
+			b->copy[r].pos_uniq = (int32_t *) (a + o_src_uniq) + at;
+			b->copy[r].uniq = (int32_t *) (a + o_uniq_ids) + at;
 			b->enc[r] = (float *) (a + o_enc) + at * H2;
 			b->keys[r] = (float *) (a + o_keys) + at * D;
 			at += (size_t) n_ids[r];
@@ -234,26 +207,6 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	}
 	*out = b;
 	return PT_OK;
-}
-
-/* the distinct ids of a row's source and, per position, which one it is */
-static void
-index_source(pt_s2s_batch *b, int r, const int32_t *ids)
-{
-	int			n = b->src_len[r],
-				k = 0;
-
-	for (int j = 0; j < n; j++)
-	{
-		int			u = 0;
-
-		while (u < k && b->uniq_ids[r][u] != ids[j])
-			u++;
-		if (u == k)
-			b->uniq_ids[r][k++] = ids[j];
-		b->src_uniq[r][j] = u;
-	}
-	b->n_uniq[r] = k;
 }
 
 /* ---- the encoder: a bidirectional LSTM over all rows at once ---- */
@@ -355,7 +308,7 @@ pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids, const int 
 	if ((st = alloc_batch(m, n_rows, n_ids, max_hyps, &b, err)) != PT_OK)
 		return st;
 	for (int r = 0; r < n_rows; r++)
-		index_source(b, r, ids[r]);
+		pt_copy_index(ids[r], n_ids[r], &b->copy[r]);
 	if ((st = run_encoder(b, ids, err)) != PT_OK)
 	{
 		pt_s2s_batch_free(b);
@@ -380,33 +333,6 @@ attend(const pt_s2s_batch *b, int r, const float *h, float *attn, float *ctx)
 	pt_softmax_rows(attn, 1, n);
 	cblas_sgemv(CblasRowMajor, CblasTrans, n, H2, 1.0f, b->enc[r], H2, attn, 1,
 				0.0f, ctx, 1);
-}
-
-/*
- * logits [V] in, log P of the mixture out, in place: log p_gen +
- * log_softmax(logits) for ids absent from the source, the exact mixture
- * for the row's source ids, whose attention weights are attn.
- */
-static void
-mix_copy(pt_s2s_batch *b, int r, const float *attn, float p_gen, float *logits)
-{
-	int			n = b->src_len[r],
-				k = b->n_uniq[r];
-	float		lse = pt_logsumexp(logits, b->m->vocab),
-				shift = logf(fmaxf(p_gen, 1e-20f)) - lse;
-
-	memset(b->mass, 0, k * sizeof(float));
-	for (int j = 0; j < n; j++)
-		b->mass[b->src_uniq[r][j]] += attn[j];
-	for (int u = 0; u < k; u++)
-	{
-		int32_t		id = b->uniq_ids[r][u];
-		float		p = p_gen * expf(logits[id] - lse) + (1.0f - p_gen) * b->mass[u];
-
-		logits[id] = logf(fmaxf(p, 1e-20f)) - shift;	/* shift is added to all below */
-	}
-	for (int w = 0; w < b->m->vocab; w++)
-		logits[w] += shift;
 }
 
 pt_status
@@ -467,6 +393,7 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	pt_tanh_inplace(b->o, (size_t) N * E);
 	pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
 	for (int i = 0; i < N; i++)
-		mix_copy(b, row[i], b->attn + (size_t) i * m->max_src, b->p_gen[i], logp + (size_t) i * V);
+		pt_copy_mix(&b->copy[row[i]], b->attn + (size_t) i * m->max_src, b->p_gen[i],
+					logp + (size_t) i * V, V, b->mass);
 	return PT_OK;
 }
