@@ -420,3 +420,36 @@ pt_beam_search(const pt_tokenizer *tok, int vocab, pt_decode_step step, void *ct
 	teardown(&S, n_rows);
 	return st;
 }
+
+pt_status
+pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tokens,
+				int32_t *out, int *n_out, float *logp, int steps, pt_err *err)
+{
+	float	   *lp = pt_alloc(pt_mul_size((size_t) vocab, sizeof(float)));
+	int32_t		row = 0,
+				parent = -1,
+				token = PT_TOK_BOS;
+	pt_status	st = PT_OK;
+
+	*n_out = 0;
+	if (lp == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	while (*n_out < max_tokens &&
+		   (st = step(ctx, 1, &row, &parent, &token, lp, err)) == PT_OK)
+	{
+		int			best = 0;
+
+		for (int w = 1; w < vocab; w++)
+			if (lp[w] > lp[best])
+				best = w;
+		if (logp != NULL && *n_out < steps)
+			memcpy(logp + (size_t) *n_out * vocab, lp, vocab * sizeof(float));
+		out[(*n_out)++] = best;
+		if (best == PT_TOK_EOS)
+			break;
+		parent = 0;
+		token = best;
+	}
+	pt_free(lp);
+	return st;
+}

@@ -49,4 +49,14 @@ pt_status	pt_beam_search(const pt_tokenizer *tok, int vocab, pt_decode_step step
 						   int n_rows, pt_facts *const *facts, const pt_beam_opts *opts,
 						   char **out, size_t *out_len, pt_err *err);
 
+/*
+ * Unconstrained greedy decoding of one row (row 0 of the step's batch),
+ * for golden tests against the training framework: the argmax id of each
+ * step (<eos> included when reached) into out (room for max_tokens), and
+ * the full log P vectors of the first `steps` steps into logp [steps,
+ * vocab] (may be NULL).
+ */
+pt_status	pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tokens,
+							int32_t *out, int *n_out, float *logp, int steps, pt_err *err);
+
 #endif							/* PT_BEAM_H */

@@ -73,21 +73,6 @@ pt_summarizer_vocab(const pt_summarizer *s)
 	return s->m.vocab;
 }
 
-/* the model's source: the first max_src - 1 tokens of normalized text, then <eos> */
-static pt_status
-source_ids(const pt_summarizer *s, const char *norm, size_t len, int32_t *ids, int *n,
-		   pt_err *err)
-{
-	size_t		k;
-	pt_status	st = pt_tokenize(s->tok, norm, len, ids, (size_t) s->m.max_src - 1, &k, err);
-
-	if (st != PT_OK)
-		return st;
-	ids[k] = PT_TOK_EOS;
-	*n = (int) k + 1;
-	return PT_OK;
-}
-
 /* ---- one batch of rows ---- */
 
 typedef struct row
@@ -120,6 +105,7 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 			row *r, pt_err *err)
 {
 	pt_lang		lang;
+	size_t		n_ids;
 	pt_status	st;
 
 	if ((st = pt_text_normalize(text, len, o->max_input_chars, &r->norm, &r->len, err)) != PT_OK)
@@ -130,9 +116,11 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 	r->ids = pt_alloc(pt_mul_size((size_t) s->m.max_src, sizeof(int32_t)));
 	if (r->ids == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	if ((st = source_ids(s, r->norm, r->len, r->ids, &r->n_ids, err)) != PT_OK ||
+	if ((st = pt_tokenize_source(s->tok, r->norm, r->len, r->ids, (size_t) s->m.max_src, &n_ids,
+								 err)) != PT_OK ||
 		(st = pt_facts_build(s->tok, r->norm, r->len, &r->facts, err)) != PT_OK)
 		return st;
+	r->n_ids = (int) n_ids;
 	r->model = r->n_ids > 1;
 	return PT_OK;
 }
@@ -254,44 +242,24 @@ pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t len,
 					 int32_t *src, int *n_src, int32_t *out, int *n_out,
 					 float *logp, int steps, pt_err *err)
 {
-	int			V = s->m.vocab;
-	float	   *lp = pt_alloc(pt_mul_size((size_t) V, sizeof(float)));
 	char	   *norm = NULL;
-	size_t		norm_len;
+	size_t		norm_len,
+				n;
 	pt_s2s_batch *batch = NULL;
-	int32_t		row = 0,
-				parent = -1,
-				token = PT_TOK_BOS;
 	const int32_t *ids = src;
 	pt_status	st;
 
 	*n_out = 0;
 	*n_src = 0;
-	if (lp == NULL)
-		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	if ((st = pt_text_normalize(text, len, 0, &norm, &norm_len, err)) == PT_OK &&
-		(st = source_ids(s, norm, norm_len, src, n_src, err)) == PT_OK &&
-		(st = pt_s2s_encode(&s->m, 1, &ids, n_src, 1, &batch, err)) == PT_OK)
+		(st = pt_tokenize_source(s->tok, norm, norm_len, src, (size_t) s->m.max_src, &n, err)) == PT_OK)
 	{
-		while (*n_out < s->m.max_tgt &&
-			   (st = pt_s2s_step(batch, 1, &row, &parent, &token, lp, err)) == PT_OK)
-		{
-			int			best = 0;
-
-			for (int w = 1; w < V; w++)
-				if (lp[w] > lp[best])
-					best = w;
-			if (logp != NULL && *n_out < steps)
-				memcpy(logp + (size_t) *n_out * V, lp, V * sizeof(float));
-			out[(*n_out)++] = best;
-			if (best == PT_TOK_EOS)
-				break;
-			parent = 0;
-			token = best;
-		}
+		*n_src = (int) n;
+		if ((st = pt_s2s_encode(&s->m, 1, &ids, n_src, 1, &batch, err)) == PT_OK)
+			st = pt_greedy_trace(pt_s2s_step, batch, s->m.vocab, s->m.max_tgt, out, n_out,
+								 logp, steps, err);
 	}
 	pt_s2s_batch_free(batch);
 	pt_free(norm);
-	pt_free(lp);
 	return st;
 }

@@ -556,3 +556,17 @@ pt_detokenize(const pt_tokenizer *t, const int32_t *ids, size_t n,
 					   s.len, cap);
 	return PT_OK;
 }
+
+pt_status
+pt_tokenize_source(const pt_tokenizer *t, const char *text, size_t len,
+				   int32_t *ids, size_t max_ids, size_t *n_ids, pt_err *err)
+{
+	pt_status	st;
+
+	if (max_ids < 1)
+		return pt_fail(err, PT_ERR_ARG, "tokenize: no room for <eos>");
+	if ((st = pt_tokenize(t, text, len, ids, max_ids - 1, n_ids, err)) != PT_OK)
+		return st;
+	ids[(*n_ids)++] = PT_TOK_EOS;
+	return PT_OK;
+}

@@ -119,4 +119,11 @@ pt_status	pt_detokenize(const pt_tokenizer *t, const int32_t *ids, size_t n,
 size_t		pt_pretokenize(const char *text, size_t len, uint32_t *ends,
 						   size_t max_pieces);
 
+/*
+ * A model's source: the ids of text cut to max_ids - 1, then <eos>; ids
+ * needs room for max_ids (>= 1), *n_ids gets the count.
+ */
+pt_status	pt_tokenize_source(const pt_tokenizer *t, const char *text, size_t len,
+							   int32_t *ids, size_t max_ids, size_t *n_ids, pt_err *err);
+
 #endif							/* PT_TOKENIZER_H */

@@ -1,21 +1,15 @@
 /*
- * test_summarize.c — the C summarizer against PyTorch, and its guarantees.
- *
- * test/golden/summarize.txt is written by models/train/summarize_train.py
- * from the exported weights: per case the input, the source ids the Python
- * side got through the same C tokenizer, PyTorch's unconstrained greedy
- * output ids, and the 10 best log-probabilities of the first three steps.
- * The C ids must be identical and those log-probabilities within 2e-3.
+ * test_summarize.c — the C summarizer against PyTorch (golden_decoder.h:
+ * test/golden/summarize.txt, written by models/train/summarize_train.py),
+ * and the guarantees of every summary.
  */
+#include "golden_decoder.h"
 #include "model.h"
 #include "summarize.h"
 #include "text.h"
 #include "unit.h"
 
 #include <stdlib.h>
-
-#define MAX_LINE 65536
-#define GOLDEN_STEPS 3
 
 static pt_model *model;
 static pt_summarizer *summarizer;
@@ -41,111 +35,22 @@ release(void)
 	pt_model_close(model);
 }
 
-/* undo the golden file's escapes (\t, \n, \\) in place */
-static void
-unescape(char *s)
+static pt_status
+summarizer_greedy(const void *model, const char *text, size_t len, int32_t *src, int *n_src,
+				  int32_t *out, int *n_out, float *logp, int steps, pt_err *err)
 {
-	char	   *o = s;
-
-	for (; *s; s++)
-	{
-		if (*s == '\\' && s[1])
-		{
-			s++;
-			*o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
-		}
-		else
-			*o++ = *s;
-	}
-	*o = '\0';
-}
-
-static int
-parse_ids(char *s, int32_t *ids, int cap)
-{
-	int			n = 0;
-
-	for (char *tok = strtok(s, " \n"); tok && n < cap; tok = strtok(NULL, " \n"))
-		ids[n++] = atoi(tok);
-	return n;
-}
-
-static void
-check_ids(const int32_t *a, int na, const int32_t *b, int nb)
-{
-	CHECK(na == nb);
-	for (int i = 0; i < na && i < nb; i++)
-		CHECK(a[i] == b[i]);
+	return pt_summarizer_greedy(model, text, len, src, n_src, out, n_out, logp, steps, err);
 }
 
 TEST(summarize_golden_against_pytorch)
 {
 	pt_summarizer *s = get_summarizer();
-	FILE	   *f = fopen("test/golden/summarize.txt", "r");
-	char	   *line = malloc(MAX_LINE),
-			   *text = malloc(MAX_LINE);
-	int32_t    *src = NULL,
-			   *out = NULL,
-			   *want = malloc(sizeof(int32_t) * 4096);
-	float	   *logp = NULL;
-	int			n_src = 0,
-				n_out = 0,
-				cases = 0;
-	pt_err		err;
 
-	CHECK(f != NULL);
-	if (s == NULL || f == NULL)
-		goto done;
-	src = malloc(sizeof(int32_t) * pt_summarizer_max_src(s));
-	out = malloc(sizeof(int32_t) * pt_summarizer_max_tgt(s));
-	logp = malloc(sizeof(float) * GOLDEN_STEPS * pt_summarizer_vocab(s));
-	while (fgets(line, MAX_LINE, f))
-	{
-		char	   *tab = strchr(line, '\t');
-
-		if (tab == NULL)
-			continue;
-		*tab++ = '\0';
-		tab[strcspn(tab, "\n")] = '\0';
-		if (strcmp(line, "text") == 0)
-		{
-			strcpy(text, tab);
-			unescape(text);
-			CHECK(pt_summarizer_greedy(s, text, strlen(text), src, &n_src, out, &n_out,
-									   logp, GOLDEN_STEPS, &err) == PT_OK);
-			cases++;
-		}
-		else if (strcmp(line, "src") == 0)
-			check_ids(src, n_src, want, parse_ids(tab, want, 4096));
-		else if (strcmp(line, "greedy") == 0)
-			check_ids(out, n_out, want, parse_ids(tab, want, 4096));
-		else if (strncmp(line, "step", 4) == 0)
-		{
-			int			step = atoi(line + 4);
-
-			if (step >= n_out || step >= GOLDEN_STEPS)
-				continue;
-			for (char *tok = strtok(tab, " "); tok; tok = strtok(NULL, " "))
-			{
-				int			id = atoi(tok);
-				char	   *colon = strchr(tok, ':');
-
-				CHECK(colon != NULL && id >= 0 && id < pt_summarizer_vocab(s));
-				if (colon && id >= 0 && id < pt_summarizer_vocab(s))
-					CHECK_NEAR(logp[(size_t) step * pt_summarizer_vocab(s) + id], atof(colon + 1), 2e-3);
-			}
-		}
-	}
-	CHECK(cases >= 4);
-done:
-	if (f)
-		fclose(f);
-	free(line);
-	free(text);
-	free(src);
-	free(out);
-	free(want);
-	free(logp);
+	if (s == NULL)
+		return;
+	CHECK(check_decoder_golden("test/golden/summarize.txt", summarizer_greedy, s,
+							   pt_summarizer_max_src(s), pt_summarizer_max_tgt(s),
+							   pt_summarizer_vocab(s)) >= 4);
 }
 
 /* summarize n texts with a budget; every output checked against the guarantees */

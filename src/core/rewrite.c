@@ -1,0 +1,449 @@
+/*
+ * rewrite.c — the rewrite task (rewrite.h): normalization, chunking into
+ * whole sentences that fit the model's source, the Transformer under the
+ * constrained beam search, and reassembly within the budget.
+ */
+#include "rewrite.h"
+
+#include <string.h>
+
+#include "beam.h"
+#include "extract.h"
+#include "facts.h"
+#include "text.h"
+#include "tokenizer.h"
+#include "transformer.h"
+
+#define CHUNKS_PER_BATCH 16		/* chunks decoded together: bounds memory */
+#define LENGTH_ALPHA 1.0f
+#define NO_REPEAT_NGRAM 4		/* rewrites copy long spans: only block 4-gram loops */
+#define EXTRA_TOKENS 8			/* output tokens allowed beyond the chunk's own */
+
+struct pt_rewriter
+{
+	pt_tokenizer *tok;
+	pt_tf		m;
+};
+
+pt_status
+pt_rewriter_load(const pt_model *m, pt_rewriter **out, pt_err *err)
+{
+	pt_rewriter *r = pt_alloc_zero(sizeof(pt_rewriter));
+	pt_status	st;
+
+	*out = NULL;
+	if (r == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if (strcmp(m->task, "rewrite") != 0)
+		st = pt_fail(err, PT_ERR_MODEL, "model \"%s\" is a %s model, not rewrite", m->name, m->task);
+	else if ((st = pt_tokenizer_from_model(m, &r->tok, err)) == PT_OK)
+		st = pt_tf_load(m, pt_tokenizer_vocab_size(r->tok), &r->m, err);
+	if (st != PT_OK)
+	{
+		pt_rewriter_free(r);
+		return st;
+	}
+	*out = r;
+	return PT_OK;
+}
+
+void
+pt_rewriter_free(pt_rewriter *r)
+{
+	if (r == NULL)
+		return;
+	pt_tokenizer_free(r->tok);
+	pt_free(r);
+}
+
+int
+pt_rewriter_max_src(const pt_rewriter *r)
+{
+	return r->m.max_src;
+}
+
+int
+pt_rewriter_max_tgt(const pt_rewriter *r)
+{
+	return r->m.max_tgt;
+}
+
+int
+pt_rewriter_vocab(const pt_rewriter *r)
+{
+	return r->m.vocab;
+}
+
+/* ---- chunks: byte ranges of whole sentences of one text ---- */
+
+typedef struct chunk
+{
+	int			text;			/* index of its input text */
+	size_t		start,
+				end;			/* byte range in the normalized text, trimmed */
+	int32_t    *ids;			/* model source, <eos> included */
+	int			n_ids;
+	char	   *out;			/* its rewrite, NULL until decoded */
+	size_t		out_len;
+} chunk;
+
+typedef struct job
+{
+	const pt_rewriter *r;
+	const pt_rewrite_opts *o;
+	char	  **norm;			/* per text: normalized, NULL for NULL input */
+	size_t	   *norm_len;
+	pt_lang    *lang;
+	pt_facts  **facts;			/* per text, NULL when the model does not serve it */
+	size_t	   *first_chunk;	/* per text: its chunks are [first_chunk, end_chunk) */
+	size_t	   *end_chunk;
+	chunk	   *chunks;
+	size_t		n_chunks,
+				cap_chunks;
+} job;
+
+static pt_status
+add_chunk(job *J, int text, size_t start, size_t end, pt_err *err)
+{
+	const char *s = J->norm[text];
+	chunk	   *c;
+
+	while (start < end && s[start] == ' ')
+		start++;
+	while (end > start && s[end - 1] == ' ')
+		end--;
+	if (start == end)
+		return PT_OK;
+	if (J->n_chunks == J->cap_chunks)
+	{
+		size_t		cap = J->cap_chunks ? 2 * J->cap_chunks : 16;
+		chunk	   *grown = pt_realloc(J->chunks, pt_mul_size(cap, sizeof(chunk)));
+
+		if (grown == NULL)
+			return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+		J->chunks = grown;
+		J->cap_chunks = cap;
+	}
+	c = &J->chunks[J->n_chunks++];
+	memset(c, 0, sizeof *c);
+	c->text = text;
+	c->start = start;
+	c->end = end;
+	return PT_OK;
+}
+
+/* bytes of the first max_tokens tokens of s[0..len) (pieces concatenate to the text) */
+static size_t
+token_prefix_bytes(const pt_tokenizer *tok, const char *s, size_t len, size_t max_tokens,
+				   int32_t *ids, pt_err *err, pt_status *st)
+{
+	size_t		n,
+				bytes = 0;
+
+	if ((*st = pt_tokenize(tok, s, len, ids, max_tokens, &n, err)) != PT_OK)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+	{
+		size_t		plen;
+
+		pt_tokenizer_piece(tok, ids[i], &plen);
+		bytes += plen;
+	}
+	return bytes < len ? bytes : len;
+}
+
+/*
+ * Cut text t into chunks: consecutive sentences while their tokens fit the
+ * model's source; a sentence longer than that alone is cut every
+ * max_src - 1 tokens.
+ */
+static pt_status
+chunk_text(job *J, int t, int32_t *ids, pt_err *err)
+{
+	const pt_tokenizer *tok = J->r->tok;
+	const char *s = J->norm[t];
+	size_t		fit = (size_t) J->r->m.max_src - 1,
+				n_spans,
+				start = 0,
+				tokens = 0;
+	pt_span    *spans = NULL;
+	pt_status	st;
+
+	if ((st = pt_split_sentences(s, J->norm_len[t], &spans, &n_spans, err)) != PT_OK)
+		return st;
+	for (size_t i = 0; i < n_spans && st == PT_OK; i++)
+	{
+		size_t		a = spans[i].start,
+					n;
+
+		/* tokens of this sentence, counted up to one more than fits */
+		if ((st = pt_tokenize(tok, s + a, spans[i].end - a, ids, fit + 1, &n, err)) != PT_OK)
+			break;
+		if (tokens > 0 && tokens + n > fit)
+		{
+			st = add_chunk(J, t, start, a, err);
+			tokens = 0;
+		}
+		if (tokens == 0)
+			start = a;
+		while (st == PT_OK && n > fit)
+		{
+			/* a sentence too long for the model: its first `fit` tokens make a chunk */
+			size_t		cut = token_prefix_bytes(tok, s + a, spans[i].end - a, fit, ids, err, &st);
+
+			if (st != PT_OK || cut == 0)
+				break;
+			st = add_chunk(J, t, a, a + cut, err);
+			a += cut;
+			start = a;
+			if (st == PT_OK)
+				st = pt_tokenize(tok, s + a, spans[i].end - a, ids, fit + 1, &n, err);
+		}
+		tokens += n;
+	}
+	if (st == PT_OK && n_spans > 0)
+		st = add_chunk(J, t, start, spans[n_spans - 1].end, err);
+	pt_free(spans);
+	return st;
+}
+
+/* ---- decoding ---- */
+
+static pt_status
+decode_chunks(job *J, chunk *cs, int B, pt_err *err)
+{
+	const pt_rewriter *r = J->r;
+	const int32_t *ids[CHUNKS_PER_BATCH];
+	int			n_ids[CHUNKS_PER_BATCH],
+				longest = 0;
+	pt_facts   *facts[CHUNKS_PER_BATCH];
+	char	   *out[CHUNKS_PER_BATCH];
+	size_t		out_len[CHUNKS_PER_BATCH];
+	pt_beam_opts bo = {
+		.beam_width = J->o->beam_width,
+		.length_alpha = LENGTH_ALPHA,
+		.no_repeat_ngram = NO_REPEAT_NGRAM,
+	};
+	pt_tf_batch *batch;
+	pt_status	st;
+
+	for (int b = 0; b < B; b++)
+	{
+		size_t		chars = pt_utf8_chars(J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start);
+
+		ids[b] = cs[b].ids;
+		n_ids[b] = cs[b].n_ids;
+		facts[b] = J->facts[cs[b].text];
+		if (n_ids[b] > longest)
+			longest = n_ids[b];
+		if (chars > bo.max_chars)
+			bo.max_chars = chars;
+	}
+	bo.max_tokens = longest + EXTRA_TOKENS < r->m.max_tgt ? longest + EXTRA_TOKENS : r->m.max_tgt;
+	if ((st = pt_tf_encode(&r->m, B, ids, n_ids, B * J->o->beam_width, bo.max_tokens, &batch,
+						   err)) != PT_OK)
+		return st;
+	st = pt_beam_search(r->tok, r->m.vocab, pt_tf_step, batch, B, facts, &bo, out, out_len, err);
+	pt_tf_batch_free(batch);
+	if (st != PT_OK)
+		return st;
+	for (int b = 0; b < B; b++)
+	{
+		size_t		chars = pt_utf8_chars(J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start);
+
+		/* the shared budget is the longest chunk's: hold each chunk to its own length */
+		if (out[b] != NULL && pt_utf8_chars(out[b], out_len[b]) > chars)
+		{
+			pt_free(out[b]);
+			out[b] = NULL;
+		}
+		cs[b].out = out[b];
+		cs[b].out_len = out_len[b];
+	}
+	return PT_OK;
+}
+
+/* ---- per text: prepare, then assemble ---- */
+
+static pt_status
+prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *err)
+{
+	const pt_rewriter *r = J->r;
+	size_t		first = J->n_chunks;
+	pt_status	st;
+
+	if ((st = pt_text_normalize(text, len, J->o->max_input_chars, &J->norm[t], &J->norm_len[t],
+								err)) != PT_OK)
+		return st;
+	J->lang[t] = pt_detect_lang(J->norm[t], J->norm_len[t]);
+	if (r == NULL || J->norm_len[t] == 0 || (J->lang[t] != PT_LANG_EN && J->lang[t] != PT_LANG_ZH))
+		return PT_OK;
+	J->first_chunk[t] = first;
+	if ((st = pt_facts_build(r->tok, J->norm[t], J->norm_len[t], &J->facts[t], err)) != PT_OK ||
+		(st = chunk_text(J, t, ids, err)) != PT_OK)
+		return st;
+	J->end_chunk[t] = J->n_chunks;
+	for (size_t c = first; c < J->n_chunks; c++)
+	{
+		chunk	   *ch = &J->chunks[c];
+		size_t		n;
+
+		ch->ids = pt_alloc(pt_mul_size((size_t) r->m.max_src, sizeof(int32_t)));
+		if (ch->ids == NULL)
+			return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+		if ((st = pt_tokenize_source(r->tok, J->norm[t] + ch->start, ch->end - ch->start, ch->ids,
+									 (size_t) r->m.max_src, &n, err)) != PT_OK)
+			return st;
+		ch->n_ids = (int) n;
+	}
+	return PT_OK;
+}
+
+/* the output of text t: its chunks' rewrites (or the chunks themselves) within the budget */
+static pt_status
+assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
+{
+	const char *sep = J->lang[t] == PT_LANG_ZH ? "" : " ";
+	size_t		first = J->first_chunk[t],
+				end = J->end_chunk[t],
+				budget = J->o->max_chars,
+				cap = J->norm_len[t] + 1,
+				at = 0,
+				chars = 0;
+	char	   *buf;
+
+	for (size_t c = first; c < end; c++)
+		cap += (J->chunks[c].out ? J->chunks[c].out_len : 0) + 1;
+	if ((buf = pt_alloc(cap)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	for (size_t c = first; c < end; c++)
+	{
+		const chunk *ch = &J->chunks[c];
+		const char *s = ch->out ? ch->out : J->norm[t] + ch->start;
+		size_t		len = ch->out ? ch->out_len : ch->end - ch->start,
+					sep_len = at > 0 ? strlen(sep) : 0,
+					more = pt_utf8_chars(s, len) + sep_len;
+
+		if (budget > 0 && chars + more > budget)
+		{
+			if (at == 0)		/* not even the first chunk fits: cut it */
+			{
+				at = pt_text_cut(s, len, budget);
+				memcpy(buf, s, at);
+			}
+			break;
+		}
+		memcpy(buf + at, sep, sep_len);
+		memcpy(buf + at + sep_len, s, len);
+		at += sep_len + len;
+		chars += more;
+	}
+	if (first == end)			/* not served by the model: the normalized text */
+	{
+		at = budget > 0 ? pt_text_cut(J->norm[t], J->norm_len[t], budget) : J->norm_len[t];
+		memcpy(buf, J->norm[t], at);
+	}
+	buf[at] = '\0';
+	*out = buf;
+	*out_len = at;
+	return PT_OK;
+}
+
+static void
+free_job(job *J, size_t n)
+{
+	for (size_t i = 0; i < n && J->norm != NULL && J->facts != NULL; i++)
+	{
+		pt_free(J->norm[i]);
+		pt_facts_free(J->facts[i]);
+	}
+	for (size_t c = 0; c < J->n_chunks; c++)
+	{
+		pt_free(J->chunks[c].ids);
+		pt_free(J->chunks[c].out);
+	}
+	pt_free(J->chunks);
+	pt_free(J->norm);
+	pt_free(J->norm_len);
+	pt_free(J->lang);
+	pt_free(J->facts);
+	pt_free(J->first_chunk);
+	pt_free(J->end_chunk);
+}
+
+pt_status
+pt_rewrite(const pt_rewriter *r, const char *const *texts, const size_t *lens, size_t n,
+		   const pt_rewrite_opts *opts, char **outs, size_t *out_lens, pt_err *err)
+{
+	job			J = {.r = r, .o = opts};
+	int32_t    *ids = NULL;
+	pt_status	st = PT_OK;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		outs[i] = NULL;
+		out_lens[i] = 0;
+	}
+	if (opts->beam_width < 1 || opts->beam_width > PT_REWRITE_MAX_BEAM)
+		return pt_fail(err, PT_ERR_ARG, "rewrite: beam_width must be in [1, %d]", PT_REWRITE_MAX_BEAM);
+	J.norm = pt_alloc_zero(pt_mul_size(n + 1, sizeof(char *)));
+	J.norm_len = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
+	J.lang = pt_alloc_zero(pt_mul_size(n + 1, sizeof(pt_lang)));
+	J.facts = pt_alloc_zero(pt_mul_size(n + 1, sizeof(pt_facts *)));
+	J.first_chunk = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
+	J.end_chunk = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
+	if (r != NULL)
+		ids = pt_alloc(pt_mul_size((size_t) r->m.max_src + 1, sizeof(int32_t)));
+	if (!J.norm || !J.norm_len || !J.lang || !J.facts || !J.first_chunk || !J.end_chunk ||
+		(r != NULL && ids == NULL))
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n && st == PT_OK; i++)
+		if (texts[i] != NULL)
+			st = prepare_text(&J, (int) i, texts[i], lens[i], ids, err);
+	for (size_t c = 0; c < J.n_chunks && st == PT_OK; c += CHUNKS_PER_BATCH)
+	{
+		size_t		k = J.n_chunks - c < CHUNKS_PER_BATCH ? J.n_chunks - c : CHUNKS_PER_BATCH;
+
+		st = decode_chunks(&J, J.chunks + c, (int) k, err);
+	}
+	for (size_t i = 0; i < n && st == PT_OK; i++)
+		if (J.norm[i] != NULL)
+			st = assemble(&J, (int) i, &outs[i], &out_lens[i], err);
+	if (st != PT_OK)
+		for (size_t i = 0; i < n; i++)
+		{
+			pt_free(outs[i]);
+			outs[i] = NULL;
+			out_lens[i] = 0;
+		}
+	pt_free(ids);
+	free_job(&J, n);
+	return st;
+}
+
+pt_status
+pt_rewriter_greedy(const pt_rewriter *r, const char *text, size_t len,
+				   int32_t *src, int *n_src, int32_t *out, int *n_out,
+				   float *logp, int steps, pt_err *err)
+{
+	char	   *norm = NULL;
+	size_t		norm_len,
+				n;
+	pt_tf_batch *batch = NULL;
+	const int32_t *ids = src;
+	pt_status	st;
+
+	*n_out = 0;
+	*n_src = 0;
+	if ((st = pt_text_normalize(text, len, 0, &norm, &norm_len, err)) == PT_OK &&
+		(st = pt_tokenize_source(r->tok, norm, norm_len, src, (size_t) r->m.max_src, &n, err)) == PT_OK)
+	{
+		*n_src = (int) n;
+		if ((st = pt_tf_encode(&r->m, 1, &ids, n_src, 1, r->m.max_tgt, &batch, err)) == PT_OK)
+			st = pt_greedy_trace(pt_tf_step, batch, r->m.vocab, r->m.max_tgt, out, n_out,
+								 logp, steps, err);
+	}
+	pt_tf_batch_free(batch);
+	pt_free(norm);
+	return st;
+}

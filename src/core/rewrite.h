@@ -1,0 +1,56 @@
+/*
+ * rewrite.h — optimized product descriptions: noisy seller copy in, clean,
+ * concise, consistent copy out, in the input's language.
+ *
+ * The input is normalized, cut into chunks of whole sentences that fit the
+ * model's source, and each chunk is rewritten by the Transformer
+ * (transformer.h) under the constrained beam search (beam.h).  Guarantees:
+ *   - every fact word of the output occurs in the input (facts.h);
+ *   - a chunk's rewrite is never longer (in characters) than the chunk, so
+ *     the output is never longer than the normalized input;
+ *   - at most max_chars characters when max_chars > 0, cut only between
+ *     chunks or, when not even one fits, on a piece boundary;
+ *   - a chunk the model cannot finish within those limits is kept as it
+ *     is (normalized), and text in a language the model does not know, or
+ *     with no model, comes back normalized: rewrite never loses content
+ *     to a failure.
+ */
+#ifndef PT_REWRITE_H
+#define PT_REWRITE_H
+
+#include "model.h"
+#include "pt_common.h"
+
+typedef struct pt_rewriter pt_rewriter;
+
+typedef struct pt_rewrite_opts
+{
+	size_t		max_chars;		/* 0 = no limit beyond the input's length */
+	int			beam_width;		/* 1 = greedy; at most PT_REWRITE_MAX_BEAM */
+	size_t		max_input_chars;	/* long inputs are cut (pt_text_normalize); 0 = no cut */
+} pt_rewrite_opts;
+
+#define PT_REWRITE_MAX_BEAM 16
+
+pt_status	pt_rewriter_load(const pt_model *m, pt_rewriter **out, pt_err *err);
+void		pt_rewriter_free(pt_rewriter *r);
+
+/*
+ * Rewrites of n texts, decoded together.  r may be NULL (normalization
+ * only).  texts[i] NULL gives outs[i] NULL; other outs[i] are pt_alloc'd
+ * and NUL-terminated, out_lens[i] their byte lengths.  On failure no output
+ * is left allocated.
+ */
+pt_status	pt_rewrite(const pt_rewriter *r, const char *const *texts, const size_t *lens,
+					   size_t n, const pt_rewrite_opts *opts, char **outs, size_t *out_lens,
+					   pt_err *err);
+
+/* For golden tests, as pt_summarizer_greedy in summarize.h. */
+pt_status	pt_rewriter_greedy(const pt_rewriter *r, const char *text, size_t len,
+							   int32_t *src, int *n_src, int32_t *out, int *n_out,
+							   float *logp, int steps, pt_err *err);
+int			pt_rewriter_max_src(const pt_rewriter *r);
+int			pt_rewriter_max_tgt(const pt_rewriter *r);
+int			pt_rewriter_vocab(const pt_rewriter *r);
+
+#endif							/* PT_REWRITE_H */
