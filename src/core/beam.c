@@ -185,7 +185,7 @@ try_extend(search *S, const hyp *h, int32_t token, float score, hyp *to)
 		repeats_ngram(h, token, S->o->no_repeat_ngram))
 		return 0;
 	chars = h->chars + count_chars((const char *) piece, plen, h->chars == 0);
-	if (chars > S->o->max_chars)
+	if (chars > (S->o->row_max_chars ? S->o->row_max_chars[h->row] : S->o->max_chars))
 		return 0;
 	memcpy(S->scratch, h->text, h->text_len);
 	memcpy(S->scratch + h->text_len, piece, plen);

@@ -35,6 +35,7 @@ typedef struct pt_beam_opts
 	int			beam_width;		/* hypotheses per row; 1 = greedy */
 	int			max_tokens;		/* output tokens, <eos> included */
 	size_t		max_chars;		/* output characters, surrounding white space excluded */
+	const size_t *row_max_chars;	/* per row instead of max_chars, or NULL */
 	float		length_alpha;	/* finished score = log P / tokens^alpha */
 	int			no_repeat_ngram;	/* block repeated token n-grams of this size; 0 = off */
 } pt_beam_opts;

@@ -217,27 +217,27 @@ decode_chunks(job *J, chunk *cs, int B, pt_err *err)
 	int			n_ids[CHUNKS_PER_BATCH],
 				longest = 0;
 	pt_facts   *facts[CHUNKS_PER_BATCH];
+	size_t		max_chars[CHUNKS_PER_BATCH];
 	char	   *out[CHUNKS_PER_BATCH];
 	size_t		out_len[CHUNKS_PER_BATCH];
 	pt_beam_opts bo = {
 		.beam_width = J->o->beam_width,
 		.length_alpha = LENGTH_ALPHA,
 		.no_repeat_ngram = NO_REPEAT_NGRAM,
+		.row_max_chars = max_chars,
 	};
 	pt_tf_batch *batch;
 	pt_status	st;
 
 	for (int b = 0; b < B; b++)
 	{
-		size_t		chars = pt_utf8_chars(J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start);
-
 		ids[b] = cs[b].ids;
 		n_ids[b] = cs[b].n_ids;
 		facts[b] = J->facts[cs[b].text];
+		/* a rewrite is never longer than its chunk */
+		max_chars[b] = pt_utf8_chars(J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start);
 		if (n_ids[b] > longest)
 			longest = n_ids[b];
-		if (chars > bo.max_chars)
-			bo.max_chars = chars;
 	}
 	bo.max_tokens = longest + EXTRA_TOKENS < r->m.max_tgt ? longest + EXTRA_TOKENS : r->m.max_tgt;
 	if ((st = pt_tf_encode(&r->m, B, ids, n_ids, B * J->o->beam_width, bo.max_tokens, &batch,
@@ -249,14 +249,6 @@ decode_chunks(job *J, chunk *cs, int B, pt_err *err)
 		return st;
 	for (int b = 0; b < B; b++)
 	{
-		size_t		chars = pt_utf8_chars(J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start);
-
-		/* the shared budget is the longest chunk's: hold each chunk to its own length */
-		if (out[b] != NULL && pt_utf8_chars(out[b], out_len[b]) > chars)
-		{
-			pt_free(out[b]);
-			out[b] = NULL;
-		}
 		cs[b].out = out[b];
 		cs[b].out_len = out_len[b];
 	}

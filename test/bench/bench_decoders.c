@@ -1,0 +1,124 @@
+/*
+ * bench_decoders.c — summarize and rewrite in the core alone (no server):
+ * rows per CPU-second of one thread, one row per call and 32 rows per call,
+ * greedy and with a beam of 4.
+ *
+ *   build/bench_decoders summarize|rewrite MODEL.ptm TEXTS.txt   (one text per line)
+ *
+ * Prints one CSV line per (beam, batch): task, beam, batch, rows,
+ * rows_per_s, mean output characters.  CPU time of the process, so rates
+ * are per core and hold up on a shared machine.
+ */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "rewrite.h"
+#include "summarize.h"
+#include "text.h"
+
+#define MAX_TEXTS 10000
+#define BATCH 32
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct task
+{
+	int			rewrite;
+	const pt_summarizer *s;
+	const pt_rewriter *r;
+} task;
+
+static pt_status
+run(const task *t, char **texts, size_t *lens, size_t n, int beam, char **outs,
+	size_t *out_lens, pt_err *err)
+{
+	if (t->rewrite)
+	{
+		pt_rewrite_opts o = {.beam_width = beam, .max_input_chars = 20000};
+
+		return pt_rewrite(t->r, (const char *const *) texts, lens, n, &o, outs, out_lens, err);
+	}
+	else
+	{
+		pt_summarize_opts o = {.max_chars = 200, .beam_width = beam, .max_input_chars = 20000,
+		.extractive_fill = 1};
+
+		return pt_summarize(t->s, (const char *const *) texts, lens, n, &o, outs, out_lens, err);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	pt_model   *m;
+	pt_err		err;
+	task		t = {0};
+	FILE	   *f;
+	char	  **texts = malloc(sizeof(char *) * MAX_TEXTS),
+			  **outs = malloc(sizeof(char *) * MAX_TEXTS);
+	size_t	   *lens = malloc(sizeof(size_t) * MAX_TEXTS),
+			   *out_lens = malloc(sizeof(size_t) * MAX_TEXTS),
+				n = 0;
+	static char line[1 << 20];
+
+	if (argc < 4)
+	{
+		fprintf(stderr, "usage: %s summarize|rewrite MODEL.ptm TEXTS.txt\n", argv[0]);
+		return 2;
+	}
+	openblas_set_num_threads(1);
+	t.rewrite = strcmp(argv[1], "rewrite") == 0;
+	if (pt_model_open(argv[2], &m, &err) != PT_OK ||
+		(t.rewrite ? pt_rewriter_load(m, (pt_rewriter **) &t.r, &err)
+		 : pt_summarizer_load(m, (pt_summarizer **) &t.s, &err)) != PT_OK)
+	{
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	f = fopen(argv[3], "r");
+	while (f && n < MAX_TEXTS && fgets(line, sizeof line, f))
+	{
+		lens[n] = strcspn(line, "\n");
+		texts[n] = strndup(line, lens[n]);
+		n++;
+	}
+	if (n == 0)
+	{
+		fprintf(stderr, "no texts in %s\n", argv[3]);
+		return 1;
+	}
+	printf("task,beam,batch,rows,rows_per_s,mean_out_chars\n");
+	for (int beam = 1; beam <= 4; beam += 3)
+		for (int batch = 1; batch <= BATCH; batch += BATCH - 1)
+		{
+			double		el = now(),
+						chars = 0;
+
+			for (size_t i = 0; i < n; i += batch)
+				if (run(&t, texts + i, lens + i, n - i < (size_t) batch ? n - i : (size_t) batch, beam,
+						outs + i, out_lens + i, &err) != PT_OK)
+				{
+					fprintf(stderr, "%s\n", err.msg);
+					return 1;
+				}
+			el = now() - el;
+			for (size_t i = 0; i < n; i++)
+			{
+				chars += pt_utf8_chars(outs[i], out_lens[i]);
+				pt_free(outs[i]);
+			}
+			printf("%s,%d,%d,%zu,%.1f,%.1f\n", argv[1], beam, batch, n, n / el, chars / n);
+		}
+	return 0;
+}
