@@ -21,6 +21,35 @@ is_space_byte(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
+static int
+ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+word_joiner(char c)
+{
+	return c == '-' || c == '.' || c == '_' || c == '/' || c == ',';
+}
+
+/*
+ * 1 when a cut at e would split a word of facts.h ("XR-500", "1,500",
+ * "2.5", "cancel1000with"): its first part would be another fact word,
+ * one the input does not hold ("XR", "1", "10").
+ */
+static int
+splits_word(const char *t, size_t len, size_t e)
+{
+	if (e == 0 || e >= len)
+		return 0;
+	if (ascii_alnum(t[e - 1]) && ascii_alnum(t[e]))
+		return 1;
+	if (ascii_alnum(t[e - 1]) && word_joiner(t[e]) && e + 1 < len && ascii_alnum(t[e + 1]))
+		return 1;
+	return e >= 2 && word_joiner(t[e - 1]) && ascii_alnum(t[e - 2]) && ascii_alnum(t[e]);
+}
+
 size_t
 pt_text_cut(const char *text, size_t len, size_t max_chars)
 {
@@ -61,7 +90,8 @@ pt_text_cut(const char *text, size_t len, size_t max_chars)
 					next = lim;		/* done: later boundaries are too far */
 					break;
 				}
-				best = e;
+				if (!splits_word(text, len, e))
+					best = e;
 				next = e;
 			}
 			if (next == pos)

@@ -27,8 +27,9 @@
 /*
  * Byte length of the longest prefix of text[0..len) that holds at most
  * max_chars code points and ends on a pre-tokenizer piece boundary
- * (pt_pretokenize), so no word, number or ideograph piece is cut in half;
- * trailing white space is dropped.  Allocates nothing; 0 when even the
+ * (pt_pretokenize) that does not split an ASCII word of facts.h ("2.5",
+ * "XR-500": a part would be a new fact), so no word, number or ideograph
+ * piece is cut in half; trailing white space is dropped.  Allocates nothing; 0 when even the
  * first piece does not fit.
  */
 size_t		pt_text_cut(const char *text, size_t len, size_t max_chars);

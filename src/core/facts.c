@@ -320,7 +320,11 @@ glued_unit(const unsigned char *t, size_t len, size_t p, int need_space_ok,
 		if (n <= best_len || n > len - p || (need_space_ok && !u->space_ok) ||
 			(unsigned char) u->s[0] != t[p] || !prefix_fold(t + p, n, u->s))
 			continue;
-		if (is_alnum((unsigned char) u->s[n - 1]) && p + n < len && is_alnum(t[p + n]))
+		/* "5°Cx", "5°C-DKNY": the letter goes on into a word, so it is no unit */
+		if (is_alnum((unsigned char) u->s[n - 1]) && p + n < len &&
+			(is_alnum(t[p + n]) ||
+			 ((t[p + n] == '-' || t[p + n] == '.' || t[p + n] == '_') &&
+			  p + n + 1 < len && is_alnum(t[p + n + 1]))))
 			continue;
 		best = u;
 		best_len = n;
@@ -347,7 +351,13 @@ unit_may_grow(const unsigned char *t, size_t len, size_t p, int after_space)
 		const fact_unit *u = &glued_units[i];
 		size_t		un = strlen(u->s);
 
-		if ((after_space && !u->space_ok) || n > un || !prefix_fold(t + p, n, u->s))
+		if (after_space && !u->space_ok)
+			continue;
+		/* "5°C-" may still become "5°C-DKNY", where "°C" is no unit */
+		if (n == un + 1 && is_alnum((unsigned char) u->s[un - 1]) && prefix_fold(t + p, un, u->s) &&
+			(t[p + un] == '-' || t[p + un] == '.' || t[p + un] == '_'))
+			return 1;
+		if (n > un || !prefix_fold(t + p, n, u->s))
 			continue;
 		if (n < un || is_alnum((unsigned char) u->s[un - 1]))
 			return 1;
@@ -405,6 +415,9 @@ unit_after(const unsigned char *t, size_t len, size_t e, int final,
 		int			partial;
 		size_t		we = word_end(t, len, q, final, &partial);
 
+		/* "5 hours." may still become "5 hours.5", where "hours.5" is no unit */
+		if (partial)
+			return word_unit(t + q, we - q) != NULL ? UNIT_DEFER : UNIT_NONE;
 		if (!partial && (*unit = word_unit(t + q, we - q)) != NULL)
 		{
 			*end = we;

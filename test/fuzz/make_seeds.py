@@ -61,7 +61,7 @@ def sentiment_model(path, lang, embed, filters, widths, buckets, nmin, nmax, see
 
 
 def main():
-    for d in ("text", "model", "sentiment"):
+    for d in ("text", "model", "sentiment", "facts", "summarize"):
         os.makedirs(os.path.join(CORPUS, d), exist_ok=True)
     m = os.path.join(CORPUS, "model")
     sentiment_model(os.path.join(m, "sentiment-tiny-en.ptm"), "en", 4, 2, [1, 3], 16, 1, 3, 1)
@@ -98,6 +98,60 @@ def main():
     }
     for name, b in seeds.items():
         with open(os.path.join(CORPUS, "sentiment", name), "wb") as f:
+            f.write(b)
+
+    # facts inputs: input text 0xFF output text (no 0xFF: the text is both)
+    facts = {
+        "en-product": ("DKNY XR-500 bag, 2.8 kg, 55 x 40 x 20 cm; 5-year warranty. 100% nylon, "
+                       "1,500mAh battery, iPhone 13 case, 1/2 inch, 30\u00b0C wash, v2.0.1",
+                       "DKNY XR-500: 2.8kg, 5 years warranty, 1500 mAh, 100 % nylon, 30 \u00b0C"),
+        "en-unsupported": ("Black cotton shirt for Men, size M, 2 pack",
+                           "Gucci XR-600 shirt, 3 pack, 5 kg, iPhone, 128 GB, 1,5000"),
+        "zh-units": ("\u5c3a\u5bf8 5\u5398\u7c73\uff0c\u91cd\u91cf 300\u514b\uff0c"
+                     "\u4fdd\u4fee 12\u4e2a\u6708\uff0c2\u5e74\u8d28\u4fdd\uff0c128GB",
+                     "5\u5398\u7c73 300\u514b 12\u4e2a\u6708 2 years 12\u4e2a 5\u82f1\u5bf8"),
+        "html-emoji": ("<p>Sony WH-1000XM4 &amp; 30 hrs</p> \U0001F3A7\U0001F525 4.5\u2033 screen",
+                       "Sony WH-1000XM4 \U0001F3A7 30 hours, 4.5 inches \u2033"),
+        "self": ("Samsung Galaxy S21 Ultra 5G, 256 GB, 6.8-inch, 108 MP, 5,000 mAh, 25W, "
+                 "\u00b0F 5 \u00b0C 12\u4e2a 5 kgs 5-KG 30\u2103", None),
+    }
+    os.makedirs(os.path.join(CORPUS, "facts"), exist_ok=True)
+    for name, (a, b) in facts.items():
+        with open(os.path.join(CORPUS, "facts", name), "wb") as f:
+            f.write(a.encode() if b is None else a.encode() + sep + b.encode())
+    with open(os.path.join(CORPUS, "facts", "invalid"), "wb") as f:
+        f.write(b"XR-5\xc3\x28 5 k\xe5\x8e kg" + sep + b"XR-5 5 k\xe5\x8e\x98 \xff5kg")
+
+    # summarize inputs: 4 parameter bytes (fuzz_summarize.c) then texts separated by 0xFF
+    def params(max_chars, beam, fill, mic):
+        return bytes([(max_chars - 1) >> 8, (max_chars - 1) & 0xFF, (fill << 2) | (beam - 1),
+                      0x80 if mic == 0 else min(0x7F, (mic - 1) // 3)])
+    en = ("Sony WH-1000XM4 wireless headphones with 30 hours of battery life. "
+          "Industry-leading noise cancellation with Dual Noise Sensor technology. "
+          "Weighs 254 g and folds flat. Free shipping and 30-day returns! Contact the seller. "
+          "Touch controls, 3.5 mm jack, USB-C charging: 10 min gives 5 hours.")
+    zh = ("\u8fd9\u6b3e\u4fdd\u6e29\u676f\u5bb9\u91cf500\u6beb\u5347\uff0c"
+          "\u91cd\u91cf300\u514b\uff0c\u9ad8\u5ea620\u5398\u7c73\u3002"
+          "\u4fdd\u6e2912\u4e2a\u5c0f\u65f6\uff0c\u9002\u5408\u529e\u516c\u5ba4\u4f7f\u7528\u3002"
+          "\u5305\u90ae\uff0c\u4e03\u5929\u65e0\u7406\u7531\u9000\u8d27\uff01")
+    reviews = ["Great sound, battery lasts all day. Comfortable for long flights.",
+               "Battery life is great and the sound is clear. A bit tight on my head.",
+               "Sound quality is great. Battery lasts long. Shipping was slow.",
+               None, "Terrible. Broke after 2 days, returned it."]
+    summ = {
+        "en-one": params(120, 1, 1, 0) + en.encode(),
+        "en-beam4-tiny": params(7, 4, 0, 40) + en.encode(),
+        "zh-one": params(30, 2, 1, 0) + zh.encode(),
+        "reviews": params(200, 3, 1, 0) + sep.join(b"" if r is None else r.encode() for r in reviews),
+        "html-emoji": params(60, 1, 1, 0) + (
+            "<ul><li>\u2022 Apple iPhone 13 Pro, 128 GB</li><li>6.1-inch display \U0001F4F1\U0001F525</li>"
+            "<li>A15 Bionic &amp; 5G</li></ul><script>x</script> 1,500 reviews\u2026 Mr. Smith said so.").encode(),
+        "mixed-invalid": params(300, 2, 1, 5) + en.encode()[:40] + sep + b"bad \xc3\x28" + sep + zh.encode(),
+        "prefix": params(90, 1, 1, 0) + en.encode() + sep + b"Sony headphones with 30 hours" + sep + b"x",
+    }
+    os.makedirs(os.path.join(CORPUS, "summarize"), exist_ok=True)
+    for name, b in summ.items():
+        with open(os.path.join(CORPUS, "summarize", name), "wb") as f:
             f.write(b)
 
 

@@ -40,11 +40,29 @@ TEST(text_cut_english)
 	CHECK_CUT("hello world foo", (size_t) -1, "hello world foo");
 	CHECK_CUT("don't stop", 4, "");
 	CHECK_CUT("don't stop", 5, "don't");
-	CHECK_CUT("size 3.5 mm, ok", 7, "size 3.");
-	CHECK_CUT("size 3.5 mm, ok", 6, "size 3");
+	/* never inside a number or a model number: "3." or "XR" would be new facts */
+	CHECK_CUT("size 3.5 mm, ok", 7, "size");
+	CHECK_CUT("size 3.5 mm, ok", 8, "size 3.5");
+	CHECK_CUT("Model XR-500 phones", 10, "Model");
+	CHECK_CUT("1,500mAh battery", 4, "");
 	CHECK_CUT("trailing   ", 20, "trailing");
 	CHECK(pt_text_cut(NULL, 0, 10) == 0);
 	CHECK(pt_text_cut("", 0, 10) == 0);
+}
+
+/* the reference: e splits "ab", "a-b", "a.b" (letters or digits around a joiner) */
+static int
+inside_ascii_word(const char *t, size_t len, size_t e)
+{
+#define ALNUM(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define JOINER(c) ((c) == '-' || (c) == '.' || (c) == '_' || (c) == '/' || (c) == ',')
+	if (e == 0 || e >= len)
+		return 0;
+	return (ALNUM(t[e - 1]) && ALNUM(t[e])) ||
+		(ALNUM(t[e - 1]) && JOINER(t[e]) && e + 1 < len && ALNUM(t[e + 1])) ||
+		(e >= 2 && JOINER(t[e - 1]) && ALNUM(t[e - 2]) && ALNUM(t[e]));
+#undef ALNUM
+#undef JOINER
 }
 
 TEST(text_cut_chinese_and_emoji)
@@ -121,7 +139,7 @@ TEST(text_cut_random_against_full_pretokenize)
 						want = 0;
 
 			for (size_t i = 0; i < n_pieces; i++)
-				if (ends[i] <= lim)
+				if (ends[i] <= lim && !inside_ascii_word(buf, len, ends[i]))
 					want = ends[i];
 			while (want > 0 && (buf[want - 1] == ' ' || buf[want - 1] == '\n'))
 				want--;
