@@ -800,6 +800,7 @@ pt_sents_join(const pt_sent_set *set, const size_t *idx, size_t n_idx,
 #define LEAD_DECAY 4.0			/* sentences */
 #define FILL_REDUNDANT 0.5		/* skip a sentence when this share of its units is said */
 #define FILL_MIN_WORDS 3
+#define FILL_RESTATES 0.6		/* a sentence holding this share of the prefix's units restates it */
 
 static const uint32_t *
 sent_feats(const pt_sent_set *set, size_t i)
@@ -997,6 +998,10 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 			continue;
 		if ((double) units_said(&set, c, pre, n_pre, picks, n_picks) >
 			FILL_REDUNDANT * (double) s->n_feat)
+			continue;
+		/* a sentence that restates the prefix would repeat it, however much it adds */
+		if (n_pre > 0 && (double) pt_units_overlap(pre, n_pre, sent_feats(&set, c), (size_t) s->n_feat) >=
+			FILL_RESTATES * (double) n_pre)
 			continue;
 		/* insert in text order, keep it if the whole still fits */
 		for (at = n_picks; at > 0 && picks[at - 1] > c; at--)
