@@ -215,3 +215,249 @@ class _ModelHandle:
 
     def __del__(self):
         self.close()
+
+
+# ---------------------------------------------------------------- summarize and facts
+# Bound lazily: these symbols exist once src/core/summarize.c and facts.c are built
+# (`make core-lib`); everything above works without them.
+
+class PtSummarizeOpts(ctypes.Structure):
+    """pt_summarize_opts from summarize.h"""
+    _fields_ = [("max_chars", c_size_t), ("beam_width", c_int), ("max_input_chars", c_size_t),
+                ("extractive_fill", c_int)]
+
+
+_LAZY_SIGS = {
+    "pt_summarizer_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_summarizer_free": (None, [c_void_p]),
+    "pt_summarize": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t,
+                             POINTER(PtSummarizeOpts), POINTER(c_void_p), POINTER(c_size_t),
+                             POINTER(PtErr)]),
+    "pt_summarizer_greedy": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_int32), POINTER(c_int),
+                                     POINTER(c_int32), POINTER(c_int), c_void_p, c_int,
+                                     POINTER(PtErr)]),
+    "pt_summarizer_max_src": (c_int, [c_void_p]),
+    "pt_summarizer_max_tgt": (c_int, [c_void_p]),
+    "pt_summarizer_vocab": (c_int, [c_void_p]),
+    "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_facts_free": (None, [c_void_p]),
+    "pt_facts_unsupported": (c_size_t, [c_void_p, c_char_p, c_size_t]),
+    "pt_facts_is_fact_word": (c_int, [c_void_p, c_char_p, c_size_t]),
+}
+
+
+def _fn(name):
+    """The core function `name` with its signature; a clear error when the library lacks it."""
+    try:
+        fn = getattr(_lib, name)
+    except AttributeError:
+        raise OSError(f"{LIB_PATH} has no {name}: rebuild it with `make core-lib`") from None
+    restype, argtypes = _LAZY_SIGS[name]
+    fn.restype = restype
+    fn.argtypes = argtypes
+    return fn
+
+
+def has_symbol(name):
+    return hasattr(_lib, name)
+
+
+class Summarizer:
+    """A pt_summarizer over a model file (e.g. models/summarize-multi.ptm)."""
+
+    def __init__(self, path):
+        self._model, self._s, err = c_void_p(), c_void_p(), PtErr()
+        _check(_lib.pt_model_open(os.fsencode(path), byref(self._model), byref(err)), err)
+        status = _fn("pt_summarizer_load")(self._model, byref(self._s), byref(err))
+        if status != 0:
+            _lib.pt_model_close(self._model)
+            self._model = None
+            _check(status, err)
+
+    def close(self):
+        if getattr(self, "_s", None):
+            _fn("pt_summarizer_free")(self._s)
+            self._s = None
+        if getattr(self, "_model", None):
+            _lib.pt_model_close(self._model)
+            self._model = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
+        return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill)
+
+    def greedy(self, text, steps=0):
+        """(source ids, greedy ids, logp rows [steps][vocab]) as the C model computes them."""
+        import numpy as np
+        f = _fn
+        b = text.encode("utf-8")
+        S, T, V = f("pt_summarizer_max_src")(self._s), f("pt_summarizer_max_tgt")(self._s), \
+            f("pt_summarizer_vocab")(self._s)
+        src, out = (c_int32 * S)(), (c_int32 * T)()
+        n_src, n_out, err = c_int(), c_int(), PtErr()
+        logp = np.zeros((max(steps, 1), V), dtype=np.float32)
+        _check(f("pt_summarizer_greedy")(self._s, b, len(b), src, byref(n_src), out, byref(n_out),
+                                         logp.ctypes.data if steps else None, steps, byref(err)), err)
+        return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
+
+
+def summarize(texts, summarizer=None, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
+    """pt_summarize over a list of str (None -> None); summarizer None = extractive path only."""
+    n = len(texts)
+    enc = [None if t is None else t.encode("utf-8") for t in texts]
+    arr = (c_char_p * max(n, 1))(*enc)
+    lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
+    outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
+    opts = PtSummarizeOpts(max_chars, beam_width, max_input_chars, extractive_fill)
+    handle = summarizer._s if summarizer is not None else None
+    _check(_fn("pt_summarize")(handle, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
+    res = []
+    for i in range(n):
+        if not outs[i]:
+            res.append(None)
+            continue
+        res.append(ctypes.string_at(outs[i], out_lens[i]).decode("utf-8"))
+        _lib.pt_free(outs[i])
+    return res
+
+
+def facts_unsupported(tok, source, output):
+    """pt_facts_unsupported: fact words / number-unit pairs of `output` that `source` lacks.
+    `source` should be normalized text (what the summarizer saw)."""
+    sb, ob = source.encode("utf-8"), output.encode("utf-8")
+    f, err = c_void_p(), PtErr()
+    _check(_fn("pt_facts_build")(tok._handle(), sb, len(sb), byref(f), byref(err)), err)
+    try:
+        return _fn("pt_facts_unsupported")(f, ob, len(ob))
+    finally:
+        _fn("pt_facts_free")(f)
+
+
+def is_fact_word(tok, word):
+    b = word.encode("utf-8")
+    return bool(_fn("pt_facts_is_fact_word")(tok._handle(), b, len(b)))
+
+
+# ---------------------------------------------------------------- rewrite (src/core/rewrite.h)
+# Bound lazily like summarize: the symbols exist once src/core/rewrite.c is built.
+
+class PtRewriteOpts(ctypes.Structure):
+    """pt_rewrite_opts from rewrite.h (max_chars 0 = no limit beyond the input's length)"""
+    _fields_ = [("max_chars", c_size_t), ("beam_width", c_int), ("max_input_chars", c_size_t)]
+
+
+_LAZY_SIGS.update({
+    "pt_rewriter_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_rewriter_free": (None, [c_void_p]),
+    "pt_rewrite": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t,
+                           POINTER(PtRewriteOpts), POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
+    "pt_rewriter_greedy": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_int32), POINTER(c_int),
+                                   POINTER(c_int32), POINTER(c_int), c_void_p, c_int, POINTER(PtErr)]),
+    "pt_rewriter_max_src": (c_int, [c_void_p]),
+    "pt_rewriter_max_tgt": (c_int, [c_void_p]),
+    "pt_rewriter_vocab": (c_int, [c_void_p]),
+    "pt_facts_allowed": (c_int, [c_void_p, c_char_p, c_size_t, c_int]),
+})
+
+
+class Rewriter:
+    """A pt_rewriter over a model file (e.g. models/rewrite-multi.ptm)."""
+
+    def __init__(self, path):
+        self._path = path
+        self._model, self._r, err = c_void_p(), c_void_p(), PtErr()
+        _check(_lib.pt_model_open(os.fsencode(path), byref(self._model), byref(err)), err)
+        status = _fn("pt_rewriter_load")(self._model, byref(self._r), byref(err))
+        if status != 0:
+            _lib.pt_model_close(self._model)
+            self._model = None
+            _check(status, err)
+
+    def close(self):
+        if getattr(self, "_r", None):
+            _fn("pt_rewriter_free")(self._r)
+            self._r = None
+        if getattr(self, "_model", None):
+            _lib.pt_model_close(self._model)
+            self._model = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0):
+        """pt_rewrite over a list of str (None -> None)."""
+        n = len(texts)
+        enc = [None if t is None else t.encode("utf-8") for t in texts]
+        arr = (c_char_p * max(n, 1))(*enc)
+        lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
+        outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
+        opts = PtRewriteOpts(max_chars, beam_width, max_input_chars)
+        _check(_fn("pt_rewrite")(self._r, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
+        res = []
+        for i in range(n):
+            if not outs[i]:
+                res.append(None)
+                continue
+            res.append(ctypes.string_at(outs[i], out_lens[i]).decode("utf-8"))
+            _lib.pt_free(outs[i])
+        return res
+
+    def _dims(self):
+        if all(has_symbol(f"pt_rewriter_{k}") for k in ("max_src", "max_tgt", "vocab")):
+            return (_fn("pt_rewriter_max_src")(self._r), _fn("pt_rewriter_max_tgt")(self._r),
+                    _fn("pt_rewriter_vocab")(self._r))
+        from ptm import read_ptm
+        meta, _ = read_ptm(self._path)
+        return meta["max_src_tokens"], meta["max_tgt_tokens"], meta["vocab"]
+
+    def greedy(self, text, steps=0):
+        """(source ids, unconstrained greedy ids, logp rows [steps][vocab]) as the C model computes them."""
+        import numpy as np
+        b = text.encode("utf-8")
+        S, T, V = self._dims()
+        src, out = (c_int32 * S)(), (c_int32 * T)()
+        n_src, n_out, err = c_int(), c_int(), PtErr()
+        logp = np.zeros((max(steps, 1), V), dtype=np.float32)
+        _check(_fn("pt_rewriter_greedy")(self._r, b, len(b), src, byref(n_src), out, byref(n_out),
+                                         logp.ctypes.data if steps else None, steps, byref(err)), err)
+        return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
+
+
+class Facts:
+    """pt_facts of one input text: allowed(output, final) is the decoder's faithfulness test."""
+
+    def __init__(self, tok, source):
+        b = source.encode("utf-8")
+        self._f, err = c_void_p(), PtErr()
+        self._tok = tok
+        _check(_fn("pt_facts_build")(tok._handle(), b, len(b), byref(self._f), byref(err)), err)
+
+    def allowed(self, text, final=False):
+        b = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        return bool(_fn("pt_facts_allowed")(self._f, b, len(b), 1 if final else 0))
+
+    def unsupported(self, text):
+        b = text.encode("utf-8")
+        return _fn("pt_facts_unsupported")(self._f, b, len(b))
+
+    def close(self):
+        if getattr(self, "_f", None):
+            _fn("pt_facts_free")(self._f)
+            self._f = None
+
+    def __del__(self):
+        self.close()

@@ -1,0 +1,103 @@
+"""summarize_eval.py — dev-set scores of summarize() against the lead and TextRank baselines.
+
+    /usr/bin/python3 models/train/summarize_eval.py                 # the C path (pt_summarize)
+    /usr/bin/python3 models/train/summarize_eval.py --pytorch       # PyTorch greedy (progress only)
+
+Dev sets: one per source dataset (summarize_data.py): myntra, promptcloud, womens (English)
+and zh (silver Chinese pairs).  ROUGE-1/2/L F1 x100 (summ_metrics: lower-cased word tokens for
+English, characters for Chinese).  The C path runs pt_summarize with beam_width 4,
+extractive_fill 0, max_chars 200, max_input_chars 0.  Baselines get N units, N = the dev
+set's mean reference length (words for en, characters for zh): lead = the first N units,
+TextRank = a sentence extract of about N units.  Unsupported facts: output facts absent from
+the input, counted by the C checker (pt_facts_unsupported) and by the independent regex
+checker (summ_metrics.unsupported_facts).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT  # noqa: E402
+import ptcore  # noqa: E402
+from summ_metrics import lead, n_units, rouge_corpus, textrank, unsupported_facts  # noqa: E402
+import summarize_data  # noqa: E402
+
+WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+
+
+def c_outputs(model_path, srcs, args):
+    outs = []
+    with ptcore.Summarizer(model_path) as s:
+        for i in range(0, len(srcs), args.batch):
+            outs += s.summarize(srcs[i:i + args.batch], max_chars=args.max_chars, beam_width=args.beam,
+                                max_input_chars=0, extractive_fill=0)
+    return outs
+
+
+def torch_outputs(srcs, tok):
+    import torch
+    from summarize_model import EOS, Summarizer
+    torch.set_num_threads(1)
+    m = Summarizer(tok.vocab_size, 128, 128, 256)
+    m.load_state_dict(torch.load(os.path.join(WORK, "summarize_best.pt")))
+    m.eval()
+    outs = []
+    for s in srcs:
+        ids, _ = m.greedy(tok.encode(ptcore.normalize(s))[:191] + [EOS], 40)
+        outs.append(tok.decode([i for i in ids if i != EOS]))
+    return outs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default=os.path.join(ROOT, "models", "summarize-multi.ptm"))
+    ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
+    ap.add_argument("--pytorch", action="store_true", help="PyTorch greedy decoding of the best checkpoint")
+    ap.add_argument("--beam", type=int, default=4)
+    ap.add_argument("--max-chars", type=int, default=200)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--limit", type=int, default=0, help="first N rows of each dev set (0 = all)")
+    ap.add_argument("--json", default=os.path.join(WORK, "summarize_eval.json"))
+    ap.add_argument("--show", type=int, default=3)
+    args = ap.parse_args()
+
+    tok = ptcore.Tokenizer.from_file(args.tokenizer)
+    c_facts = ptcore.has_symbol("pt_facts_unsupported")
+    results = {}
+    print(f"{'dev set':12} {'rows':>5} {'system':10} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'facts C':>8} {'facts re':>8}")
+    for name in summarize_data.DATASETS:
+        rows = summarize_data.load(f"dev_{name}")
+        if args.limit:
+            rows = rows[:args.limit]
+        lang = "zh" if name == "zh" else "en"
+        srcs = [r["src"] for r in rows]
+        refs = [r["tgt"] for r in rows]
+        langs = [lang] * len(rows)
+        n = max(1, round(sum(n_units(r, lang) for r in refs) / len(refs)))
+        t0 = time.time()
+        model_outs = torch_outputs(srcs, tok) if args.pytorch else c_outputs(args.model, srcs, args)
+        secs = time.time() - t0
+        systems = {"model-pt" if args.pytorch else "model": model_outs,
+                   "lead": [lead(s, n, lang) for s in srcs],
+                   "textrank": [textrank(s, n, lang) for s in srcs]}
+        results[name] = {"rows": len(rows), "lang": lang, "n_units": n, "model_seconds": round(secs, 1)}
+        for sys_name, outs in systems.items():
+            sc = rouge_corpus(outs, refs, langs)
+            fc = sum(ptcore.facts_unsupported(tok, s, o) for s, o in zip(srcs, outs)) if c_facts else None
+            bad = [(o, b) for s, o in zip(srcs, outs) for b in [unsupported_facts(s, o)] if b]
+            fr = sum(len(b) for _, b in bad)
+            results[name][sys_name] = {**{k: round(v, 2) for k, v in sc.items()}, "facts_c": fc,
+                                       "facts_regex": fr, "facts_regex_examples": bad[:5]}
+            print(f"{name:12} {len(rows):5} {sys_name:10} {sc['rouge1']:6.2f} {sc['rouge2']:6.2f} "
+                  f"{sc['rougeL']:6.2f} {('-' if fc is None else fc):>8} {fr:>8}", flush=True)
+        for s, r, o in list(zip(srcs, refs, model_outs))[:args.show]:
+            print(f"    src {s[:100]!r}\n    ref {r!r}\n    out {o!r}")
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+
+
+if __name__ == "__main__":
+    main()
