@@ -29,3 +29,25 @@ CREATE TRIGGER demo_reviews_fill BEFORE INSERT OR UPDATE OF body ON demo_reviews
 INSERT INTO demo_reviews (product_id, body)
 VALUES (2, 'Best dripper I have owned, brews a clean cup.'), (3, '盖子漏水，退货了。')
 RETURNING product_id, round(tone::numeric, 3) AS tone, body;
+
+\echo '== summarize(description, max_chars): short copy in the description''s language'
+SELECT id, title, summarize(description, 100) AS summary_100
+FROM demo_products ORDER BY id;
+
+\echo '== summarize(text[]): every description in one batched call, a 60-character budget'
+SELECT unnest(summarize(array_agg(description ORDER BY id), 60)) AS summary_60 FROM demo_products;
+
+\echo '== summarize_agg(body): one summary of all reviews of each product'
+SELECT p.title, summarize_agg(r.body, 160) AS what_reviewers_say
+FROM demo_products p JOIN demo_reviews r ON r.product_id = p.id
+GROUP BY p.id, p.title ORDER BY p.id;
+
+\echo '== a materialized view: summaries computed once, read many times'
+\echo '   (IMMUTABLE per model version: REFRESH MATERIALIZED VIEW after installing a new model)'
+CREATE MATERIALIZED VIEW demo_product_cards AS
+SELECT p.id, p.title, summarize(p.description, 120) AS blurb,
+       summarize_agg(r.body, 120) AS reviews_say, round(sentiment_avg(r.body)::numeric, 2) AS mood
+FROM demo_products p LEFT JOIN demo_reviews r ON r.product_id = p.id
+GROUP BY p.id;
+SELECT * FROM demo_product_cards ORDER BY id;
+REFRESH MATERIALIZED VIEW demo_product_cards;

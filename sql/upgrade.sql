@@ -1,5 +1,6 @@
--- Versioning: 0.1.0 (released) updates to 0.2.0, and the result is the same
--- as a fresh 0.2.0 install.  Runs last: it drops and re-creates the extension.
+-- Versioning: 0.1.0 (released) updates to 0.2.0 and then to 0.3.0, and the
+-- result is the same as a fresh install of the default version.  Runs last:
+-- it drops and re-creates the extension.
 
 -- every member object of the extension, described with all that matters to a user
 CREATE FUNCTION pg_temp.prodtext_objects() RETURNS TABLE (kind text, object text, detail text)
@@ -59,6 +60,9 @@ SELECT count(*) AS objects_in_0_1_0 FROM pg_temp.prodtext_objects();
 -- 0.1.0 objects in use survive the update
 CREATE TABLE up_reviews (id int PRIMARY KEY, body text, tone real GENERATED ALWAYS AS (sentiment(body)) STORED);
 INSERT INTO up_reviews (id, body) VALUES (1, 'love it, works great'), (2, 'broken on arrival');
+ALTER EXTENSION prodtext UPDATE TO '0.2.0';
+SELECT extversion FROM pg_extension WHERE extname = 'prodtext';
+SELECT count(*) AS objects_in_0_2_0 FROM pg_temp.prodtext_objects();
 ALTER EXTENSION prodtext UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'prodtext';
 SELECT id, tone > 0 AS positive, tone = sentiment(body) AS same FROM up_reviews ORDER BY id;
@@ -69,7 +73,7 @@ SELECT 'only after update' AS where_, * FROM (TABLE updated EXCEPT TABLE fresh) 
 UNION ALL
 SELECT 'only in fresh install', * FROM (TABLE fresh EXCEPT TABLE updated) y
 ORDER BY 1, 2, 3;
-SELECT count(*) AS objects_in_0_2_0 FROM updated;
+SELECT count(*) AS objects_in_0_3_0 FROM updated;
 
 -- the new objects work after the update
 ALTER TABLE up_reviews ADD COLUMN tone2 real;
@@ -82,6 +86,15 @@ CALL prodtext_refresh('up_reviews', 'body', ARRAY['sentiment:tone2'], 2);
 RESET client_min_messages;
 SELECT count(tone2) AS refreshed FROM up_reviews;
 SELECT state, rows_done FROM prodtext_progress;
+ALTER TABLE up_reviews ADD COLUMN summary text;
+DROP TRIGGER up_fill ON up_reviews;
+CREATE TRIGGER up_fill BEFORE INSERT OR UPDATE ON up_reviews
+FOR EACH ROW EXECUTE FUNCTION prodtext_fill('body', 'summary:summary');
+INSERT INTO up_reviews (id, body) VALUES (4, 'Sturdy steel bottle, keeps water cold all day.');
+SELECT id, summary = summarize(body) AS summarized, char_length(summarize(body, 20)) <= 20 AS fits,
+       summarize(ARRAY[body], 20) = ARRAY[summarize(body, 20)] AS array_form
+FROM up_reviews WHERE id = 4;
+SELECT summarize_agg(body) IS NOT NULL AS agg, summarize_agg(body, 30) IS NOT NULL AS agg_budget FROM up_reviews;
 
 -- the versions on offer, and the path between them
 SELECT name, version, installed FROM pg_available_extension_versions WHERE name = 'prodtext' ORDER BY version;

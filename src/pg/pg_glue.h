@@ -7,13 +7,18 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+#include "utils/array.h"
+
 #include "model.h"
 #include "pt_common.h"
+#include "text.h"
 
 /* GUCs (prodtext.c) */
 extern char *prodtext_model_dir;	/* "" = $sharedir/prodtext */
 extern int	prodtext_max_input_chars;
 extern int	prodtext_threads;
+extern int	prodtext_beam_width;
 
 /* ereport(ERROR) for a failed core call; never returns */
 extern void PtReportError(const pt_err *err) pg_attribute_noreturn();
@@ -39,10 +44,40 @@ extern pt_status PtFindModel(const char *task, const char *language, const pt_mo
 							 uint64 *generation, pt_err *err);
 extern void PtPreloadModels(void);
 
+/* shared input handling of the task functions (pg_input.c) */
+
+/* the language of one raw input, detected on its normalized form; ERROR on invalid UTF-8 */
+extern pt_lang PtInputLanguage(const char *s, size_t len);
+
+/* the elements of a text[] as byte strings, and its shape */
+typedef struct PtTextArray
+{
+	int			n;				/* elements, all dimensions together */
+	const char **texts;			/* NULL for a NULL element; not NUL-terminated */
+	size_t	   *lens;
+	bool	   *nulls;
+	int			ndim;
+	int			dims[MAXDIM];
+	int			lbs[MAXDIM];
+} PtTextArray;
+
+extern void PtTextArrayRead(ArrayType *arr, PtTextArray *out);
+/* an array of elemtype of the input's shape: values[i], NULL where the input was NULL */
+extern ArrayType *PtTextArrayResult(const PtTextArray *in, Datum *values, Oid elemtype);
+
+/* the aggregate's memory context; ERROR when not called as an aggregate */
+extern MemoryContext PtAggContext(FunctionCallInfo fcinfo);
+
 /* sentiment (pg_sentiment.c): build the task objects in the postmaster, to share them */
 extern void PtSentimentPreload(void);
 
 /* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */
 extern float PtSentimentPolarity(const char *s, size_t len);
+
+/* summarize (pg_summarize.c) */
+#define PT_SUMMARIZE_DEFAULT_CHARS 200	/* summarize(text), and the trigger's summary:col */
+extern void PtSummarizePreload(void);
+/* summarize(text, max_chars) of one raw text, as a palloc'd text */
+extern text *PtSummarizeText(const char *s, size_t len, int max_chars);
 
 #endif

@@ -90,24 +90,11 @@ PtSentimentPreload(void)
 	}
 }
 
-/*
- * The language of one raw input, detected on its normalized form.  The
- * model is then given the raw text and normalizes it itself, exactly once:
- * normalizing twice is not the same as once (an escaped "&lt;b&gt;" would
- * become a tag the second time).
- */
+/* en for every input that is not Chinese: its byte-level tokenizer accepts any script */
 static pt_lang
 input_language(const char *s, size_t len)
 {
-	char	   *norm;
-	size_t		norm_len;
-	pt_lang		lang;
-	pt_err		err;
-
-	PT_CHECK(pt_text_normalize(s, len, (size_t) prodtext_max_input_chars, &norm, &norm_len, &err), &err);
-	lang = pt_detect_lang(norm, norm_len);
-	pfree(norm);
-	return lang == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN;
+	return PtInputLanguage(s, len) == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN;
 }
 
 /*
@@ -193,42 +180,17 @@ PG_FUNCTION_INFO_V1(prodtext_sentiment_array);
 Datum
 prodtext_sentiment_array(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	const char **texts;
-	size_t	   *lens;
+	PtTextArray in;
 	float	   *probs;
 	Datum	   *out;
-	int			dims[MAXDIM],
-				lbs[MAXDIM];
 
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	texts = palloc0(sizeof(char *) * Max(n, 1));
-	lens = palloc0(sizeof(size_t) * Max(n, 1));
-	probs = palloc0(sizeof(float) * PT_SENTIMENT_CLASSES * Max(n, 1));
-	out = palloc0(sizeof(Datum) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			continue;
-		elems[i] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(elems[i]));
-		texts[i] = VARDATA_ANY(DatumGetPointer(elems[i]));
-		lens[i] = VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
-	}
-	score_inputs(texts, lens, n, probs);
-	for (int i = 0; i < n; i++)
-		out[i] = Float4GetDatum(nulls[i] ? 0.0f : pt_sentiment_polarity(probs + i * PT_SENTIMENT_CLASSES));
-	for (int d = 0; d < ARR_NDIM(arr); d++)
-	{
-		dims[d] = ARR_DIMS(arr)[d];
-		lbs[d] = ARR_LBOUND(arr)[d];
-	}
-	if (n == 0)
-		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT4OID));
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, nulls, ARR_NDIM(arr), dims, lbs,
-											 FLOAT4OID, sizeof(float4), true, TYPALIGN_INT));
+	PtTextArrayRead(PG_GETARG_ARRAYTYPE_P(0), &in);
+	probs = palloc0(sizeof(float) * PT_SENTIMENT_CLASSES * Max(in.n, 1));
+	out = palloc0(sizeof(Datum) * Max(in.n, 1));
+	score_inputs(in.texts, in.lens, in.n, probs);
+	for (int i = 0; i < in.n; i++)
+		out[i] = Float4GetDatum(in.nulls[i] ? 0.0f : pt_sentiment_polarity(probs + i * PT_SENTIMENT_CLASSES));
+	PG_RETURN_ARRAYTYPE_P(PtTextArrayResult(&in, out, FLOAT4OID));
 }
 
 /* ---- sentiment_avg: buffer rows, score them AVG_BATCH at a time ---- */
@@ -259,22 +221,12 @@ avg_flush(AvgState *st)
 	st->pending = 0;
 }
 
-static MemoryContext
-agg_context(FunctionCallInfo fcinfo)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "prodtext: aggregate function called in non-aggregate context");
-	return ctx;
-}
-
 PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_trans);
 
 Datum
 prodtext_sentiment_avg_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo);
+	MemoryContext ctx = PtAggContext(fcinfo);
 	AvgState   *st = PG_ARGISNULL(0) ? NULL : (AvgState *) PG_GETARG_POINTER(0);
 
 	if (st == NULL)
@@ -315,7 +267,7 @@ PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_combine);
 Datum
 prodtext_sentiment_avg_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo);
+	MemoryContext ctx = PtAggContext(fcinfo);
 	AvgState   *a = PG_ARGISNULL(0) ? NULL : (AvgState *) PG_GETARG_POINTER(0);
 	AvgState   *b = PG_ARGISNULL(1) ? NULL : (AvgState *) PG_GETARG_POINTER(1);
 
@@ -339,7 +291,7 @@ prodtext_sentiment_avg_serial(PG_FUNCTION_ARGS)
 	AvgState   *st = (AvgState *) PG_GETARG_POINTER(0);
 	bytea	   *out = palloc(VARHDRSZ + sizeof(double) + sizeof(int64));
 
-	agg_context(fcinfo);
+	PtAggContext(fcinfo);
 	avg_flush(st);
 	SET_VARSIZE(out, VARHDRSZ + sizeof(double) + sizeof(int64));
 	memcpy(VARDATA(out), &st->sum, sizeof(double));
@@ -352,7 +304,7 @@ PG_FUNCTION_INFO_V1(prodtext_sentiment_avg_deserial);
 Datum
 prodtext_sentiment_avg_deserial(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = agg_context(fcinfo);
+	MemoryContext ctx = PtAggContext(fcinfo);
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	AvgState   *st = MemoryContextAllocZero(ctx, sizeof(AvgState));
 

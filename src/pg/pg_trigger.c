@@ -57,10 +57,17 @@ fill_sentiment(const char *s, size_t len)
 	return Float4GetDatum(PtSentimentPolarity(s, len));
 }
 
+/* summary:col — the text summarize(text) returns, with its default budget */
+static Datum
+fill_summary(const char *s, size_t len)
+{
+	return PointerGetDatum(PtSummarizeText(s, len, PT_SUMMARIZE_DEFAULT_CHARS));
+}
+
 /* Every task prodtext_fill knows.  summary uses summarize()'s default budget. */
 static const FillTask fill_tasks[] = {
 	{"sentiment", FILL_REAL, fill_sentiment},
-	{"summary", FILL_TEXT, NULL},	/* summarize(text): not yet */
+	{"summary", FILL_TEXT, fill_summary},
 	{"rewrite", FILL_TEXT, NULL},	/* rewrite(text): not yet */
 };
 

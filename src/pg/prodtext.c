@@ -12,11 +12,14 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include "summarize.h"
+
 PG_MODULE_MAGIC;
 
 char	   *prodtext_model_dir = NULL;
 int			prodtext_max_input_chars = 20000;
 int			prodtext_threads = 1;
+int			prodtext_beam_width = 4;
 
 void		_PG_init(void);
 
@@ -113,6 +116,11 @@ _PG_init(void)
 							"Parallel query already uses one process per core; raise this only for single large calls.",
 							&prodtext_threads, 1, 1, 64,
 							PGC_USERSET, 0, NULL, assign_threads, NULL);
+	DefineCustomIntVariable("prodtext.beam_width",
+							"Beam width of summarize()'s decoder.",
+							"1 decodes greedily (fastest); wider beams search more candidate summaries.",
+							&prodtext_beam_width, 4, 1, PT_SUMMARIZE_MAX_BEAM,
+							PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("prodtext");
 
 	openblas_set_num_threads(prodtext_threads);
@@ -124,5 +132,6 @@ _PG_init(void)
 	{
 		PtPreloadModels();
 		PtSentimentPreload();
+		PtSummarizePreload();
 	}
 }

@@ -1,6 +1,7 @@
 """In-server measurements of make bench (test/bench/run.sh), against the running throw-away cluster.
 
     /usr/bin/python3 test/bench/bench.py throughput OUT PEERDIR       rows/s, prodtext and the PL/Python peer
+    /usr/bin/python3 test/bench/bench.py summarize OUT                 summaries/s, scalar and batched
     /usr/bin/python3 test/bench/bench.py latency OUT CONFIG PEERDIR    first call in a new connection
     /usr/bin/python3 test/bench/bench.py memory OUT CONFIG PEERDIR     PSS of 1, 8 and 32 backends
     /usr/bin/python3 test/bench/bench.py report OUT                    the table (stdout) and the plots
@@ -29,6 +30,7 @@ PEER_LATENCY_REPS = 3
 BACKENDS = (1, 8, 32)
 PEER_BACKENDS = (1, 4)
 TEXT = {"en": "Great cooler, excellent air flow. Love it!", "zh": "质量很好，物流也快，非常满意！"}
+DESCRIPTION = "Cotton t-shirt with a round neck, short sleeves and a regular fit."
 
 
 class Session:
@@ -146,6 +148,16 @@ PEER_FORMS = [
 THROUGHPUT_FIELDS = ["engine", "function", "lang", "rows", "cpu_s", "wall_s", "rows_per_cpu_s", "rows_per_wall_s"]
 
 
+def best_run(s, sql, runs=2):
+    """(wall seconds, backend CPU seconds) of the run with the least CPU time."""
+    return min((s.timed(sql) for _ in range(runs)), key=lambda r: r[1])
+
+
+def rate_row(engine, name, lang, n, wall, cpu):
+    return dict(engine=engine, function=name, lang=lang, rows=n, cpu_s=f"{cpu:.3f}", wall_s=f"{wall:.3f}",
+                rows_per_cpu_s=f"{n / cpu:.0f}", rows_per_wall_s=f"{n / wall:.0f}")
+
+
 def throughput(out, peerdir):
     s = Session()
     s.run("SET max_parallel_workers_per_gather = 0")
@@ -161,16 +173,9 @@ def throughput(out, peerdir):
     # prodtext: best of two runs of each form
     for name, q in FORMS:
         for lang in ("en", "zh"):
-            best = None
-            for _ in range(2):
-                wall, cpu = s.timed(q.format(w=f"lang = '{lang}'"))
-                if best is None or cpu < best[1]:
-                    best = (wall, cpu)
             n = counts[lang]
-            rows.append(dict(engine="prodtext", function=name, lang=lang, rows=n, cpu_s=f"{best[1]:.3f}",
-                             wall_s=f"{best[0]:.3f}", rows_per_cpu_s=f"{n / best[1]:.0f}",
-                             rows_per_wall_s=f"{n / best[0]:.0f}"))
-            print(f"   prodtext {name:<28} {lang}: {n / best[1]:8.0f} rows/s", flush=True)
+            rows.append(rate_row("prodtext", name, lang, n, *best_run(s, q.format(w=f"lang = '{lang}'"))))
+            print(f"   prodtext {name:<28} {lang}: {rows[-1]['rows_per_cpu_s']:>8} rows/s", flush=True)
     write_csv(os.path.join(out, "throughput.csv"), rows, THROUGHPUT_FIELDS)
     if peerdir == "-":
         s.close()
@@ -179,12 +184,10 @@ def throughput(out, peerdir):
     s.run(f"SELECT torch_sentiment('{TEXT['en']}'), torch_sentiment('{TEXT['zh']}')")
     for name, q in PEER_FORMS:
         for lang in ("en", "zh"):
-            wall, cpu = s.timed(q.format(w=f"lang = '{lang}' AND {PEER_ROWS}"))
             n = counts[lang, "peer"]
-            rows.append(dict(engine="plpython+torch", function=name, lang=lang, rows=n, cpu_s=f"{cpu:.3f}",
-                             wall_s=f"{wall:.3f}", rows_per_cpu_s=f"{n / cpu:.0f}",
-                             rows_per_wall_s=f"{n / wall:.0f}"))
-            print(f"   peer     {name:<28} {lang}: {n / cpu:8.0f} rows/s", flush=True)
+            rows.append(rate_row("plpython+torch", name, lang, n,
+                                 *s.timed(q.format(w=f"lang = '{lang}' AND {PEER_ROWS}"))))
+            print(f"   peer     {name:<28} {lang}: {rows[-1]['rows_per_cpu_s']:>8} rows/s", flush=True)
     # the peer computes the same model: compare the scores
     diff = s.run(f"SELECT max(abs(sentiment(body) - torch_sentiment(body))) FROM bench_reviews "
                  f"WHERE {PEER_ROWS} AND id % 25 = 0")[0]
@@ -193,6 +196,49 @@ def throughput(out, peerdir):
     with open(os.path.join(out, "peer-agreement.txt"), "w") as f:
         f.write(diff + "\n")
     print(f"   max |prodtext - peer| polarity over {2 * counts['en', 'peer'] // 5} reviews: {diff}")
+
+
+# ---- summarize: 1,000 real product descriptions ----
+
+SUMMARIZE_BATCHED = ("SELECT sum(length(s)) FROM (SELECT unnest(summarize(array_agg(body))) s "
+                     "FROM bench_descriptions GROUP BY id / 256) x")
+SUMMARIZE_FORMS = [  # name, setting, SQL over bench_descriptions
+    ("summarize(text)", "RESET prodtext.beam_width", "SELECT sum(length(summarize(body))) FROM bench_descriptions"),
+    ("summarize(text[]) x256", "RESET prodtext.beam_width", SUMMARIZE_BATCHED),
+    ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", SUMMARIZE_BATCHED),
+]
+SUMMARIZE_TARGET = 300  # summaries per second per core, batched (issue 4)
+
+
+def summarize(out):
+    s = Session()
+    s.run("SET max_parallel_workers_per_gather = 0")
+    model = s.run("SELECT string_agg(name || ' ' || version, ', ') FROM prodtext_models() WHERE task = 'summarize'")
+    model = model[0] if model and model[0] else "none installed: extractive path only"
+    n = int(s.run("SELECT count(*) FROM bench_descriptions")[0])
+    chars = s.run("SELECT round(avg(char_length(body))) FROM bench_descriptions")[0]
+    s.run(f"SELECT summarize('{DESCRIPTION}')")  # warm-up: maps the model, builds the summarizer
+    print(f"   model: {model}; {n} descriptions, {chars} characters on average; summaries of <= 200 characters",
+          flush=True)
+    rows = []
+    for name, setting, q in SUMMARIZE_FORMS:
+        s.run(setting)
+        rows.append(rate_row("prodtext", name, "en", n, *best_run(s, q)))
+        print(f"   prodtext {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} summaries/s", flush=True)
+    s.close()
+    write_csv(os.path.join(out, "summarize.csv"), rows, THROUGHPUT_FIELDS)
+
+
+def summarize_report(out):
+    rows = read_csv(os.path.join(out, "summarize.csv"))
+    if not rows:
+        return
+    print(f"\nsummarize, {rows[0]['rows']} real product descriptions (Myntra), budget 200 characters; "
+          f"summaries per CPU-second of one backend (target: >= {SUMMARIZE_TARGET} batched)")
+    print(f"{'function':<34} {'summaries/s':>11} {'ms each':>8} {'wall s':>7}")
+    for r in rows:
+        v = float(r["rows_per_cpu_s"])
+        print(f"{r['function']:<34} {v:11.0f} {1000 / v:8.2f} {float(r['wall_s']):7.2f}")
 
 
 # ---- first-call latency in a new connection ----
@@ -206,6 +252,7 @@ LATENCY_CALLS = [
     ("sentiment_avg(text) en+zh",
      f"SELECT sentiment_avg(t) FROM (VALUES ('{TEXT['en']}'), ('{TEXT['zh']}')) v(t)"),
     ("sentiment_explain(text)", f"SELECT count(*) FROM sentiment_explain('{TEXT['en']}')"),
+    ("summarize(text) en", f"SELECT summarize('{DESCRIPTION}')"),
 ]
 PEER_LATENCY_CALLS = [
     ("LOAD 'prodtext' (library only)", "LOAD 'prodtext'"),
@@ -371,6 +418,7 @@ def report(out):
     write_csv(os.path.join(out, "summary-memory.csv"), mem_summary,
               ["config", "engine", "backends", "pss_total_mib", "pss_per_backend_mib",
                "extra_per_backend_mib", "marginal_all_file_anon_mib"])
+    summarize_report(out)
     plots(out, summary, mem)
 
 
@@ -438,6 +486,8 @@ def main():
     cmd, out = sys.argv[1], sys.argv[2]
     if cmd == "throughput":
         throughput(out, sys.argv[3])
+    elif cmd == "summarize":
+        summarize(out)
     elif cmd == "latency":
         latency(out, sys.argv[3], sys.argv[4])
     elif cmd == "memory":

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# make bench: sentiment measured side by side in one run, one table at the end.
+# make bench: sentiment and summarize measured side by side in one run, one table at the end.
 #   1. the C core alone (one row per call, 256 per call) against the machine's
 #      single-thread sgemm peak, and the same model in PyTorch outside the
 #      server (test/bench/bench_core.c, torch_peer.py);
 #   2. in a throw-away cluster (unix socket only, stopped on exit): rows/s of
 #      sentiment(text), sentiment(text[]) in arrays of 256 and sentiment_avg,
 #      and of the same model in PL/Python + PyTorch in the same server
-#      (pg_torch_peer.py); first-call latency in a new connection; PSS of 1,
-#      8 and 32 backends — without, then with shared_preload_libraries.
+#      (pg_torch_peer.py); summaries/s of summarize(text) and of
+#      summarize(text[]) in arrays of 256 on 1,000 real product descriptions
+#      (prepare_descriptions.py); first-call latency in a new connection;
+#      PSS of 1, 8 and 32 backends — without, then with
+#      shared_preload_libraries.
 # Rates are rows per CPU-second of one process (one core, one BLAS thread).
 # Writes build/bench/*.csv and build/bench/{throughput,memory}.png.
 # Needs: scripts/install-deps.sh --bench (PL/Python, PyTorch, gnuplot); parts
@@ -26,6 +29,7 @@ make -s core-lib >/dev/null
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
     test/bench/bench_core.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
 $PY test/bench/prepare_reviews.py "$OUT" 10000
+$PY test/bench/prepare_descriptions.py "$OUT" 1000
 
 have_torch=0
 $PY -c 'import torch' 2>/dev/null && have_torch=1
@@ -60,7 +64,9 @@ for lang in en zh; do
     psql -X -q -c "\\copy bench_reviews (body) FROM '$OUT/reviews-$lang.txt' WITH (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')" \
          -c "UPDATE bench_reviews SET lang = '$lang' WHERE lang IS NULL"
 done
-psql -X -q -c 'VACUUM ANALYZE bench_reviews'
+psql -X -q -c 'CREATE TABLE bench_descriptions (id serial, body text)' \
+     -c "\\copy bench_descriptions (body) FROM '$OUT/descriptions-en.txt' WITH (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')"
+psql -X -q -c 'VACUUM ANALYZE bench_reviews' -c 'VACUUM ANALYZE bench_descriptions'
 
 # the peer's files, where the server's OS user can read them
 PEERDIR=-
@@ -75,6 +81,8 @@ fi
 
 echo "-- throughput, one backend, no parallel workers"
 $PY test/bench/bench.py throughput "$OUT" "$PEERDIR"
+echo "-- summarize, one backend, no parallel workers"
+$PY test/bench/bench.py summarize "$OUT"
 echo "-- first call in a new connection, and memory, without shared_preload_libraries"
 $PY test/bench/bench.py latency "$OUT" "no preload" "$PEERDIR"
 $PY test/bench/bench.py memory "$OUT" "no preload" "$PEERDIR"
