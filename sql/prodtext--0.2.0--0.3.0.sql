@@ -1,6 +1,6 @@
 \echo Use "ALTER EXTENSION prodtext UPDATE TO '0.3.0'" to load this file. \quit
 
--- prodtext 0.2.0 -> 0.3.0: summaries.  A fresh CREATE EXTENSION runs
+-- prodtext 0.2.0 -> 0.3.0: summaries and rewrites.  A fresh CREATE EXTENSION runs
 -- prodtext--0.1.0.sql, prodtext--0.1.0--0.2.0.sql and then this file.
 --
 -- summarize: an encoder-decoder LSTM with attention and a copy mechanism
@@ -65,3 +65,32 @@ CREATE AGGREGATE summarize_agg(text, int) (
 );
 COMMENT ON AGGREGATE summarize_agg(text, int) IS
   'summarize_agg(text) with a budget of max_chars characters (the smallest of the group''s rows)';
+
+-- rewrite: a Transformer encoder-decoder with copy attention
+-- (models/rewrite.md) rewrites noisy seller copy into clean, concise copy,
+-- chunk by chunk of whole sentences, greedily or with a beam
+-- (prodtext.rewrite_beam_width).  Never longer than the normalized input;
+-- inputs without a model come back normalized.
+CREATE FUNCTION rewrite(t text) RETURNS text
+AS 'MODULE_PATHNAME', 'prodtext_rewrite'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 2000000;
+COMMENT ON FUNCTION rewrite(text) IS
+  'an optimized description: cleaned of seller noise, concise, consistent, in the input''s language; numbers, model numbers and brands in it are copied from the input';
+
+CREATE FUNCTION rewrite(t text, max_chars int) RETURNS text
+AS 'MODULE_PATHNAME', 'prodtext_rewrite'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 2000000;
+COMMENT ON FUNCTION rewrite(text, int) IS
+  'rewrite(text) of at most max_chars characters, cut between whole chunks';
+
+CREATE FUNCTION rewrite(t text[]) RETURNS text[]
+AS 'MODULE_PATHNAME', 'prodtext_rewrite_array'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 20000000;
+COMMENT ON FUNCTION rewrite(text[]) IS
+  'rewrite() of every element, decoded together in one batched pass; a NULL element gives NULL';
+
+CREATE FUNCTION rewrite(t text[], max_chars int) RETURNS text[]
+AS 'MODULE_PATHNAME', 'prodtext_rewrite_array'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 20000000;
+COMMENT ON FUNCTION rewrite(text[], int) IS
+  'rewrite(text, max_chars) of every element, decoded together in one batched pass';

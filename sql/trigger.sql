@@ -101,7 +101,7 @@ SELECT pg_temp.try_args('n', 'sentiment:tone');             -- source not text
 SELECT pg_temp.try_args('body', 'tone');                    -- not task:column
 SELECT pg_temp.try_args('body', 'sentimnet:tone');          -- unknown task
 SELECT pg_temp.try_args('body', 'summary:label');           -- a text target: fine
-SELECT pg_temp.try_args('body', 'rewrite:label');           -- not in this version
+SELECT pg_temp.try_args('body', 'rewrite:label');           -- a text target: fine
 SELECT pg_temp.try_args('body', 'sentiment:toon');          -- missing target
 SELECT pg_temp.try_args('body', 'sentiment:Tone');          -- names are exact, not case-folded
 SELECT pg_temp.try_args('body', 'sentiment:label');         -- wrong target type

@@ -19,6 +19,7 @@ extern char *prodtext_model_dir;	/* "" = $sharedir/prodtext */
 extern int	prodtext_max_input_chars;
 extern int	prodtext_threads;
 extern int	prodtext_beam_width;
+extern int	prodtext_rewrite_beam_width;
 
 /* ereport(ERROR) for a failed core call; never returns */
 extern void PtReportError(const pt_err *err) pg_attribute_noreturn();
@@ -79,5 +80,10 @@ extern float PtSentimentPolarity(const char *s, size_t len);
 extern void PtSummarizePreload(void);
 /* summarize(text, max_chars) of one raw text, as a palloc'd text */
 extern text *PtSummarizeText(const char *s, size_t len, int max_chars);
+
+/* rewrite (pg_rewrite.c) */
+extern void PtRewritePreload(void);
+/* rewrite(text, max_chars) of one raw text (max_chars 0: rewrite(text)), as a palloc'd text */
+extern text *PtRewriteText(const char *s, size_t len, int max_chars);
 
 #endif

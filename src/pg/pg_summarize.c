@@ -9,9 +9,7 @@
  * summarize() never fails for want of a model.  The rows of a call are
  * grouped by model and each group is decoded in one batched core call.
  */
-#include "pg_glue.h"
-
-#include <errno.h>
+#include "pg_tasks.h"
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -33,102 +31,32 @@
 
 /* ---- models, one per language (shared when one multi model serves both) ---- */
 
-static pt_summarizer *by_lang[2];	/* 0: en, 1: zh */
-static uint64 generation_of[2];		/* the model mapping each was built from */
-
-static const char *
-slot_language(int slot)
+static pt_status
+load_summarizer(const pt_model *m, void **out, pt_err *err)
 {
-	return slot ? "zh" : "en";
+	return pt_summarizer_load(m, (pt_summarizer **) out, err);
 }
 
-/* forget a slot's summarizer; freed unless the other slot shares it */
 static void
-release_slot(int slot)
+free_summarizer(void *s)
 {
-	if (by_lang[slot] != NULL && by_lang[slot] != by_lang[1 - slot])
-		pt_summarizer_free(by_lang[slot]);
-	by_lang[slot] = NULL;
+	pt_summarizer_free(s);
 }
 
 static pt_status
-build_summarizer(int slot, const pt_model *m, uint64 generation, pt_err *err)
+run_summarize(const void *s, const char *const *texts, const size_t *lens, size_t n,
+			  const void *opts, char **outs, size_t *out_lens, pt_err *err)
 {
-	MemoryContext old;
-	pt_status	st;
-
-	release_slot(slot);
-	if (by_lang[1 - slot] != NULL && generation_of[1 - slot] == generation)
-	{
-		by_lang[slot] = by_lang[1 - slot];	/* one multi model */
-		generation_of[slot] = generation;
-		return PT_OK;
-	}
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	st = pt_summarizer_load(m, &by_lang[slot], err);
-	MemoryContextSwitchTo(old);
-	if (st == PT_OK)
-		generation_of[slot] = generation;
-	return st;
+	return pt_summarize(s, texts, lens, n, opts, outs, out_lens, err);
 }
 
-/* the model's file: PT_OK, PT_ERR_IO with ENOENT when none is installed, or another failure */
-static pt_status
-find_summarizer(int slot, pt_err *err)
-{
-	const pt_model *m;
-	uint64		generation;
-	pt_status	st = PtFindModel("summarize", slot_language(slot), &m, &generation, err);
+/* no model for a language (or none installed) gives NULL: the core's extractive path */
+static PtTaskCache summarizers = {"summarize", load_summarizer, free_summarizer};
 
-	if (st != PT_OK)
-		return st;
-	if (by_lang[slot] == NULL || generation_of[slot] != generation)
-		return build_summarizer(slot, m, generation, err);
-	return PT_OK;
-}
-
-/*
- * The summarizer for inputs of one language; NULL (the extractive path) for
- * a language without a model, or when no summarize model is installed.
- * Looked up every call: prodtext.model_dir or the file may have changed.
- */
-static const pt_summarizer *
-summarizer_for(pt_lang lang)
-{
-	int			slot = (lang == PT_LANG_ZH) ? 1 : 0;
-	pt_err		err;
-	pt_status	st;
-
-	if (lang != PT_LANG_EN && lang != PT_LANG_ZH)
-		return NULL;
-	st = find_summarizer(slot, &err);
-	if (st == PT_ERR_IO && err.sys_errno == ENOENT)
-	{
-		release_slot(slot);
-		return NULL;
-	}
-	if (st != PT_OK)
-		PtReportError(&err);
-	return by_lang[slot];
-}
-
-/*
- * Under shared_preload_libraries: build the summarizers in the postmaster,
- * so forked backends share them.  No model installed is not a failure (the
- * extractive path serves); other failures are left for the first call.
- */
 void
 PtSummarizePreload(void)
 {
-	for (int slot = 0; slot < 2; slot++)
-	{
-		pt_err		err;
-		pt_status	st = find_summarizer(slot, &err);
-
-		if (st != PT_OK && !(st == PT_ERR_IO && err.sys_errno == ENOENT))
-			ereport(WARNING, (errmsg("prodtext: summarize model \"%s\" not preloaded: %s",
-									 slot_language(slot), err.msg)));
-	}
+	PtTaskPreload(&summarizers);
 }
 
 /* ---- summaries of n texts ---- */
@@ -150,79 +78,18 @@ core_budget(int max_chars)
 	return (size_t) Min(max_chars, Max(prodtext_max_input_chars, PT_SUMMARIZE_DEFAULT_CHARS));
 }
 
-/*
- * Summaries of n raw texts into outs[i] (palloc'd text, NULL for a NULL
- * input).  Rows are grouped by the summarizer their language selects, one
- * batched core call per group.
- */
+/* Summaries of n raw texts into outs[i] (palloc'd text, NULL for a NULL input). */
 static void
 summarize_texts(const char *const *texts, const size_t *lens, int n, int max_chars, text **outs)
 {
 	pt_summarize_opts opts;
-	const pt_summarizer **model = palloc0(sizeof(pt_summarizer *) * Max(n, 1));
-	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
-	const char **g_texts = palloc(sizeof(char *) * Max(n, 1));
-	size_t	   *g_lens = palloc(sizeof(size_t) * Max(n, 1));
-	int		   *g_rows = palloc(sizeof(int) * Max(n, 1));
-	char	  **g_outs = palloc(sizeof(char *) * Max(n, 1));
-	size_t	   *g_out_lens = palloc(sizeof(size_t) * Max(n, 1));
-	const pt_summarizer *for_lang[3];
-	bool		looked_up[3] = {false, false, false};
 
 	memset(&opts, 0, sizeof(opts));
 	opts.max_chars = core_budget(max_chars);
 	opts.beam_width = prodtext_beam_width;
 	opts.max_input_chars = (size_t) prodtext_max_input_chars;
 	opts.extractive_fill = 1;
-
-	for (int i = 0; i < n; i++)
-	{
-		pt_lang		lang;
-
-		outs[i] = NULL;
-		if (texts[i] == NULL)
-		{
-			done[i] = true;
-			continue;
-		}
-		lang = PtInputLanguage(texts[i], lens[i]);
-		if (!looked_up[lang])
-		{
-			for_lang[lang] = summarizer_for(lang);
-			looked_up[lang] = true;
-		}
-		model[i] = for_lang[lang];
-	}
-	for (int i = 0; i < n; i++)
-	{
-		int			members = 0;
-		pt_err		err;
-
-		if (done[i])
-			continue;
-		for (int j = i; j < n; j++)
-			if (!done[j] && model[j] == model[i])
-			{
-				g_rows[members] = j;
-				g_texts[members] = texts[j];
-				g_lens[members++] = lens[j];
-				done[j] = true;
-			}
-		PT_CHECK(pt_summarize(model[i], g_texts, g_lens, (size_t) members, &opts,
-							  g_outs, g_out_lens, &err), &err);
-		for (int k = 0; k < members; k++)
-		{
-			outs[g_rows[k]] = cstring_to_text_with_len(g_outs[k], (int) g_out_lens[k]);
-			pt_free(g_outs[k]);
-		}
-	}
-	pfree(model);
-	pfree(done);
-	pfree(g_texts);
-	pfree(g_lens);
-	pfree(g_rows);
-	pfree(g_outs);
-	pfree(g_out_lens);
+	PtTaskRunTexts(&summarizers, run_summarize, &opts, texts, lens, n, outs);
 }
 
 /* summarize(text, max_chars) of one raw text (also the trigger's summary:col) */

@@ -47,7 +47,7 @@ typedef struct FillTask
 {
 	const char *name;			/* as written before the colon */
 	FillKind	kind;
-	FillFunc	func;			/* NULL: the task's model functions are not in this version */
+	FillFunc	func;
 } FillTask;
 
 /* sentiment:col — the number sentiment(text) returns */
@@ -64,11 +64,18 @@ fill_summary(const char *s, size_t len)
 	return PointerGetDatum(PtSummarizeText(s, len, PT_SUMMARIZE_DEFAULT_CHARS));
 }
 
+/* rewrite:col — the text rewrite(text) returns */
+static Datum
+fill_rewrite(const char *s, size_t len)
+{
+	return PointerGetDatum(PtRewriteText(s, len, 0));
+}
+
 /* Every task prodtext_fill knows.  summary uses summarize()'s default budget. */
 static const FillTask fill_tasks[] = {
 	{"sentiment", FILL_REAL, fill_sentiment},
 	{"summary", FILL_TEXT, fill_summary},
-	{"rewrite", FILL_TEXT, NULL},	/* rewrite(text): not yet */
+	{"rewrite", FILL_TEXT, fill_rewrite},
 };
 
 #define N_FILL_TASKS lengthof(fill_tasks)
@@ -94,16 +101,15 @@ typedef struct FillPlan
 	FillTarget	targets[FLEXIBLE_ARRAY_MEMBER];
 } FillPlan;
 
-/* comma-separated task names, the available ones or all */
+/* comma-separated task names */
 static char *
-task_list(bool available_only)
+task_list(void)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	for (int i = 0; i < N_FILL_TASKS; i++)
-		if (!available_only || fill_tasks[i].func != NULL)
-			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", fill_tasks[i].name);
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", fill_tasks[i].name);
 	return buf.data;
 }
 
@@ -153,7 +159,7 @@ fill_plan(TriggerData *td, MemoryContext mcxt)
 				 errmsg("prodtext_fill: trigger \"%s\" needs a source column and at least one target",
 						tg->tgname),
 				 errhint("Write e.g. EXECUTE FUNCTION prodtext_fill('description', 'sentiment:tone'); tasks: %s.",
-						 task_list(false))));
+						 task_list())));
 
 	plan = MemoryContextAllocZero(mcxt, offsetof(FillPlan, targets) +
 								  sizeof(FillTarget) * (tg->tgnargs - 1));
@@ -195,7 +201,7 @@ fill_plan(TriggerData *td, MemoryContext mcxt)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("prodtext_fill: target \"%s\" is not of the form task:column", arg),
-					 errhint("Write e.g. 'sentiment:tone'; tasks: %s.", task_list(false))));
+					 errhint("Write e.g. 'sentiment:tone'; tasks: %s.", task_list())));
 		for (int k = 0; k < N_FILL_TASKS; k++)
 			if (strlen(fill_tasks[k].name) == (size_t) (colon - arg) &&
 				strncmp(fill_tasks[k].name, arg, colon - arg) == 0)
@@ -207,13 +213,7 @@ fill_plan(TriggerData *td, MemoryContext mcxt)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("prodtext_fill: unknown task \"%.*s\" in \"%s\"", (int) (colon - arg), arg, arg),
-					 errhint("Tasks: %s.", task_list(false))));
-		if (task->func == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("prodtext_fill: task \"%s\" is not available in this version of prodtext",
-							task->name),
-					 errhint("Available tasks: %s.", task_list(true))));
+					 errhint("Tasks: %s.", task_list())));
 
 		colname = colon + 1;
 		t->attnum = find_column(tupdesc, colname);

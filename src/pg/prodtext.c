@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include "rewrite.h"
 #include "summarize.h"
 
 PG_MODULE_MAGIC;
@@ -20,6 +21,7 @@ char	   *prodtext_model_dir = NULL;
 int			prodtext_max_input_chars = 20000;
 int			prodtext_threads = 1;
 int			prodtext_beam_width = 4;
+int			prodtext_rewrite_beam_width = 1;
 
 void		_PG_init(void);
 
@@ -121,6 +123,11 @@ _PG_init(void)
 							"1 decodes greedily (fastest); wider beams search more candidate summaries.",
 							&prodtext_beam_width, 4, 1, PT_SUMMARIZE_MAX_BEAM,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("prodtext.rewrite_beam_width",
+							"Beam width of rewrite()'s decoder.",
+							"1 decodes greedily (the default: rewrites are long, and a beam costs its width in time).",
+							&prodtext_rewrite_beam_width, 1, 1, PT_REWRITE_MAX_BEAM,
+							PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("prodtext");
 
 	openblas_set_num_threads(prodtext_threads);
@@ -133,5 +140,6 @@ _PG_init(void)
 		PtPreloadModels();
 		PtSentimentPreload();
 		PtSummarizePreload();
+		PtRewritePreload();
 	}
 }
