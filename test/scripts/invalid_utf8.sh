@@ -12,7 +12,12 @@ for q in "SELECT sentiment(E'good \\xff\\xfe bad'::text)" \
          "SELECT sentiment(ARRAY[E'ok', E'\\xc3\\x28'])" \
          "SELECT sentiment_label(E'\\xed\\xa0\\x80')" \
          "SELECT sentiment_avg(t) FROM (VALUES (E'\\xf5\\x80\\x80\\x80')) v(t)" \
-         "SELECT * FROM sentiment_explain(E'\\xc0\\x80')"; do
+         "SELECT * FROM sentiment_explain(E'\\xc0\\x80')" \
+         "SELECT summarize(E'nice \\xff shirt'::text)" \
+         "SELECT summarize(ARRAY[E'ok', E'\\xc3\\x28'], 50)" \
+         "SELECT summarize_agg(t) FROM (VALUES ('fine'), (E'\\xf5\\x80\\x80\\x80')) v(t)" \
+         "SELECT rewrite(E'BEST \\xff PRICE'::text)" \
+         "SELECT rewrite(ARRAY[E'ok', E'\\xed\\xa0\\x80'])"; do
     out=$(psql -X -At -v VERBOSITY=verbose -d $db -c "$q" 2>&1 || true)
     grep -q "22021: prodtext: input is not valid UTF-8" <<<"$out" || { echo "FAIL: $q → $out"; exit 1; }
     echo "ok: $q → 22021"
