@@ -1,7 +1,7 @@
 """In-server measurements of make bench (test/bench/run.sh), against the running throw-away cluster.
 
     /usr/bin/python3 test/bench/bench.py throughput OUT PEERDIR       rows/s, prodtext and the PL/Python peer
-    /usr/bin/python3 test/bench/bench.py summarize OUT                 summaries/s, scalar and batched
+    /usr/bin/python3 test/bench/bench.py summarize|rewrite OUT         summaries or rewrites/s, scalar and batched
     /usr/bin/python3 test/bench/bench.py latency OUT CONFIG PEERDIR    first call in a new connection
     /usr/bin/python3 test/bench/bench.py memory OUT CONFIG PEERDIR     PSS of 1, 8 and 32 backends
     /usr/bin/python3 test/bench/bench.py report OUT                    the table (stdout) and the plots
@@ -198,44 +198,55 @@ def throughput(out, peerdir):
     print(f"   max |prodtext - peer| polarity over {2 * counts['en', 'peer'] // 5} reviews: {diff}")
 
 
-# ---- summarize: 1,000 real product descriptions ----
+# ---- summarize and rewrite: 1,000 real product descriptions ----
 
-SUMMARIZE_BATCHED = ("SELECT sum(length(s)) FROM (SELECT unnest(summarize(array_agg(body))) s "
-                     "FROM bench_descriptions GROUP BY id / 256) x")
-SUMMARIZE_FORMS = [  # name, setting, SQL over bench_descriptions
-    ("summarize(text)", "RESET prodtext.beam_width", "SELECT sum(length(summarize(body))) FROM bench_descriptions"),
-    ("summarize(text[]) x256", "RESET prodtext.beam_width", SUMMARIZE_BATCHED),
-    ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", SUMMARIZE_BATCHED),
-]
-SUMMARIZE_TARGET = 300  # summaries per second per core, batched (issue 4)
+def batched(fn, size):
+    return (f"SELECT sum(length(s)) FROM (SELECT unnest({fn}(array_agg(body))) s "
+            f"FROM bench_descriptions GROUP BY id / {size}) x")
 
 
-def summarize(out):
+# task -> what it makes, the issue's target (per second per core, batched), forms (name, setting, SQL)
+DECODERS = {
+    "summarize": ("summaries", 300, "budget 200 characters", [
+        ("summarize(text)", "RESET prodtext.beam_width", "SELECT sum(length(summarize(body))) FROM bench_descriptions"),
+        ("summarize(text[]) x256", "RESET prodtext.beam_width", batched("summarize", 256)),
+        ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", batched("summarize", 256)),
+    ]),
+    "rewrite": ("rewrites", 50, "no budget", [
+        ("rewrite(text), greedy", "RESET prodtext.rewrite_beam_width", "SELECT sum(length(rewrite(body))) FROM bench_descriptions"),
+        ("rewrite(text[]) x64, greedy", "RESET prodtext.rewrite_beam_width", batched("rewrite", 64)),
+        ("rewrite(text[]) x64, beam 4", "SET prodtext.rewrite_beam_width = 4", batched("rewrite", 64)),
+    ]),
+}
+
+
+def decoder(out, task):
+    what, _, budget, forms = DECODERS[task]
     s = Session()
     s.run("SET max_parallel_workers_per_gather = 0")
-    model = s.run("SELECT string_agg(name || ' ' || version, ', ') FROM prodtext_models() WHERE task = 'summarize'")
-    model = model[0] if model and model[0] else "none installed: extractive path only"
+    model = s.run(f"SELECT string_agg(name || ' ' || version, ', ') FROM prodtext_models() WHERE task = '{task}'")
+    model = model[0] if model and model[0] else "none installed: model-free path only"
     n = int(s.run("SELECT count(*) FROM bench_descriptions")[0])
     chars = s.run("SELECT round(avg(char_length(body))) FROM bench_descriptions")[0]
-    s.run(f"SELECT summarize('{DESCRIPTION}')")  # warm-up: maps the model, builds the summarizer
-    print(f"   model: {model}; {n} descriptions, {chars} characters on average; summaries of <= 200 characters",
-          flush=True)
+    s.run(f"SELECT {task}('{DESCRIPTION}')")  # warm-up: maps the model, builds the task object
+    print(f"   model: {model}; {n} descriptions, {chars} characters on average; {budget}", flush=True)
     rows = []
-    for name, setting, q in SUMMARIZE_FORMS:
+    for name, setting, q in forms:
         s.run(setting)
         rows.append(rate_row("prodtext", name, "en", n, *best_run(s, q)))
-        print(f"   prodtext {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} summaries/s", flush=True)
+        print(f"   prodtext {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} {what}/s", flush=True)
     s.close()
-    write_csv(os.path.join(out, "summarize.csv"), rows, THROUGHPUT_FIELDS)
+    write_csv(os.path.join(out, f"{task}.csv"), rows, THROUGHPUT_FIELDS)
 
 
-def summarize_report(out):
-    rows = read_csv(os.path.join(out, "summarize.csv"))
+def decoder_report(out, task):
+    what, target, budget, _ = DECODERS[task]
+    rows = read_csv(os.path.join(out, f"{task}.csv"))
     if not rows:
         return
-    print(f"\nsummarize, {rows[0]['rows']} real product descriptions (Myntra), budget 200 characters; "
-          f"summaries per CPU-second of one backend (target: >= {SUMMARIZE_TARGET} batched)")
-    print(f"{'function':<34} {'summaries/s':>11} {'ms each':>8} {'wall s':>7}")
+    print(f"\n{task}, {rows[0]['rows']} real product descriptions (Myntra), {budget}; "
+          f"{what} per CPU-second of one backend (target: >= {target} batched)")
+    print(f"{'function':<34} {what + '/s':>11} {'ms each':>8} {'wall s':>7}")
     for r in rows:
         v = float(r["rows_per_cpu_s"])
         print(f"{r['function']:<34} {v:11.0f} {1000 / v:8.2f} {float(r['wall_s']):7.2f}")
@@ -418,7 +429,8 @@ def report(out):
     write_csv(os.path.join(out, "summary-memory.csv"), mem_summary,
               ["config", "engine", "backends", "pss_total_mib", "pss_per_backend_mib",
                "extra_per_backend_mib", "marginal_all_file_anon_mib"])
-    summarize_report(out)
+    decoder_report(out, "summarize")
+    decoder_report(out, "rewrite")
     plots(out, summary, mem)
 
 
@@ -486,8 +498,8 @@ def main():
     cmd, out = sys.argv[1], sys.argv[2]
     if cmd == "throughput":
         throughput(out, sys.argv[3])
-    elif cmd == "summarize":
-        summarize(out)
+    elif cmd in DECODERS:
+        decoder(out, cmd)
     elif cmd == "latency":
         latency(out, sys.argv[3], sys.argv[4])
     elif cmd == "memory":

@@ -3,7 +3,8 @@
  * rows per CPU-second of one thread, one row per call and 32 rows per call,
  * greedy and with a beam of 4.
  *
- *   build/bench_decoders summarize|rewrite MODEL.ptm TEXTS.txt   (one text per line)
+ *   build/bench_decoders summarize|rewrite MODEL.ptm TEXTS.txt [N]   (one text per line;
+ *                                                                  the first N, default all)
  *
  * Prints one CSV line per (beam, batch): task, beam, batch, rows,
  * rows_per_s, mean output characters.  CPU time of the process, so rates
@@ -87,7 +88,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	f = fopen(argv[3], "r");
-	while (f && n < MAX_TEXTS && fgets(line, sizeof line, f))
+	while (f && n < (argc > 4 ? (size_t) atoi(argv[4]) : MAX_TEXTS) && n < MAX_TEXTS &&
+		   fgets(line, sizeof line, f))
 	{
 		lens[n] = strcspn(line, "\n");
 		texts[n] = strndup(line, lens[n]);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: sentiment and summarize measured side by side in one run, one table at the end.
+# make bench: sentiment, summarize and rewrite measured side by side in one run, one table at the end.
 #   1. the C core alone (one row per call, 256 per call) against the machine's
 #      single-thread sgemm peak, and the same model in PyTorch outside the
 #      server (test/bench/bench_core.c, torch_peer.py);
@@ -7,7 +7,8 @@
 #      sentiment(text), sentiment(text[]) in arrays of 256 and sentiment_avg,
 #      and of the same model in PL/Python + PyTorch in the same server
 #      (pg_torch_peer.py); summaries/s of summarize(text) and of
-#      summarize(text[]) in arrays of 256 on 1,000 real product descriptions
+#      summarize(text[]) in arrays of 256, and of rewrite(text) and
+#      rewrite(text[]) in arrays of 64, on 1,000 real product descriptions
 #      (prepare_descriptions.py); first-call latency in a new connection;
 #      PSS of 1, 8 and 32 backends — without, then with
 #      shared_preload_libraries.
@@ -28,6 +29,8 @@ make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s core-lib >/dev/null
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
     test/bench/bench_core.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
+cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_decoders \
+    test/bench/bench_decoders.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
 $PY test/bench/prepare_reviews.py "$OUT" 10000
 $PY test/bench/prepare_descriptions.py "$OUT" 1000
 
@@ -49,6 +52,11 @@ for lang in en zh; do
     fi
     echo "   $lang: C $c1 rows/s one per call, $c256 batched ($gf GFLOP/s, $pct% of $peak); PyTorch $t1, $t256"
     echo "$lang,$tokens,$c1,$c256,$gf,$peak,$pct,$fpr,$t1,$t256" >> "$OUT/sentiment-core.csv"
+done
+
+echo "== summarize and rewrite in the core (no server), one thread, the first 300 real descriptions"
+for task in summarize rewrite; do
+    build/bench_decoders $task models/$task-multi.ptm "$OUT/descriptions-en.txt" 300 | tee "$OUT/$task-core.csv"
 done
 
 echo "== in the server"
@@ -81,8 +89,9 @@ fi
 
 echo "-- throughput, one backend, no parallel workers"
 $PY test/bench/bench.py throughput "$OUT" "$PEERDIR"
-echo "-- summarize, one backend, no parallel workers"
+echo "-- summarize and rewrite, one backend, no parallel workers"
 $PY test/bench/bench.py summarize "$OUT"
+$PY test/bench/bench.py rewrite "$OUT"
 echo "-- first call in a new connection, and memory, without shared_preload_libraries"
 $PY test/bench/bench.py latency "$OUT" "no preload" "$PEERDIR"
 $PY test/bench/bench.py memory "$OUT" "no preload" "$PEERDIR"
