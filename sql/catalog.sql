@@ -123,6 +123,11 @@ UPDATE cat_multi SET tone = NULL;  -- the trigger does not refill: body did not 
 SELECT count(tone) FROM cat_multi;
 CALL prodtext_refresh('cat_multi', 'body', ARRAY['sentiment:tone'], 7);
 SELECT count(tone) AS filled, bool_and(abs(tone - sentiment(body)::numeric) < 1e-5) AS all_same FROM cat_multi;
+-- summary and rewrite targets: the values summarize(text) and rewrite(text) give
+CALL prodtext_refresh('cat_bulk', 'body', ARRAY['summary:note'], 32);
+SELECT count(note) AS summarized, bool_and(note = summarize(body)) AS same_as_summarize FROM cat_bulk;
+CALL prodtext_refresh('cat_bulk', 'body', ARRAY['rewrite:note'], 32);
+SELECT count(note) AS rewritten, bool_and(note = rewrite(body)) AS same_as_rewrite FROM cat_bulk;
 RESET client_min_messages;
 
 -- bad arguments
@@ -132,8 +137,6 @@ CALL prodtext_refresh('cat_bulk', 'nobody', ARRAY['sentiment:tone']);
 CALL prodtext_refresh('cat_bulk', 'id', ARRAY['sentiment:tone']);
 CALL prodtext_refresh('cat_bulk', 'body', ARRAY['sentiment:toon']);
 CALL prodtext_refresh('cat_bulk', 'body', ARRAY['sentiment:note']);
-CALL prodtext_refresh('cat_bulk', 'body', ARRAY['summary:note']);
-CALL prodtext_refresh('cat_bulk', 'body', ARRAY['rewrite:note']);
 CALL prodtext_refresh('cat_bulk', 'body', ARRAY['mood:tone']);
 CALL prodtext_refresh('cat_bulk', 'body', ARRAY['tone']);
 CALL prodtext_refresh('cat_bulk', 'body', ARRAY[]::text[]);
