@@ -18,6 +18,8 @@
 #define LENGTH_ALPHA 1.0f
 #define NO_REPEAT_NGRAM 4		/* rewrites copy long spans: only block 4-gram loops */
 #define EXTRA_TOKENS 8			/* output tokens allowed beyond the chunk's own */
+#define MIN_EDIT_PRECISION 0.95	/* keeps_chunk: share of the rewrite that is the chunk's */
+#define MIN_CONTENT_KEPT 0.5	/* keeps_chunk: share of the chunk the rewrite keeps */
 
 struct pt_rewriter
 {
@@ -207,6 +209,93 @@ chunk_text(job *J, int t, int32_t *ids, pt_err *err)
 	return st;
 }
 
+/* ---- keeping a rewrite only when it edits rather than invents ---- */
+
+/*
+ * The content units of s: its code points other than white space and ASCII
+ * punctuation, ASCII letters lower-cased (re-casing and re-punctuating are
+ * what a cleaner does).  units needs room for len; returns the count.
+ */
+static size_t
+content_units(const char *s, size_t len, uint32_t *units)
+{
+	size_t		n = 0,
+				i = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		if (k == 0)
+			break;
+		i += k;
+		if (cp < 0x80 && !((cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')))
+			continue;
+		units[n++] = (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+	}
+	return n;
+}
+
+/* length of the longest common subsequence of a[0..na) and b[0..nb); row has room for nb + 1 */
+static size_t
+lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *row)
+{
+	memset(row, 0, (nb + 1) * sizeof *row);
+	for (size_t i = 0; i < na; i++)
+	{
+		size_t		diag = 0;
+
+		for (size_t j = 0; j < nb; j++)
+		{
+			size_t		up = row[j + 1],
+						best = a[i] == b[j] ? diag + 1 : (up > row[j] ? up : row[j]);
+
+			diag = up;
+			row[j + 1] = best;
+		}
+	}
+	return row[nb];
+}
+
+/*
+ * Whether a chunk's rewrite is used: it keeps every fact word of the chunk
+ * (facts.h; the decoder already made sure it adds none), it is an edit of
+ * the chunk — at least MIN_EDIT_PRECISION of its content units form a
+ * common subsequence with the chunk's, so no new words, no reordering, no
+ * loops — and it keeps at least MIN_CONTENT_KEPT of the chunk's content
+ * (noise is never most of a chunk).
+ */
+static pt_status
+keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const char *out,
+			size_t out_len, int *keep, pt_err *err)
+{
+	uint32_t   *a = pt_alloc(pt_mul_size(out_len + 1, sizeof(uint32_t))),
+			   *b = pt_alloc(pt_mul_size(chunk_len + 1, sizeof(uint32_t)));
+	size_t	   *row = pt_alloc(pt_mul_size(chunk_len + 1, sizeof(size_t)));
+	pt_facts   *of = NULL;
+	pt_status	st;
+
+	*keep = 0;
+	if (a == NULL || b == NULL || row == NULL)
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory checking a rewrite");
+	else if ((st = pt_facts_build(tok, out, out_len, &of, err)) == PT_OK)
+	{
+		size_t		na = content_units(out, out_len, a),
+					nb = content_units(chunk, chunk_len, b),
+					common = lcs_length(a, na, b, nb, row);
+
+		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
+			(double) common >= MIN_EDIT_PRECISION * (double) na &&
+			(double) common >= MIN_CONTENT_KEPT * (double) nb;
+	}
+	pt_facts_free(of);
+	pt_free(a);
+	pt_free(b);
+	pt_free(row);
+	return st;
+}
+
 /* ---- decoding ---- */
 
 static pt_status
@@ -249,10 +338,20 @@ decode_chunks(job *J, chunk *cs, int B, pt_err *err)
 		return st;
 	for (int b = 0; b < B; b++)
 	{
-		cs[b].out = out[b];
-		cs[b].out_len = out_len[b];
+		int			keep = 0;
+
+		if (st == PT_OK && out[b] != NULL)
+			st = keeps_chunk(r->tok, J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start,
+							 out[b], out_len[b], &keep, err);
+		if (st == PT_OK && keep)
+		{
+			cs[b].out = out[b];
+			cs[b].out_len = out_len[b];
+		}
+		else
+			pt_free(out[b]);	/* the chunk stays as it was */
 	}
-	return PT_OK;
+	return st;
 }
 
 /* ---- per text: prepare, then assemble ---- */

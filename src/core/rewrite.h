@@ -10,10 +10,16 @@
  *     the output is never longer than the normalized input;
  *   - at most max_chars characters when max_chars > 0, cut only between
  *     chunks or, when not even one fits, on a piece boundary;
- *   - a chunk the model cannot finish within those limits is kept as it
- *     is (normalized), and text in a language the model does not know, or
- *     with no model, comes back normalized: rewrite never loses content
- *     to a failure.
+ *   - a chunk's rewrite is used only when it keeps every fact word of the
+ *     chunk, when 95% of its content (letters, digits, ideographs) forms a
+ *     common subsequence with the chunk's, and when it keeps at least half
+ *     of the chunk's content: a rewrite edits — deletes noise, re-cases,
+ *     re-punctuates — it does not describe another product or drop most of
+ *     this one;
+ *   - a chunk the model cannot finish within those limits, or whose
+ *     rewrite fails those checks, is kept as it is (normalized), and text
+ *     in a language the model does not know, or with no model, comes back
+ *     normalized: rewrite never loses content to a failure.
  */
 #ifndef PT_REWRITE_H
 #define PT_REWRITE_H
