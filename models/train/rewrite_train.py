@@ -26,11 +26,11 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, SEED  # noqa: E402
-from ptcore import Tokenizer, normalize  # noqa: E402
+from ptcore import Tokenizer  # noqa: E402
 from ptm import read_ptm, write_ptm  # noqa: E402
 import rewrite_data  # noqa: E402
 from rewrite_model import EOS, LN_EPS, Rewriter  # noqa: E402
-from summarize_train import batches_of, batchify  # noqa: E402
+from summarize_train import batches_of, batchify, write_golden  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
 DEFAULT_OUT = os.path.join(ROOT, "models", "rewrite-multi.ptm")
@@ -48,10 +48,6 @@ GOLDEN_TEXTS = [
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-def src_ids_of(tok, text, S):
-    return tok.encode(normalize(text))[:S - 1] + [EOS]
 
 
 def prepare(tok, S, T):
@@ -110,31 +106,8 @@ def export(model, args, meta_extra, tok):
     meta.update(meta_extra)
     size = write_ptm(args.out, meta, tensors)
     log(f"wrote {args.out}: {size} bytes, {n_params} parameters")
-    write_golden(model, args, tok)
+    write_golden(model, args, tok, GOLDEN_TEXTS)
     model.train()
-
-
-def write_golden(model, args, tok):
-    os.makedirs(os.path.dirname(args.golden), exist_ok=True)
-    esc = lambda s: s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")  # noqa: E731
-    lines = []
-    for text in GOLDEN_TEXTS:
-        src = src_ids_of(tok, text, args.max_src)
-        ids, trace = model.greedy(src, args.max_tgt, trace_steps=3)
-        lines.append("text\t" + esc(text))
-        lines.append("src\t" + " ".join(map(str, src)))
-        lines.append("greedy\t" + " ".join(map(str, ids)))
-        for s in range(3):
-            if s < len(trace):
-                v, i = torch.topk(trace[s], 10)
-                lines.append(f"step{s}\t" + " ".join(f"{int(a)}:{float(b):.6f}" for a, b in zip(i, v)))
-            else:
-                lines.append(f"step{s}\t")
-        lines.append("")
-    tmp = args.golden + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, args.golden)
 
 
 def show_samples(model, data, tok, n=1):

@@ -133,11 +133,13 @@ def export(model, args, meta_extra, tok):
     model.train()
 
 
-def write_golden(model, args, tok):
+def write_golden(model, args, tok, texts=None):
+    """The golden file of a decoder (test/unit/golden_decoder.h): per text its source ids, the
+    unconstrained greedy ids and the 10 best log P of the first three steps."""
     os.makedirs(os.path.dirname(args.golden), exist_ok=True)
     esc = lambda s: s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")  # noqa: E731
     lines = []
-    for text in GOLDEN_TEXTS:
+    for text in texts or GOLDEN_TEXTS:
         src = src_ids_of(tok, text, args.max_src)
         ids, trace = model.greedy(src, args.max_tgt, trace_steps=3)
         lines.append("text\t" + esc(text))
