@@ -42,12 +42,15 @@ SELECT p.title, summarize_agg(r.body, 160) AS what_reviewers_say
 FROM demo_products p JOIN demo_reviews r ON r.product_id = p.id
 GROUP BY p.id, p.title ORDER BY p.id;
 
+\echo '== rewrite(description): the same copy without seller noise, never longer, facts kept'
+SELECT id, rewrite(description) AS clean FROM demo_products ORDER BY id;
+
 \echo '== a materialized view: summaries computed once, read many times'
 \echo '   (IMMUTABLE per model version: REFRESH MATERIALIZED VIEW after installing a new model)'
 CREATE MATERIALIZED VIEW demo_product_cards AS
-SELECT p.id, p.title, summarize(p.description, 120) AS blurb,
+SELECT p.id, p.title, rewrite(p.description) AS description_clean, summarize(p.description, 120) AS blurb,
        summarize_agg(r.body, 120) AS reviews_say, round(sentiment_avg(r.body)::numeric, 2) AS mood
 FROM demo_products p LEFT JOIN demo_reviews r ON r.product_id = p.id
 GROUP BY p.id;
-SELECT * FROM demo_product_cards ORDER BY id;
+SELECT id, title, blurb, reviews_say, mood FROM demo_product_cards ORDER BY id;
 REFRESH MATERIALIZED VIEW demo_product_cards;
