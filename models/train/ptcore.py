@@ -262,22 +262,24 @@ def has_symbol(name):
     return hasattr(_lib, name)
 
 
-class Summarizer:
-    """A pt_summarizer over a model file (e.g. models/summarize-multi.ptm)."""
+class _TaskModel:
+    """A core task object (pt_<task>_load / pt_<task>_free) over an opened model file."""
+    _load = _free = None   # names of the core functions, set by subclasses
 
     def __init__(self, path):
-        self._model, self._s, err = c_void_p(), c_void_p(), PtErr()
+        self._path = path
+        self._model, self._obj, err = c_void_p(), c_void_p(), PtErr()
         _check(_lib.pt_model_open(os.fsencode(path), byref(self._model), byref(err)), err)
-        status = _fn("pt_summarizer_load")(self._model, byref(self._s), byref(err))
+        status = _fn(self._load)(self._model, byref(self._obj), byref(err))
         if status != 0:
             _lib.pt_model_close(self._model)
             self._model = None
             _check(status, err)
 
     def close(self):
-        if getattr(self, "_s", None):
-            _fn("pt_summarizer_free")(self._s)
-            self._s = None
+        if getattr(self, "_obj", None):
+            _fn(self._free)(self._obj)
+            self._obj = None
         if getattr(self, "_model", None):
             _lib.pt_model_close(self._model)
             self._model = None
@@ -291,6 +293,11 @@ class Summarizer:
     def __exit__(self, *exc):
         self.close()
 
+
+class Summarizer(_TaskModel):
+    """A pt_summarizer over a model file (e.g. models/summarize-multi.ptm)."""
+    _load, _free = "pt_summarizer_load", "pt_summarizer_free"
+
     def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
         return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill)
 
@@ -299,12 +306,12 @@ class Summarizer:
         import numpy as np
         f = _fn
         b = text.encode("utf-8")
-        S, T, V = f("pt_summarizer_max_src")(self._s), f("pt_summarizer_max_tgt")(self._s), \
-            f("pt_summarizer_vocab")(self._s)
+        S, T, V = f("pt_summarizer_max_src")(self._obj), f("pt_summarizer_max_tgt")(self._obj), \
+            f("pt_summarizer_vocab")(self._obj)
         src, out = (c_int32 * S)(), (c_int32 * T)()
         n_src, n_out, err = c_int(), c_int(), PtErr()
         logp = np.zeros((max(steps, 1), V), dtype=np.float32)
-        _check(f("pt_summarizer_greedy")(self._s, b, len(b), src, byref(n_src), out, byref(n_out),
+        _check(f("pt_summarizer_greedy")(self._obj, b, len(b), src, byref(n_src), out, byref(n_out),
                                          logp.ctypes.data if steps else None, steps, byref(err)), err)
         return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
 
@@ -317,7 +324,7 @@ def summarize(texts, summarizer=None, max_chars=200, beam_width=4, max_input_cha
     lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
     outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
     opts = PtSummarizeOpts(max_chars, beam_width, max_input_chars, extractive_fill)
-    handle = summarizer._s if summarizer is not None else None
+    handle = summarizer._obj if summarizer is not None else None
     _check(_fn("pt_summarize")(handle, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
     res = []
     for i in range(n):
@@ -368,35 +375,9 @@ _LAZY_SIGS.update({
 })
 
 
-class Rewriter:
+class Rewriter(_TaskModel):
     """A pt_rewriter over a model file (e.g. models/rewrite-multi.ptm)."""
-
-    def __init__(self, path):
-        self._path = path
-        self._model, self._r, err = c_void_p(), c_void_p(), PtErr()
-        _check(_lib.pt_model_open(os.fsencode(path), byref(self._model), byref(err)), err)
-        status = _fn("pt_rewriter_load")(self._model, byref(self._r), byref(err))
-        if status != 0:
-            _lib.pt_model_close(self._model)
-            self._model = None
-            _check(status, err)
-
-    def close(self):
-        if getattr(self, "_r", None):
-            _fn("pt_rewriter_free")(self._r)
-            self._r = None
-        if getattr(self, "_model", None):
-            _lib.pt_model_close(self._model)
-            self._model = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    _load, _free = "pt_rewriter_load", "pt_rewriter_free"
 
     def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0):
         """pt_rewrite over a list of str (None -> None)."""
@@ -406,7 +387,7 @@ class Rewriter:
         lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
         outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
         opts = PtRewriteOpts(max_chars, beam_width, max_input_chars)
-        _check(_fn("pt_rewrite")(self._r, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
+        _check(_fn("pt_rewrite")(self._obj, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
         res = []
         for i in range(n):
             if not outs[i]:
@@ -418,8 +399,8 @@ class Rewriter:
 
     def _dims(self):
         if all(has_symbol(f"pt_rewriter_{k}") for k in ("max_src", "max_tgt", "vocab")):
-            return (_fn("pt_rewriter_max_src")(self._r), _fn("pt_rewriter_max_tgt")(self._r),
-                    _fn("pt_rewriter_vocab")(self._r))
+            return (_fn("pt_rewriter_max_src")(self._obj), _fn("pt_rewriter_max_tgt")(self._obj),
+                    _fn("pt_rewriter_vocab")(self._obj))
         from ptm import read_ptm
         meta, _ = read_ptm(self._path)
         return meta["max_src_tokens"], meta["max_tgt_tokens"], meta["vocab"]
@@ -432,7 +413,7 @@ class Rewriter:
         src, out = (c_int32 * S)(), (c_int32 * T)()
         n_src, n_out, err = c_int(), c_int(), PtErr()
         logp = np.zeros((max(steps, 1), V), dtype=np.float32)
-        _check(_fn("pt_rewriter_greedy")(self._r, b, len(b), src, byref(n_src), out, byref(n_out),
+        _check(_fn("pt_rewriter_greedy")(self._obj, b, len(b), src, byref(n_src), out, byref(n_out),
                                          logp.ctypes.data if steps else None, steps, byref(err)), err)
         return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
 
