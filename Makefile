@@ -32,6 +32,9 @@ PG_CONFIG   ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS does not track headers: rebuild every object when one changes
+$(OBJS): $(wildcard src/core/*.h src/pg/*.h)
+
 # ---- model files: installed next to the extension's share directory ----
 # the tokenizer is a training artifact: every model file carries its own copy
 MODEL_FILES  = $(filter-out models/tokenizer.ptm,$(wildcard models/*.ptm))

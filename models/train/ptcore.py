@@ -13,6 +13,8 @@ import ctypes
 import os
 from ctypes import POINTER, byref, c_char, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint32, c_void_p
 
+import numpy as np
+
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIB_PATH = os.environ.get("PTCORE_LIB", os.path.join(_ROOT, "build", "libptcore.so"))
 
@@ -239,6 +241,11 @@ _LAZY_SIGS = {
     "pt_summarizer_max_src": (c_int, [c_void_p]),
     "pt_summarizer_max_tgt": (c_int, [c_void_p]),
     "pt_summarizer_vocab": (c_int, [c_void_p]),
+    "pt_sentiment_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_sentiment_free": (None, [c_void_p]),
+    "pt_sentiment_score": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_size_t,
+                                   c_void_p, POINTER(PtErr)]),
+    "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
     "pt_facts_free": (None, [c_void_p]),
     "pt_facts_unsupported": (c_size_t, [c_void_p, c_char_p, c_size_t]),
@@ -292,6 +299,29 @@ class _TaskModel:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Sentiment(_TaskModel):
+    """A pt_sentiment over a model file (models/sentiment-<lang>.ptm)."""
+    _load, _free = "pt_sentiment_load", "pt_sentiment_free"
+
+    def set_int8(self, on):
+        """Use the file's 8-bit convolutions (True) or its fp32 weights; True when 8-bit is in use."""
+        return bool(_fn("pt_sentiment_set_int8")(self._obj, int(on)))
+
+    def probs(self, texts, batch=256):
+        """[N, 3] probabilities (negative, neutral, positive) of raw texts, as sentiment() sees them."""
+        out = np.zeros((len(texts), 3), dtype=np.float32)
+        for s in range(0, len(texts), batch):
+            enc = [t.encode("utf-8") for t in texts[s:s + batch]]
+            arr = (c_char_p * len(enc))(*enc)
+            lens = (c_size_t * len(enc))(*[len(b) for b in enc])
+            part = np.zeros((len(enc), 3), dtype=np.float32)
+            err = PtErr()
+            _check(_fn("pt_sentiment_score")(self._obj, arr, lens, len(enc), 0,
+                                             part.ctypes.data_as(c_void_p), byref(err)), err)
+            out[s:s + len(enc)] = part
+        return out
 
 
 class Summarizer(_TaskModel):

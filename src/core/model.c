@@ -337,7 +337,8 @@ parse_tensor(pt_model *m, cursor *c, int i, uint64_t data_offset, pt_err *err)
 	for (int j = 0; j < i; j++)
 		if (strcmp(m->tensors[j].name, t->name) == 0)
 			return pt_fail(err, PT_ERR_FORMAT, "tensor \"%s\" appears twice", t->name);
-	if (strncmp(t->name, "tokenizer.", 10) != 0)
+	/* the tokenizer and reduced-precision copies of weights (*.q8*) are not parameters */
+	if (strncmp(t->name, "tokenizer.", 10) != 0 && strstr(t->name, ".q8") == NULL)
 		m->parameters += (int64_t) numel;
 	return PT_OK;
 }

@@ -84,6 +84,70 @@ load_tensors(const pt_model *m, pt_sentiment *s, pt_err *err)
 	return PT_OK;
 }
 
+/*
+ * The 8-bit convolutions, when the file has them (embed.q8_scale, and per
+ * width conv.N.q8 and conv.N.q8_scale): check them and derive the
+ * activation scales and each filter's offset.
+ */
+static pt_status
+load_q8(const pt_model *m, pt_sentiment *s, pt_err *err)
+{
+	int			E = s->embed_dim,
+				Fn = s->filters;
+	const float *scale;
+	int32_t    *offsets;
+	pt_status	st;
+
+	if (pt_model_tensor(m, "embed.q8_scale") == NULL)
+		return PT_OK;
+	if (E % 4 != 0 || Fn % 64 != 0)
+		return pt_fail(err, PT_ERR_MODEL, "model \"%s\": 8-bit convolutions need embed_dim %% 4 == 0 "
+					   "and filters %% 64 == 0", m->name);
+	if ((st = pt_model_require_f32(m, "embed.q8_scale", 1, (int64_t[]) {E}, &scale, err)) != PT_OK)
+		return st;
+	/* one allocation: E inverse scales, then n_widths × Fn offsets (both 4-byte types) */
+	s->q8_inv_scale = pt_alloc(pt_mul_size((size_t) E + (size_t) s->n_widths * Fn, sizeof(float)));
+	if (s->q8_inv_scale == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	offsets = (int32_t *) (s->q8_inv_scale + E);
+	for (int d = 0; d < E; d++)
+	{
+		if (!(scale[d] > 0.0f))
+			return pt_fail(err, PT_ERR_MODEL, "model \"%s\": embed.q8_scale must be positive", m->name);
+		s->q8_inv_scale[d] = 1.0f / scale[d];
+	}
+	for (int i = 0; i < s->n_widths; i++)
+	{
+		pt_conv_q8 *c = &s->q8[i];
+		const pt_tensor *w;
+		char		name[32];
+
+		c->width = s->widths[i];
+		c->dim = E;
+		c->filters = Fn;
+		c->bias = s->conv_b[i];
+		snprintf(name, sizeof name, "conv.%d.q8", i);
+		if ((st = pt_model_require(m, name, PT_I8, 4, (int64_t[]) {c->width, E / 4, Fn, 4}, &w, err)) != PT_OK)
+			return st;
+		c->w = w->data;
+		snprintf(name, sizeof name, "conv.%d.q8_scale", i);
+		if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {Fn}, &c->scale, err)) != PT_OK)
+			return st;
+		pt_conv_q8_offsets(c->w, c->width, E, Fn, offsets + (size_t) i * Fn);
+		c->offset = offsets + (size_t) i * Fn;
+	}
+	s->has_q8 = 1;
+	s->q8_on = pt_q8_supported();
+	return PT_OK;
+}
+
+int
+pt_sentiment_set_int8(pt_sentiment *s, int on)
+{
+	s->q8_on = on && s->has_q8;
+	return s->q8_on;
+}
+
 pt_status
 pt_sentiment_load(const pt_model *m, pt_sentiment **out, pt_err *err)
 {
@@ -99,7 +163,8 @@ pt_sentiment_load(const pt_model *m, pt_sentiment **out, pt_err *err)
 			 (st = load_hparams(m, s, err)) == PT_OK)
 	{
 		s->vocab = pt_tokenizer_vocab_size(s->tok);
-		st = load_tensors(m, s, err);
+		if ((st = load_tensors(m, s, err)) == PT_OK)
+			st = load_q8(m, s, err);
 	}
 	if (st != PT_OK)
 	{
@@ -116,6 +181,7 @@ pt_sentiment_free(pt_sentiment *s)
 	if (s == NULL)
 		return;
 	pt_tokenizer_free(s->tok);
+	pt_free(s->q8_inv_scale);
 	pt_free(s);
 }
 
@@ -225,6 +291,7 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 	float	   *emb,
 			   *y,
 			   *work;
+	uint8_t    *qemb = NULL;
 	pt_status	st = PT_OK;
 
 	for (int b = 0; b < B; b++)
@@ -233,7 +300,11 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 	offset = pt_alloc(pt_mul_size((size_t) B + 1, sizeof(size_t)));
 	emb = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) E), sizeof(float)));
 	y = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) Fn), sizeof(float)));
-	work = pt_alloc(pt_mul_size(conv_workspace(s, T), sizeof(float)));
+	/* the 8-bit path reads quantized rows in place; the fp32 one needs im2col room */
+	if (s->q8_on)
+		work = (float *) (qemb = pt_alloc(pt_mul_size(T, (size_t) E)));
+	else
+		work = pt_alloc(pt_mul_size(conv_workspace(s, T), sizeof(float)));
 	if (!packed || !offset || !emb || !y || !work)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);
@@ -246,11 +317,16 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		offset[b + 1] = offset[b] + (size_t) (n_ids[b] > s->max_width ? n_ids[b] : s->max_width);
 	}
 	pt_embedding(s->embed, s->vocab, E, packed, (int) T, emb);
+	if (qemb)
+		pt_q8_quantize_rows(emb, T, E, s->q8_inv_scale, qemb);
 	for (int w = 0; w < s->n_widths; w++)
 	{
 		int			k = s->widths[w];
 
-		pt_conv1d(emb, (int) T, E, s->conv_w[w], s->conv_b[w], Fn, k, 0, y, work);
+		if (qemb)
+			pt_conv1d_q8(qemb, (int) T, &s->q8[w], y);
+		else
+			pt_conv1d(emb, (int) T, E, s->conv_w[w], s->conv_b[w], Fn, k, 0, y, work);
 		for (int b = 0; b < B; b++)
 		{
 			size_t		base = (size_t) b * width_total + (size_t) w * Fn;

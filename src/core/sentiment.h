@@ -39,6 +39,15 @@ pt_status	pt_sentiment_logits(const pt_sentiment *s, const char *text, size_t le
 								int32_t *ids, int *n_ids, float *logits, pt_err *err);
 int			pt_sentiment_max_tokens(const pt_sentiment *s);
 
+/*
+ * The 8-bit convolutions (conv_q8.h) are used when the model file carries
+ * them and the CPU has AVX-512 VNNI.  on = 0 selects the fp32 weights, on =
+ * 1 the 8-bit ones wherever the file has them (on other CPUs through the
+ * slow portable kernel: for tests and evaluation).  Returns 1 when the
+ * 8-bit path is now in use.  Not for an object that other threads use.
+ */
+int			pt_sentiment_set_int8(pt_sentiment *s, int on);
+
 /* P(positive) − P(negative) */
 float		pt_sentiment_polarity(const float *probs);
 

@@ -5,6 +5,7 @@
 #ifndef PT_SENTIMENT_IMPL_H
 #define PT_SENTIMENT_IMPL_H
 
+#include "conv_q8.h"
 #include "sentiment.h"
 #include "tokenizer.h"
 
@@ -28,6 +29,16 @@ struct pt_sentiment
 	const float *conv_b[PT_SENTIMENT_MAX_WIDTHS];	/* [filters] */
 	const float *out_w;			/* [3, filters * n_widths] */
 	const float *out_b;			/* [3] */
+
+	/*
+	 * The optional 8-bit convolutions (conv_q8.h): present when the model
+	 * file carries them, used when q8_on (the CPU has VNNI, or a caller
+	 * asked for them with pt_sentiment_set_int8).
+	 */
+	int			has_q8;
+	int			q8_on;
+	float	   *q8_inv_scale;	/* 1 / s_d [embed_dim]; owns q8[*].offset too */
+	pt_conv_q8	q8[PT_SENTIMENT_MAX_WIDTHS];
 
 	/* the linear half: logistic regression over hashed character n-grams */
 	int			lin_buckets;

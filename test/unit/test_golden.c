@@ -5,6 +5,8 @@
  * at export time from the same weights: per case the raw input (hex), the
  * token ids the Python side got through the same C tokenizer, and PyTorch's
  * fp32 logits.  The C ids must be identical and every logit within 1e-4.
+ * The same cases run through the model's 8-bit convolutions (conv_q8.h)
+ * must stay within Q8_TOLERANCE of PyTorch's fp32 logits.
  */
 #include "model.h"
 #include "sentiment.h"
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 
 #define MAX_LINE 65536
+#define FP32_TOLERANCE 1e-4
+#define Q8_TOLERANCE 0.1
 
 static int
 hex_decode(const char *hex, size_t n, char *out)
@@ -29,7 +33,7 @@ hex_decode(const char *hex, size_t n, char *out)
 }
 
 static void
-check_golden(const char *lang)
+check_golden(const char *lang, int int8)
 {
 	char		path[512];
 	pt_model   *m = NULL;
@@ -48,6 +52,8 @@ check_golden(const char *lang)
 		return;
 	}
 	CHECK(pt_sentiment_load(m, &s, &err) == PT_OK);
+	if (s)
+		CHECK(pt_sentiment_set_int8(s, int8) == int8);
 	snprintf(path, sizeof path, "test/golden/sentiment-%s.txt", lang);
 	f = fopen(path, "r");
 	CHECK(f != NULL);
@@ -75,7 +81,7 @@ check_golden(const char *lang)
 		CHECK(p == bar2);		/* same number of ids */
 		p = bar2 + 3;
 		for (int c = 0; c < PT_SENTIMENT_CLASSES; c++)
-			CHECK_NEAR(logits[c], strtod(p, &p), 1e-4);
+			CHECK_NEAR(logits[c], strtod(p, &p), int8 ? Q8_TOLERANCE : FP32_TOLERANCE);
 		free(ids);
 		cases++;
 	}
@@ -89,10 +95,20 @@ check_golden(const char *lang)
 
 TEST(golden_sentiment_en)
 {
-	check_golden("en");
+	check_golden("en", 0);
 }
 
 TEST(golden_sentiment_zh)
 {
-	check_golden("zh");
+	check_golden("zh", 0);
+}
+
+TEST(golden_sentiment_en_int8)
+{
+	check_golden("en", 1);
+}
+
+TEST(golden_sentiment_zh_int8)
+{
+	check_golden("zh", 1);
 }

@@ -1,0 +1,147 @@
+/*
+ * test_conv_q8.c — the 8-bit convolution (conv_q8.h).
+ *
+ * The dispatched kernel (VNNI where the CPU has it) must equal the portable
+ * one bit for bit, and both must equal nn.c's fp32 convolution of the
+ * dequantized inputs and weights, which pins down the weight packing.
+ */
+#include "conv_q8.h"
+#include "nn.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+typedef struct q8_case
+{
+	int			T,
+				k,
+				dim,
+				filters;
+	uint8_t    *x;				/* [T, dim] */
+	int8_t	   *w;				/* [k][dim / 4][filters][4] */
+	float	   *scale,
+			   *bias;
+	int32_t    *offset;
+	pt_conv_q8	conv;
+} q8_case;
+
+static uint32_t rng = 12345;
+
+static uint32_t
+next_rand(void)
+{
+	rng = rng * 1664525u + 1013904223u;
+	return rng >> 8;
+}
+
+static void
+case_init(q8_case *c, int T, int k, int dim, int filters)
+{
+	size_t		nw = (size_t) k * dim * filters;
+
+	*c = (q8_case) {.T = T, .k = k, .dim = dim, .filters = filters};
+	c->x = malloc((size_t) T * dim);
+	c->w = malloc(nw);
+	c->scale = malloc(sizeof(float) * filters);
+	c->bias = malloc(sizeof(float) * filters);
+	c->offset = malloc(sizeof(int32_t) * filters);
+	for (size_t i = 0; i < (size_t) T * dim; i++)
+		c->x[i] = (uint8_t) (1 + next_rand() % 255);
+	for (size_t i = 0; i < nw; i++)
+		c->w[i] = (int8_t) ((int) (next_rand() % 255) - 127);
+	for (int f = 0; f < filters; f++)
+	{
+		c->scale[f] = 1e-3f * (float) (1 + next_rand() % 100);
+		c->bias[f] = 0.01f * (float) ((int) (next_rand() % 200) - 100);
+	}
+	pt_conv_q8_offsets(c->w, k, dim, filters, c->offset);
+	c->conv = (pt_conv_q8) {.width = k, .dim = dim, .filters = filters, .w = c->w,
+	.scale = c->scale, .bias = c->bias, .offset = c->offset};
+}
+
+static void
+case_free(q8_case *c)
+{
+	free(c->x);
+	free(c->w);
+	free(c->scale);
+	free(c->bias);
+	free(c->offset);
+}
+
+TEST(conv_q8_kernel_matches_portable)
+{
+	static const int Ts[] = {5, 6, 7, 8, 9, 31, 200};
+	static const int dims[] = {8, 64};
+	static const int filters[] = {64, 128};
+
+	for (int k = 1; k <= 5; k++)
+		for (size_t a = 0; a < sizeof Ts / sizeof Ts[0]; a++)
+			for (size_t d = 0; d < 2; d++)
+				for (size_t f = 0; f < 2; f++)
+				{
+					q8_case c;
+					size_t		n = (size_t) (Ts[a] - k + 1) * filters[f];
+					float	   *fast,
+							   *slow;
+
+					case_init(&c, Ts[a], k, dims[d], filters[f]);
+					fast = malloc(sizeof(float) * n);
+					slow = malloc(sizeof(float) * n);
+					pt_conv1d_q8(c.x, c.T, &c.conv, fast);
+					pt_conv1d_q8_portable(c.x, c.T, &c.conv, slow);
+					CHECK(memcmp(fast, slow, sizeof(float) * n) == 0);
+					free(fast);
+					free(slow);
+					case_free(&c);
+				}
+}
+
+/* y = t_f · Σ (u − 128) · r + b_f is nn.c's conv of the dequantized x and W */
+TEST(conv_q8_equals_fp32_conv_of_dequantized)
+{
+	q8_case c;
+	int			T = 11,
+				k = 3,
+				dim = 8,
+				F = 64,
+				P = T - k + 1;
+	float	   *x = malloc(sizeof(float) * T * dim),
+			   *W = malloc(sizeof(float) * F * dim * k),
+			   *want = malloc(sizeof(float) * P * F),
+			   *got = malloc(sizeof(float) * P * F),
+			   *work = malloc(sizeof(float) * pt_conv1d_workspace(T, dim, k, 0));
+
+	case_init(&c, T, k, dim, F);
+	for (int i = 0; i < T * dim; i++)
+		x[i] = (float) ((int) c.x[i] - 128);
+	for (int j = 0; j < k; j++)
+		for (int g = 0; g < dim / 4; g++)
+			for (int f = 0; f < F; f++)
+				for (int i = 0; i < 4; i++)
+					W[((size_t) f * dim + 4 * g + i) * k + j] =
+						c.scale[f] * c.w[(((size_t) j * (dim / 4) + g) * F + f) * 4 + i];
+	pt_conv1d(x, T, dim, W, c.bias, F, k, 0, want, work);
+	pt_conv1d_q8(c.x, T, &c.conv, got);
+	for (int i = 0; i < P * F; i++)
+		CHECK_NEAR(got[i], want[i], 1e-3 * (1.0 + fabs(want[i])));
+	free(x);
+	free(W);
+	free(want);
+	free(got);
+	free(work);
+	case_free(&c);
+}
+
+TEST(q8_quantize_rows_rounds_and_clamps)
+{
+	float		x[4] = {0.0f, 1.26f, -1.26f, 1000.0f};
+	float		inv[4] = {10.0f, 10.0f, 10.0f, 10.0f};
+	uint8_t		q[4];
+
+	pt_q8_quantize_rows(x, 1, 4, inv, q);
+	CHECK(q[0] == 128);
+	CHECK(q[1] == 141);
+	CHECK(q[2] == 115);
+	CHECK(q[3] == 255);
+}
