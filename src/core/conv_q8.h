@@ -38,7 +38,7 @@ int			pt_q8_supported(void);
 /* offset[f] = 128 · Σ r_f of packed weights */
 void		pt_conv_q8_offsets(const int8_t *w, int width, int dim, int filters, int32_t *offset);
 
-/* q[i, d] = 128 + round(x[i, d] · inv_scale[d]), clamped to [1, 255] */
+/* q[i, d] = 128 + round(x[i, d] · inv_scale[d]) (halves away from zero), clamped to [1, 255] */
 void		pt_q8_quantize_rows(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q);
 
 /*

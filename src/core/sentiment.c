@@ -260,22 +260,33 @@ conv_workspace(const pt_sentiment *s, size_t T)
 	return most;
 }
 
-/* max over row b's valid windows [first, last] of feature j of y[T, Fn]; ReLU makes 0 the floor */
-static float
-pool(const float *y, int Fn, int j, size_t first, size_t last, int32_t *at)
+/*
+ * out[j] = max over the windows [first, last] of feature j of y[T, Fn], and
+ * at[j] (when at is not NULL) the first window reaching it, relative to
+ * first.  ReLU makes 0 the floor.  Windows run in the outer loop so each
+ * step reads one contiguous row of y.
+ */
+static void
+pool(const float *y, int Fn, size_t first, size_t last, float *out, int32_t *at)
 {
-	float		best = 0.0f;
-	size_t		where = first;
-
+	for (int j = 0; j < Fn; j++)
+		out[j] = 0.0f;
+	if (at == NULL)
+	{
+		for (size_t p = first; p <= last; p++)
+			for (int j = 0; j < Fn; j++)
+				out[j] = y[p * Fn + j] > out[j] ? y[p * Fn + j] : out[j];
+		return;
+	}
+	for (int j = 0; j < Fn; j++)
+		at[j] = 0;
 	for (size_t p = first; p <= last; p++)
-		if (y[p * Fn + j] > best)
-		{
-			best = y[p * Fn + j];
-			where = p;
-		}
-	if (at)
-		*at = (int32_t) (where - first);
-	return best;
+		for (int j = 0; j < Fn; j++)
+			if (y[p * Fn + j] > out[j])
+			{
+				out[j] = y[p * Fn + j];
+				at[j] = (int32_t) (p - first);
+			}
 }
 
 pt_status
@@ -331,9 +342,7 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		{
 			size_t		base = (size_t) b * width_total + (size_t) w * Fn;
 
-			for (int j = 0; j < Fn; j++)
-				feat[base + j] = pool(y, Fn, j, offset[b], offset[b + 1] - (size_t) k,
-									  argpos ? &argpos[base + j] : NULL);
+			pool(y, Fn, offset[b], offset[b + 1] - (size_t) k, feat + base, argpos ? argpos + base : NULL);
 		}
 		pt_check_interrupts();
 	}

@@ -357,9 +357,9 @@ def report(out):
     print(hdr)
     print("-" * len(hdr))
     for r in core:
-        lang = r["lang"]
-        for name, c, t in (("core C, 1 row/call", "c_rows_per_s_single", "torch_rows_per_s_single"),
-                           ("core C, 256 rows/call", "c_rows_per_s_batch256", "torch_rows_per_s_batch256")):
+        lang, prec = r["lang"], r["precision"]
+        for name, c, t in ((f"core C {prec}, 1 row/call", "c_rows_per_s_single", "torch_rows_per_s_single"),
+                           (f"core C {prec}, 256 rows/call", "c_rows_per_s_batch256", "torch_rows_per_s_batch256")):
             v, p = float(r[c]), r[t]
             g = v * flops[lang] / 1e9
             ratio = f"{v / float(p):.1f}" if p not in ("", "n/a") else "n/a"
@@ -379,7 +379,8 @@ def report(out):
             summary.append(dict(what=name, lang=lang, rows_per_s=f"{v:.0f}", gflops=f"{g:.1f}",
                                 pct_peak=f"{100 * g / peak:.1f}", peer_rows_per_s=f"{p or 0:.0f}", ratio=ratio))
     print("(peer: torch_peer.py outside the server for the core rows; PL/Python torch_sentiment() in the same "
-          "server for SQL rows, arrays of 256 for sentiment_avg)")
+          "server for SQL rows, arrays of 256 for sentiment_avg.  SQL rows use the 8-bit convolutions where the "
+          "CPU has AVX-512 VNNI; GFLOP/s counts fp32-equivalent multiply-adds, so int8 rows are effective rates)")
     agree = os.path.join(out, "peer-agreement.txt")
     if os.path.exists(agree):
         print(f"max |prodtext - peer| polarity on a sample: {open(agree).read().strip()}")
@@ -442,7 +443,7 @@ def plots(out, summary, mem):
     with open(os.path.join(out, "plot-throughput.dat"), "w") as f:
         for r in summary:
             if r["peer_rows_per_s"] not in ("", "n/a", "0"):
-                f.write(f"\"{r['what'].replace('core C, ', 'C ')} {r['lang']}\" {r['rows_per_s']} "
+                f.write(f"\"{r['what'].replace('core C ', 'C ')} {r['lang']}\" {r['rows_per_s']} "
                         f"{r['peer_rows_per_s']}\n")
     for engine in ("plain", "prodtext", "plpython+torch"):
         for config in ("no preload", "preload"):

@@ -4,9 +4,12 @@
  *
  *   build/bench_core MODEL.ptm TEXTS.txt      (one text per line)
  *
- * Prints rows/s scoring one row per call and 256 rows per call, the mean
- * tokens per row, the achieved GFLOP/s (convolutions + head, counted from
- * the real token counts) and its share of the sgemm peak.  Every time is
+ * Prints, for the fp32 weights and (when the model carries them and the
+ * CPU has VNNI) the 8-bit convolutions, rows/s scoring one row per call and
+ * 256 rows per call, the mean tokens per row, the achieved GFLOP/s
+ * (convolutions + head, counted from the real token counts as fp32
+ * multiply-adds, so the 8-bit line's figure is an effective rate) and its
+ * share of the sgemm peak.  Every time is
  * the process's CPU time (one BLAS thread), so rates are per core and hold
  * up when other jobs share the machine; the peak is the best of runs
  * before and after the measurement.
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conv_q8.h"
 #include "model.h"
 #include "sentiment.h"
 
@@ -97,6 +101,24 @@ row_flops(const pt_model *m, int n)
 	return f + 2.0 * 3 * F * W;
 }
 
+/* CPU seconds to score all n texts one per call (*single) and 256 per call (*batch) */
+static void
+time_scoring(const pt_sentiment *s, char **texts, const size_t *lens, size_t n, float *probs,
+			 double *single, double *batch)
+{
+	pt_err		err;
+	double		t = now();
+
+	for (size_t i = 0; i < n; i++)
+		pt_sentiment_score(s, (const char *const *) &texts[i], &lens[i], 1, 0, probs + 3 * i, &err);
+	*single = now() - t;
+	t = now();
+	for (size_t i = 0; i < n; i += 256)
+		pt_sentiment_score(s, (const char *const *) texts + i, lens + i, n - i < 256 ? n - i : 256, 0,
+						   probs + 3 * i, &err);
+	*batch = now() - t;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -113,8 +135,8 @@ main(int argc, char **argv)
 	int32_t    *ids;
 	double		flops = 0,
 				tokens = 0,
-				t1,
-				tb,
+				t1[2] = {0},
+				tb[2] = {0},
 				t,
 				peak;
 
@@ -153,21 +175,22 @@ main(int argc, char **argv)
 	}
 
 	peak = sgemm_peak(1024);
-	t1 = now();
-	for (size_t i = 0; i < n; i++)
-		pt_sentiment_score(s, (const char *const *) &texts[i], &lens[i], 1, 0, probs + 3 * i, &err);
-	t1 = now() - t1;
-	tb = now();
-	for (size_t i = 0; i < n; i += 256)
-		pt_sentiment_score(s, (const char *const *) texts + i, lens + i, n - i < 256 ? n - i : 256, 0,
-						   probs + 3 * i, &err);
-	tb = now() - tb;
+	for (int int8 = 0; int8 <= 1; int8++)
+	{
+		if (pt_sentiment_set_int8(s, int8) != int8 || (int8 && !pt_q8_supported()))
+			continue;
+		time_scoring(s, texts, lens, n, probs, &t1[int8], &tb[int8]);
+	}
 	t = sgemm_peak(1024);
 	if (t > peak)
 		peak = t;
 
-	printf("model,rows,mean_tokens,rows_per_s_single,rows_per_s_batch256,gflops_batch256,sgemm_peak_gflops,pct_of_peak,flops_per_row\n");
-	printf("%s,%zu,%.1f,%.0f,%.0f,%.1f,%.1f,%.1f,%.0f\n", m->name, n, tokens / n, n / t1, n / tb,
-		   flops / tb / 1e9, peak, 100.0 * flops / tb / 1e9 / peak, flops / n);
+	printf("model,precision,rows,mean_tokens,rows_per_s_single,rows_per_s_batch256,gflops_batch256,"
+		   "sgemm_peak_gflops,pct_of_peak,flops_per_row\n");
+	for (int int8 = 0; int8 <= 1; int8++)
+		if (tb[int8] > 0)
+			printf("%s,%s,%zu,%.1f,%.0f,%.0f,%.1f,%.1f,%.1f,%.0f\n", m->name, int8 ? "int8" : "fp32", n,
+				   tokens / n, n / t1[int8], n / tb[int8], flops / tb[int8] / 1e9, peak,
+				   100.0 * flops / tb[int8] / 1e9 / peak, flops / n);
 	return 0;
 }

@@ -42,16 +42,18 @@ have_plpython=0
 [ $have_plpython = 1 ] || echo "(postgresql-plpython3-15 or python3-torch missing: no PL/Python peer)"
 
 echo "== core (no server) and PyTorch outside the server, one thread, 10,000 real reviews per language"
-echo "lang,mean_tokens,c_rows_per_s_single,c_rows_per_s_batch256,gflops,sgemm_peak,pct_peak,flops_per_row,torch_rows_per_s_single,torch_rows_per_s_batch256" \
+echo "lang,precision,mean_tokens,c_rows_per_s_single,c_rows_per_s_batch256,gflops,sgemm_peak,pct_peak,flops_per_row,torch_rows_per_s_single,torch_rows_per_s_batch256" \
     > "$OUT/sentiment-core.csv"
 for lang in en zh; do
-    IFS=, read -r _ _ tokens c1 c256 gf peak pct fpr < <(build/bench_core models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
     t1=n/a; t256=n/a
     if [ $have_torch = 1 ]; then
         IFS=, read -r t1 t256 < <($PY test/bench/torch_peer.py models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n 1)
     fi
-    echo "   $lang: C $c1 rows/s one per call, $c256 batched ($gf GFLOP/s, $pct% of $peak); PyTorch $t1, $t256"
-    echo "$lang,$tokens,$c1,$c256,$gf,$peak,$pct,$fpr,$t1,$t256" >> "$OUT/sentiment-core.csv"
+    # one line per precision the model and CPU offer (fp32; int8 with AVX-512 VNNI)
+    while IFS=, read -r _ prec _ tokens c1 c256 gf peak pct fpr; do
+        echo "   $lang $prec: C $c1 rows/s one per call, $c256 batched ($gf GFLOP/s, $pct% of $peak); PyTorch $t1, $t256"
+        echo "$lang,$prec,$tokens,$c1,$c256,$gf,$peak,$pct,$fpr,$t1,$t256" >> "$OUT/sentiment-core.csv"
+    done < <(build/bench_core models/sentiment-$lang.ptm "$OUT/reviews-$lang.txt" | tail -n +2)
 done
 
 echo "== summarize and rewrite in the core (no server), one thread, the first 300 real descriptions"
