@@ -11,6 +11,7 @@
 #include "extract.h"
 #include "facts.h"
 #include "text.h"
+#include "tidy.h"
 #include "tokenizer.h"
 #include "transformer.h"
 
@@ -360,11 +361,17 @@ static pt_status
 prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *err)
 {
 	const pt_rewriter *r = J->r;
-	size_t		first = J->n_chunks;
+	size_t		first = J->n_chunks,
+				norm_len;
+	char	   *norm;
 	pt_status	st;
 
-	if ((st = pt_text_normalize(text, len, J->o->max_input_chars, &J->norm[t], &J->norm_len[t],
-								err)) != PT_OK)
+	/* the model sees, and falls back to, the tidied text (tidy.h) */
+	if ((st = pt_text_normalize(text, len, J->o->max_input_chars, &norm, &norm_len, err)) != PT_OK)
+		return st;
+	st = pt_text_tidy(norm, norm_len, &J->norm[t], &J->norm_len[t], err);
+	pt_free(norm);
+	if (st != PT_OK)
 		return st;
 	J->lang[t] = pt_detect_lang(J->norm[t], J->norm_len[t]);
 	if (r == NULL || J->norm_len[t] == 0 || (J->lang[t] != PT_LANG_EN && J->lang[t] != PT_LANG_ZH))

@@ -2,7 +2,9 @@
  * rewrite.h — optimized product descriptions: noisy seller copy in, clean,
  * concise, consistent copy out, in the input's language.
  *
- * The input is normalized, cut into chunks of whole sentences that fit the
+ * The input is normalized and tidied by rules that hold for any shop's
+ * noise (tidy.h: symbols, punctuation runs, shouting, repeated sentences),
+ * cut into chunks of whole sentences that fit the
  * model's source, and each chunk is rewritten by the Transformer
  * (transformer.h) under the constrained beam search (beam.h).  Guarantees:
  *   - every fact word of the output occurs in the input (facts.h);
@@ -17,9 +19,9 @@
  *     re-punctuates — it does not describe another product or drop most of
  *     this one;
  *   - a chunk the model cannot finish within those limits, or whose
- *     rewrite fails those checks, is kept as it is (normalized), and text
+ *     rewrite fails those checks, is kept as it is (tidied), and text
  *     in a language the model does not know, or with no model, comes back
- *     normalized: rewrite never loses content to a failure.
+ *     tidied: rewrite never loses content to a failure.
  */
 #ifndef PT_REWRITE_H
 #define PT_REWRITE_H

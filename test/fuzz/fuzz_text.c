@@ -10,6 +10,9 @@
  *     but '\n', no leading/trailing or doubled white space;
  *   - a cut result has at most max_chars characters;
  *   - sentences are ordered, disjoint spans inside the text;
+ *   - tidy (tidy.h) of normalized text succeeds with valid UTF-8 that is
+ *     no longer than its input, holds no NUL and has no leading or
+ *     trailing white space;
  *   - pieces tile the text, none longer than PT_TOK_MAX_PIECE bytes;
  *   - detokenize(tokenize(normalize(x))) == normalize(x), byte for byte;
  *   - detokenizing arbitrary ids (a model emitting bytes in a bad order)
@@ -21,6 +24,7 @@
 #include "fuzz_common.h"
 
 #include "text.h"
+#include "tidy.h"
 #include "tokenizer.h"
 
 static pt_model *tok_model;
@@ -67,6 +71,23 @@ check_normalized(const char *s, size_t len)
 		if (i > 0 && (c == ' ' || c == '\n'))
 			FUZZ_CHECK(s[i - 1] != ' ' && s[i - 1] != '\n', "white space run at %zu", i);
 	}
+}
+
+static void
+check_tidy(const char *s, size_t len)
+{
+	char	   *out;
+	size_t		n;
+	pt_err		err;
+
+	FUZZ_CHECK(pt_text_tidy(s, len, &out, &n, &err) == PT_OK, "tidy: %s", err.msg);
+	FUZZ_CHECK(n <= len, "tidy grew %zu bytes to %zu", len, n);
+	FUZZ_CHECK(out[n] == '\0' && strlen(out) == n, "tidy: NUL inside or not terminated");
+	FUZZ_CHECK(pt_utf8_valid(out, n), "tidy: invalid UTF-8");
+	if (n > 0)
+		FUZZ_CHECK(out[0] != ' ' && out[0] != '\n' && out[n - 1] != ' ' && out[n - 1] != '\n',
+				   "tidy: white space at an end");
+	free(out);
 }
 
 static void
@@ -209,6 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(spans);
 
+	check_tidy(norm, len);
 	check_tokens(norm, len);
 	free(norm);
 	return 0;

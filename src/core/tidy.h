@@ -1,0 +1,29 @@
+/*
+ * tidy.h — rule-based clean-up of seller noise that needs no model: the
+ * front end of rewrite(), before the Transformer sees the text.
+ *
+ * Only rules that hold for any shop's noise, whatever its wording:
+ *  - emoji, pictographs, dingbats, arrows, geometric bullets and private-use
+ *    characters are dropped (© ® ™ ° and letters are kept);
+ *  - a run of the same punctuation mark becomes one ("!!!" → "!", "，，" →
+ *    ","); a run of 4 or more dots becomes "..." and ".." becomes ".";
+ *  - no space before , . ! ? ; :
+ *  - a shouted sentence (at least 6 ASCII letters, 70 % of them upper case)
+ *    is lower-cased word by word, except words holding a digit (model
+ *    numbers such as XR-500), and its first letter capitalized;
+ *  - a sentence that repeats an earlier one (same letters and digits,
+ *    ignoring case, space and punctuation) and a sentence of punctuation
+ *    alone are dropped.
+ * Everything else — wording, order, facts — is the model's job.  The
+ * output never holds a character the input did not (up to ASCII case) and
+ * is never longer than the input.
+ */
+#ifndef PT_TIDY_H
+#define PT_TIDY_H
+
+#include "pt_common.h"
+
+/* Tidy normalized text (pt_text_normalize) into a new pt_alloc'd, NUL-terminated string. */
+pt_status	pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err);
+
+#endif							/* PT_TIDY_H */

@@ -1,0 +1,89 @@
+/*
+ * test_tidy.c — the rule-based clean-up in front of rewrite() (tidy.h).
+ */
+#include "pt_common.h"
+#include "text.h"
+#include "tidy.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+/* tidy(in) must be want, and never longer than in */
+static void
+check_tidy(const char *in, const char *want)
+{
+	char	   *out = NULL;
+	size_t		n = 0;
+	pt_err		err;
+
+	CHECK(pt_text_tidy(in, strlen(in), &out, &n, &err) == PT_OK);
+	CHECK(n <= strlen(in));
+	CHECK(out == NULL || strlen(out) == n);
+	CHECK_STR_EQ(out, want);
+	pt_free(out);
+}
+
+TEST(tidy_drops_symbols_keeps_marks)
+{
+	check_tidy("Soft cotton 🌟🌟 tee ★ fits well ✔️", "Soft cotton tee fits well");
+	check_tidy("Acme® Pro™ kettle, 100 °C", "Acme® Pro™ kettle, 100 °C");
+	check_tidy("➡️ 2 pack", "2 pack");
+}
+
+TEST(tidy_collapses_punctuation_runs)
+{
+	check_tidy("Great!!! Really???", "Great! Really?");
+	check_tidy("Soft,,, warm ,light....", "Soft, warm,light...");
+	check_tidy("Wait.. what", "Wait. what");
+	check_tidy("舒适自在。。设计!!!", "舒适自在。设计!");
+	check_tidy("Ratio 3.5 mm, v1.2", "Ratio 3.5 mm, v1.2");
+}
+
+TEST(tidy_unshouts_sentences_but_not_model_numbers)
+{
+	check_tidy("KHAKI SOLID TROUSERS WITH XR-500 ZIP. Fits well.",
+			   "Khaki solid trousers with XR-500 zip. Fits well.");
+	check_tidy("I LOVE THIS 4K SCREEN", "I love this 4K screen");
+	check_tidy("Made by ACME in USA", "Made by ACME in USA");	/* not shouted: mostly lower case */
+	check_tidy("USB-C", "USB-C");	/* too few letters to call shouting */
+}
+
+TEST(tidy_drops_repeated_and_empty_sentences)
+{
+	check_tidy("Great shoes! Great shoes! great   SHOES. Comfy.", "Great shoes! Comfy.");
+	check_tidy("Warm. !!! Light.", "Warm. Light.");
+	check_tidy("质量很好。质量很好。物流快。", "质量很好。物流快。");
+	check_tidy("Line one\nLine one\nLine two", "Line one\nLine two");
+}
+
+TEST(tidy_empty_and_symbol_only_input)
+{
+	check_tidy("", "");
+	check_tidy("🌟🌟🌟", "");
+	check_tidy("!!!", "");
+}
+
+/* every output of a messy generated input is valid UTF-8 and no longer than the input */
+TEST(tidy_output_valid_and_short)
+{
+	static const char *const parts[] = {"🌟", "!!", "ABC DEF GHI", " ", "。", "质量", "3.5", "..", "\n", "x", ",", "★"};
+	uint32_t	rng = 7;
+
+	for (int round = 0; round < 500; round++)
+	{
+		char		in[512] = "";
+		char	   *out = NULL;
+		size_t		n = 0;
+		pt_err		err;
+
+		for (int k = 0; k < 20; k++)
+		{
+			rng = rng * 1664525u + 1013904223u;
+			strcat(in, parts[(rng >> 8) % (sizeof parts / sizeof parts[0])]);
+		}
+		CHECK(pt_text_tidy(in, strlen(in), &out, &n, &err) == PT_OK);
+		CHECK(n <= strlen(in));
+		CHECK(pt_utf8_valid(out, n));
+		pt_free(out);
+	}
+}
