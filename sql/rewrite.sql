@@ -26,6 +26,17 @@ SELECT count(*) AS rows,
        bool_and((body ~ '[一-龥]') = (r ~ '[一-龥]')) AS same_script
 FROM noisy, LATERAL rewrite(body) r;
 
+-- seller noise the rules remove whatever the model does: emoji, runs of punctuation,
+-- shouting, a sentence said twice; and no ASCII word the input lacks
+SELECT bool_and(r !~ '🔥') AS no_emoji, bool_and(r !~ '[!！]{2}') AS no_punctuation_runs,
+       bool_and(r !~ '[A-Z]{4} [A-Z]{4}') AS no_shouting,
+       bool_and(NOT EXISTS (
+         SELECT 1 FROM regexp_matches(r, '[A-Za-z0-9]+', 'g') w
+          WHERE body !~* ('(^|[^A-Za-z0-9])' || w[1] || '($|[^A-Za-z0-9])'))) AS words_from_input
+FROM noisy, LATERAL rewrite(body) r;
+SELECT (length(r) - length(replace(r, 'Soft wool scarf', ''))) / length('Soft wool scarf') AS said_once
+FROM noisy, LATERAL rewrite(body) r WHERE id = 8;
+
 -- a language without a model comes back normalized
 SELECT rewrite(body) = 'Это описание товара на русском языке.' AS other_language_kept FROM noisy WHERE id = 7;
 

@@ -259,13 +259,58 @@ lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *r
 	return row[nb];
 }
 
+static int
+ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* whether the word w[0..n) occurs in s as a whole ASCII word, ignoring ASCII case */
+static int
+has_word(const char *s, size_t len, const char *w, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+	{
+		size_t		j = 0;
+
+		if (i > 0 && ascii_alnum(s[i - 1]))
+			continue;
+		while (j < n && (s[i + j] | 0x20) == (w[j] | 0x20))
+			j++;
+		if (j == n && (i + n == len || !ascii_alnum(s[i + n])))
+			return 1;
+	}
+	return 0;
+}
+
+/* whether every ASCII word of out (letters and digits) is a word of src */
+static int
+words_from(const char *src, size_t src_len, const char *out, size_t out_len)
+{
+	size_t		i = 0;
+
+	while (i < out_len)
+	{
+		size_t		end = i;
+
+		while (end < out_len && ascii_alnum(out[end]))
+			end++;
+		if (end > i && !has_word(src, src_len, out + i, end - i))
+			return 0;
+		i = end + 1;
+	}
+	return 1;
+}
+
 /*
  * Whether a chunk's rewrite is used: it keeps every fact word of the chunk
  * (facts.h; the decoder already made sure it adds none), it is an edit of
  * the chunk — at least MIN_EDIT_PRECISION of its content units form a
  * common subsequence with the chunk's, so no new words, no reordering, no
- * loops — and it keeps at least MIN_CONTENT_KEPT of the chunk's content
- * (noise is never most of a chunk).
+ * loops — every ASCII word of it is a word of the chunk (so a colour, a
+ * material or a misspelling cannot slip through the subsequence test: "Navy
+ * Blue" for "Black"), and it keeps at least MIN_CONTENT_KEPT of the chunk's
+ * content (noise is never most of a chunk).
  */
 static pt_status
 keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const char *out,
@@ -287,6 +332,7 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 					common = lcs_length(a, na, b, nb, row);
 
 		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
+			words_from(chunk, chunk_len, out, out_len) &&
 			(double) common >= MIN_EDIT_PRECISION * (double) na &&
 			(double) common >= MIN_CONTENT_KEPT * (double) nb;
 	}

@@ -14,7 +14,8 @@
  *     chunks or, when not even one fits, on a piece boundary;
  *   - a chunk's rewrite is used only when it keeps every fact word of the
  *     chunk, when 95% of its content (letters, digits, ideographs) forms a
- *     common subsequence with the chunk's, and when it keeps at least half
+ *     common subsequence with the chunk's, when every ASCII word of it is
+ *     a word of the chunk, and when it keeps at least half
  *     of the chunk's content: a rewrite edits — deletes noise, re-cases,
  *     re-punctuates — it does not describe another product or drop most of
  *     this one;

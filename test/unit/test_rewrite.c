@@ -2,7 +2,8 @@
  * test_rewrite.c — the C rewriter against PyTorch (golden_decoder.h:
  * test/golden/rewrite.txt, written by models/train/rewrite_train.py), and
  * the guarantees of every rewrite: never longer than the normalized input,
- * within max_chars, no number the input lacks, content kept on failure.
+ * within max_chars, no number and no ASCII word the input lacks, content
+ * kept on failure.
  */
 #include "golden_decoder.h"
 #include "model.h"
@@ -11,6 +12,7 @@
 #include "unit.h"
 
 #include <stdlib.h>
+#include <strings.h>
 
 static pt_model *model;
 static pt_rewriter *rewriter;
@@ -65,6 +67,33 @@ static const char *const inputs[] = {
 	"Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft. Soft.",
 };
 
+static int
+alnum(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* every ASCII word of out[0..n) occurs in text as a whole word, ignoring ASCII case */
+static void
+check_words_from_input(const char *text, const char *out, size_t n)
+{
+	size_t		len = strlen(text);
+
+	for (size_t i = 0; i < n;)
+	{
+		size_t		w = 0;
+		int			found = 0;
+
+		while (i + w < n && alnum(out[i + w]))
+			w++;
+		for (size_t p = 0; w > 0 && !found && p + w <= len; p++)
+			found = (p == 0 || !alnum(text[p - 1])) && (p + w == len || !alnum(text[p + w])) &&
+				strncasecmp(text + p, out + i, w) == 0;
+		CHECK(w == 0 || found);
+		i += w + 1;
+	}
+}
+
 static void
 check_rewrites(const char *const *texts, size_t n, size_t max_chars, int beam)
 {
@@ -94,6 +123,7 @@ check_rewrites(const char *const *texts, size_t n, size_t max_chars, int beam)
 		for (size_t k = 0; k < lens[i]; k++)
 			if (outs[i][k] >= '0' && outs[i][k] <= '9')
 				CHECK(strchr(texts[i], outs[i][k]) != NULL);
+		check_words_from_input(texts[i], outs[i], lens[i]);
 		pt_free(norm);
 		pt_free(outs[i]);
 	}
