@@ -152,15 +152,17 @@ static pt_status
 tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *err)
 {
 	pt_span    *spans;
-	uint64_t   *seen;
+	uint64_t   *seen;			/* open-addressing set of sentence keys, 0 = empty */
 	size_t		n_spans,
-				n_seen = 0,
+				mask = 15,
 				n = 0;
 	pt_status	st;
 
 	if ((st = pt_split_sentences(s, len, &spans, &n_spans, err)) != PT_OK)
 		return st;
-	if ((seen = pt_alloc(pt_mul_size(n_spans + 1, sizeof(uint64_t)))) == NULL)
+	while (mask < 2 * n_spans)
+		mask = 2 * mask + 1;
+	if ((seen = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)))) == NULL)
 	{
 		pt_free(spans);
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
@@ -168,15 +170,17 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	for (size_t i = 0; i < n_spans; i++)
 	{
 		const char *p = s + spans[i].start;
-		size_t		plen = spans[i].end - spans[i].start;
+		size_t		plen = spans[i].end - spans[i].start,
+					slot;
 		uint64_t	key = sentence_key(p, plen);
-		int			repeat = key == 0;
 
-		for (size_t j = 0; j < n_seen && !repeat; j++)
-			repeat = seen[j] == key;
-		if (repeat)
+		if (key == 0)
 			continue;
-		seen[n_seen++] = key;
+		for (slot = key & mask; seen[slot] != 0 && seen[slot] != key; slot = (slot + 1) & mask)
+			;
+		if (seen[slot] == key)	/* said before */
+			continue;
+		seen[slot] = key;
 		if (n > 0)				/* so i > 0 */
 		{
 			const char *gap = s + spans[i - 1].end;

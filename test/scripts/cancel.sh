@@ -29,7 +29,7 @@ calls=(
   "explain_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM count(*) FROM sentiment_explain(repeat('good product. ', 750000))"
   "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000)) FROM generate_series(1, 5)"
   "summarize_2k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 2000) g"
-  "rewrite_1MB|SET LOCAL prodtext.max_input_chars = 1000000; PERFORM rewrite(repeat('BEST PRICE!!! Soft cotton shirt with long sleeves. ', 20000))"
+  "rewrite_1MB|SET LOCAL prodtext.max_input_chars = 1000000; PERFORM rewrite(string_agg('BEST PRICE!!! Soft cotton shirt, style ' || g || ', with long sleeves.', ' ')) FROM generate_series(1, 17000) g"
 )
 
 # victim body: run SQL, catch the cancel, report when it arrived
