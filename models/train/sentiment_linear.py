@@ -27,13 +27,14 @@ def featurize(texts, nmin, nmax, buckets):
                          shape=(len(texts), buckets), dtype=np.float32)
 
 
-def fit(X, y, C=4.0):
+def fit(X, y, C=4.0, class_weight=None):
     """Return (W [buckets, 3], b [3]) so that logits = X @ W + b over (neg, neutral, pos).
 
-    A binary fit (no neutral rows) puts half its decision value on each side
-    and a constant low logit on neutral.
+    class_weight: {class: weight} for the loss, or None.  A binary fit (no
+    neutral rows) puts half its decision value on each side and a constant
+    low logit on neutral.
     """
-    clf = LogisticRegression(C=C, max_iter=2000)
+    clf = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight)
     clf.fit(X, y)
     classes = list(clf.classes_)
     W = np.zeros((X.shape[1], 3), dtype=np.float32)

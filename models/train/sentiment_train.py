@@ -121,17 +121,19 @@ def train(args):
     print(f"[{args.lang}] {len(train_rows)} train, {len(dev_rows)} dev, {len(held_rows)} held-out rows; "
           f"prepared in {time.time() - t0:.0f}s", flush=True)
 
+    counts = torch.bincount(y, minlength=3).float()
+    weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
+    weights = weights / weights[counts > 0].mean()
+
     t0 = time.time()
     feats = {name: sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
              for name, rows in (("train", train_rows), ("dev", dev_rows), ("held", held_rows))}
-    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy(), C=args.linear_c)
+    lin_weights = {c: float(weights[c]) for c in range(3) if counts[c] > 0} if args.linear_balanced else None
+    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy(), C=args.linear_c, class_weight=lin_weights)
     lin = {name: sentiment_linear.logits(X, lin_W, lin_b) for name, X in feats.items()}
     print(f"[{args.lang}] linear half fitted in {time.time() - t0:.0f}s: dev "
           f"{evaluate(dev_rows, softmax(lin['dev']))['summary']}", flush=True)
 
-    counts = torch.bincount(y, minlength=3).float()
-    weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
-    weights = weights / weights[counts > 0].mean()
     model = TextCNN(tok.vocab_size, embed=args.embed, filters=args.filters)
     if args.init_embeddings:
         model.embed.weight.data.copy_(torch.from_numpy(np.load(args.init_embeddings)))
@@ -255,13 +257,16 @@ def main():
     ap.add_argument("--ngram-min", type=int, default=1)
     ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
     ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
-    ap.add_argument("--linear-c", type=float, default=4.0, help="inverse L2 strength of the linear half")
+    ap.add_argument("--linear-c", type=float, help="inverse L2 strength of the linear half (default: en 4, zh 16)")
+    ap.add_argument("--linear-balanced", type=int, default=0,
+                    help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root frequency)")
     ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
     args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.ngram_max = args.ngram_max or {"en": 5, "zh": 3}[args.lang]
+    args.linear_c = args.linear_c or {"en": 4.0, "zh": 16.0}[args.lang]
     # the golden fixture belongs to the committed model; experiments keep theirs beside their output
     default_out = os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.golden = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt") \
