@@ -27,13 +27,6 @@ typedef struct q8_case
 
 static uint32_t rng = 12345;
 
-static uint32_t
-next_rand(void)
-{
-	rng = rng * 1664525u + 1013904223u;
-	return rng >> 8;
-}
-
 static void
 case_init(q8_case *c, int T, int k, int dim, int filters)
 {
@@ -46,13 +39,13 @@ case_init(q8_case *c, int T, int k, int dim, int filters)
 	c->bias = malloc(sizeof(float) * filters);
 	c->offset = malloc(sizeof(int32_t) * filters);
 	for (size_t i = 0; i < (size_t) T * dim; i++)
-		c->x[i] = (uint8_t) (1 + next_rand() % 255);
+		c->x[i] = (uint8_t) (1 + unit_rand(&rng) % 255);
 	for (size_t i = 0; i < nw; i++)
-		c->w[i] = (int8_t) ((int) (next_rand() % 255) - 127);
+		c->w[i] = (int8_t) ((int) (unit_rand(&rng) % 255) - 127);
 	for (int f = 0; f < filters; f++)
 	{
-		c->scale[f] = 1e-3f * (float) (1 + next_rand() % 100);
-		c->bias[f] = 0.01f * (float) ((int) (next_rand() % 200) - 100);
+		c->scale[f] = 1e-3f * (float) (1 + unit_rand(&rng) % 100);
+		c->bias[f] = 0.01f * (float) ((int) (unit_rand(&rng) % 200) - 100);
 	}
 	pt_conv_q8_offsets(c->w, k, dim, filters, c->offset);
 	c->conv = (pt_conv_q8) {.width = k, .dim = dim, .filters = filters, .w = c->w,

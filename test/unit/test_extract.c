@@ -83,14 +83,7 @@ TEST(text_cut_chinese_and_emoji)
 	CHECK_CUT("ok \xf0\x9f\x91\x8d\xf0\x9f\x91\x8d yes", 9, "ok \xf0\x9f\x91\x8d\xf0\x9f\x91\x8d yes");
 }
 
-/* tiny deterministic generator */
 static uint32_t rng_state = 12345;
-static uint32_t
-rng(void)
-{
-	rng_state = rng_state * 1103515245u + 12345u;
-	return rng_state >> 8;
-}
 
 /* append a random word, ideographs, emoji, digits or punctuation */
 static size_t
@@ -100,11 +93,11 @@ random_piece(char *p)
 		"word", "don't", "Hello", "x", "3", "3.5", "好", "产品质量", "非常好用舒服", "\xf0\x9f\x98\x80",
 		"。", ",", ".", "!", "é", "naïve", "mm", "-", "\n", "  ", "longwordwordwordwordwordwordwordwordwordwordwordwordwordwordwordword"
 	};
-	const char *s = parts[rng() % (sizeof parts / sizeof parts[0])];
+	const char *s = parts[unit_rand(&rng_state) % (sizeof parts / sizeof parts[0])];
 	size_t		n = strlen(s);
 
 	memcpy(p, s, n);
-	p[n] = rng() % 3 ? ' ' : '\0';
+	p[n] = unit_rand(&rng_state) % 3 ? ' ' : '\0';
 	return p[n] == ' ' ? n + 1 : n;
 }
 
@@ -122,7 +115,7 @@ TEST(text_cut_random_against_full_pretokenize)
 	for (int round = 0; round < 60 && buf && ends; round++)
 	{
 		size_t		len = 0,
-					target = round < 40 ? rng() % 200 : 1000 + rng() % (LEN_MAX - 1000),
+					target = round < 40 ? unit_rand(&rng_state) % 200 : 1000 + unit_rand(&rng_state) % (LEN_MAX - 1000),
 					n_pieces,
 					chars;
 
@@ -132,7 +125,7 @@ TEST(text_cut_random_against_full_pretokenize)
 		CHECK(pt_utf8_valid(buf, len));
 		n_pieces = pt_pretokenize(buf, len, ends, LEN_MAX + 128);
 		chars = pt_utf8_chars(buf, len);
-		for (size_t max = 0; max <= chars + 2; max += (chars > 300 ? 1 + rng() % 40 : 1))
+		for (size_t max = 0; max <= chars + 2; max += (chars > 300 ? 1 + unit_rand(&rng_state) % 40 : 1))
 		{
 			size_t		got = pt_text_cut(buf, len, max),
 						lim = pt_utf8_prefix(buf, len, max),
@@ -439,7 +432,7 @@ TEST(extract_hostile_inputs_finish_fast)
 	}
 	/* 1 MB of distinct short sentences */
 	while (len < MB)
-		len += (size_t) sprintf(big + len, "Item %u is good value. ", rng() % 100000);
+		len += (size_t) sprintf(big + len, "Item %u is good value. ", unit_rand(&rng_state) % 100000);
 	CHECK(fill(big, "", 300, &o) == PT_OK);
 	CHECK(o && strlen(o) > 0);
 	free(o);
@@ -460,7 +453,7 @@ TEST(extract_hostile_inputs_finish_fast)
 	/* 5000 texts of which 1000 are a 1 MB text */
 	len = 0;
 	while (len < MB)
-		len += (size_t) sprintf(big + len, "Part %u works well. ", rng() % 100000);
+		len += (size_t) sprintf(big + len, "Part %u works well. ", unit_rand(&rng_state) % 100000);
 	for (int i = 0; i < 5000; i++)
 		many_texts[i] = i % 5 ? reviews[i % 4] : big;
 	CHECK(many(many_texts, 5000, 300, &o) == PT_OK);
@@ -497,12 +490,12 @@ TEST(extract_random_texts_keep_contracts)
 	for (int round = 0; round < 300 && have; round++)
 	{
 		size_t		lens[6],
-					max = rng() % 3 ? rng() % 120 : rng() % 3000,
+					max = unit_rand(&rng_state) % 3 ? unit_rand(&rng_state) % 120 : unit_rand(&rng_state) % 3000,
 					ol;
 		pt_err		err;
 
 		for (int i = 0; i < 6; i++)
-			lens[i] = random_text(texts[i], rng() % 2000);
+			lens[i] = random_text(texts[i], unit_rand(&rng_state) % 2000);
 		/* not normalized (runs of spaces, line breaks): the contracts hold anyway */
 		if (fill(texts[0], round % 2 ? texts[1] : "", max, &o) != PT_OK)
 		{
@@ -510,7 +503,7 @@ TEST(extract_random_texts_keep_contracts)
 			fprintf(stderr, "  extract_fill failed in round %d\n", round);
 		}
 		free(o);
-		if (pt_summarize_many((const char *const *) texts, lens, 1 + rng() % 6, max, rng() % 500,
+		if (pt_summarize_many((const char *const *) texts, lens, 1 + unit_rand(&rng_state) % 6, max, unit_rand(&rng_state) % 500,
 							  &o, &ol, &err) != PT_OK)
 		{
 			bad++;

@@ -78,8 +78,7 @@ TEST(tidy_output_valid_and_short)
 
 		for (int k = 0; k < 20; k++)
 		{
-			rng = rng * 1664525u + 1013904223u;
-			strcat(in, parts[(rng >> 8) % (sizeof parts / sizeof parts[0])]);
+			strcat(in, parts[unit_rand(&rng) % (sizeof parts / sizeof parts[0])]);
 		}
 		CHECK(pt_text_tidy(in, strlen(in), &out, &n, &err) == PT_OK);
 		CHECK(n <= strlen(in));

@@ -12,12 +12,21 @@
 #define PT_UNIT_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef void (*unit_fn) (void);
 void		unit_register(const char *name, unit_fn fn);
 void		unit_fail(const char *file, int line, const char *what);
+
+/* a tiny deterministic generator for property tests: 24 random bits per call */
+static inline uint32_t
+unit_rand(uint32_t *state)
+{
+	*state = *state * 1664525u + 1013904223u;
+	return *state >> 8;
+}
 
 /* set to the directory holding test fixtures (test/unit/fixtures) */
 extern const char *unit_fixture_dir;
