@@ -258,8 +258,9 @@ def main():
     ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
     ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
     ap.add_argument("--linear-c", type=float, help="inverse L2 strength of the linear half (default: en 4, zh 16)")
-    ap.add_argument("--linear-balanced", type=int, default=0,
-                    help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root frequency)")
+    ap.add_argument("--linear-balanced", type=int,
+                    help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root "
+                         "frequency; default: en 1, zh 0)")
     ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
@@ -267,6 +268,8 @@ def main():
     args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.ngram_max = args.ngram_max or {"en": 5, "zh": 3}[args.lang]
     args.linear_c = args.linear_c or {"en": 4.0, "zh": 16.0}[args.lang]
+    if args.linear_balanced is None:
+        args.linear_balanced = {"en": 1, "zh": 0}[args.lang]
     # the golden fixture belongs to the committed model; experiments keep theirs beside their output
     default_out = os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.golden = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt") \
