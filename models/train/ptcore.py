@@ -246,6 +246,7 @@ _LAZY_SIGS = {
     "pt_sentiment_score": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_size_t,
                                    c_void_p, POINTER(PtErr)]),
     "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
+    "pt_text_tidy": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
     "pt_facts_free": (None, [c_void_p]),
     "pt_facts_unsupported": (c_size_t, [c_void_p, c_char_p, c_size_t]),
@@ -299,6 +300,17 @@ class _TaskModel:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def tidy(text):
+    """pt_text_tidy of normalize(text): the rules rewrite() applies before its model (tidy.h)."""
+    b = normalize(text).encode("utf-8")
+    out, out_len, err = c_void_p(), c_size_t(), PtErr()
+    _check(_fn("pt_text_tidy")(b, len(b), byref(out), byref(out_len), byref(err)), err)
+    try:
+        return ctypes.string_at(out, out_len.value).decode("utf-8")
+    finally:
+        _lib.pt_free(out)
 
 
 class Sentiment(_TaskModel):

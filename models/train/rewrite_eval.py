@@ -16,7 +16,8 @@ Metrics:
              independent regex checker (summ_metrics.unsupported_facts), summed over texts
   len        mean of output chars / input chars
 Systems: identity (the noisy input unchanged), rules (rule_clean below: generic regexes, not
-the noise model's phrase lists), model (C: pt_rewrite, beam --beam, max_chars 0; PyTorch:
+the noise model's phrase lists), tidy (pt_text_tidy alone: the rules rewrite() applies before its
+model, and what it returns where the model's chunk rewrite is refused), model (C: pt_rewrite, beam --beam, max_chars 0; PyTorch:
 greedy with the C fact filter pt_facts_allowed on every step, at most as long as the input).
 """
 import argparse
@@ -144,7 +145,7 @@ def torch_outputs(srcs, tok, args):
     outs = []
     for i in range(0, len(srcs), args.batch):
         part = srcs[i:i + args.batch]
-        ids = [tok.encode(s)[:m.S - 1] + [EOS] for s in part]
+        ids = [tok.encode(ptcore.tidy(s))[:m.S - 1] + [EOS] for s in part]
         facts = [ptcore.Facts(tok, s) for s in part]
 
         def ban(row, prefix, logp):
@@ -264,7 +265,8 @@ def main():
         t0 = time.time()
         model_outs = c_outputs(args.model, srcs, args) if use_c else torch_outputs(srcs, tok, args)
         secs = time.time() - t0
-        systems = {"identity": srcs, "rules": [rule_clean(s, lang) for s in srcs], "model": model_outs}
+        systems = {"identity": srcs, "rules": [rule_clean(s, lang) for s in srcs],
+                   "tidy": [ptcore.tidy(s) for s in srcs], "model": model_outs}
         report["sets"][name] = {k: score(srcs, v, refs, tok) for k, v in systems.items()}
         report["sets"][name]["model"]["seconds"] = round(secs, 1)
         print(f"== {name} ({len(rows)} texts, {lang}{', no reference' if refs is None else ''})")

@@ -26,7 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, SEED  # noqa: E402
-from ptcore import Tokenizer  # noqa: E402
+from ptcore import Tokenizer, tidy  # noqa: E402
 from ptm import read_ptm, write_ptm  # noqa: E402
 import rewrite_data  # noqa: E402
 from rewrite_model import EOS, LN_EPS, Rewriter  # noqa: E402
@@ -51,10 +51,13 @@ def log(*a):
 
 
 def prepare(tok, S, T):
-    """Token ids of every split, cached in work/ (keyed by the pair files' sizes and S, T)."""
+    """Token ids of every split, cached in work/ (keyed by the pair files' sizes and S, T).
+
+    The source is tidied (ptcore.tidy, src/core/tidy.h) as rewrite() tidies it before the
+    model: the model learns the noise the rules leave (spam, boilerplate, keyword lists)."""
     splits = ("train",) + DEV_SPLITS
     rows = {s: rewrite_data.load(s) for s in splits}
-    key = (S, T, tuple(len(rows[s]) for s in splits))
+    key = (S, T, "tidy", tuple(len(rows[s]) for s in splits))
     cache = os.path.join(WORK, "rewrite_tok.pt")
     if os.path.exists(cache):
         c = torch.load(cache)
@@ -62,7 +65,7 @@ def prepare(tok, S, T):
             return c["data"]
     data = {}
     for s in splits:      # rows are normalized already (normalize is idempotent)
-        data[s] = [(tok.encode(r["src"])[:S - 1] + [EOS], tok.encode(r["tgt"])[:T - 1] + [EOS])
+        data[s] = [(tok.encode(tidy(r["src"]))[:S - 1] + [EOS], tok.encode(r["tgt"])[:T - 1] + [EOS])
                    for r in rows[s]]
     torch.save({"key": key, "data": data}, cache)
     return data
