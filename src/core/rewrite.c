@@ -20,7 +20,13 @@
 #define NO_REPEAT_NGRAM 4		/* rewrites copy long spans: only block 4-gram loops */
 #define EXTRA_TOKENS 8			/* output tokens allowed beyond the chunk's own */
 #define MIN_EDIT_PRECISION 0.95	/* keeps_chunk: share of the rewrite that is the chunk's */
-#define MIN_CONTENT_KEPT 0.5	/* keeps_chunk: share of the chunk the rewrite keeps */
+/*
+ * keeps_chunk: share of the chunk the rewrite keeps.  Spam, boilerplate and
+ * keyword lists can be most of a chunk, and facts are guarded on their own,
+ * so the floor only stops a rewrite that throws nearly everything away
+ * (0.5 refused many right deletions: dev chrF en 85.7 → 86.6 at 0.2).
+ */
+#define MIN_CONTENT_KEPT 0.2
 
 struct pt_rewriter
 {

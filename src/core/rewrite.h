@@ -15,10 +15,10 @@
  *   - a chunk's rewrite is used only when it keeps every fact word of the
  *     chunk, when 95% of its content (letters, digits, ideographs) forms a
  *     common subsequence with the chunk's, when every ASCII word of it is
- *     a word of the chunk, and when it keeps at least half
- *     of the chunk's content: a rewrite edits — deletes noise, re-cases,
- *     re-punctuates — it does not describe another product or drop most of
- *     this one;
+ *     a word of the chunk, and when it keeps at least a fifth of the
+ *     chunk's content: a rewrite edits — deletes noise, re-cases,
+ *     re-punctuates — it does not describe another product or drop nearly
+ *     all of this one;
  *   - a chunk the model cannot finish within those limits, or whose
  *     rewrite fails those checks, is kept as it is (tidied), and text
  *     in a language the model does not know, or with no model, comes back
