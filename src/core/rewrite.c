@@ -6,6 +6,7 @@
 #include "rewrite.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "beam.h"
 #include "extract.h"
@@ -308,6 +309,48 @@ words_from(const char *src, size_t src_len, const char *out, size_t out_len)
 	return 1;
 }
 
+/* whether s[0..len) holds w[0..n), ignoring ASCII case */
+static int
+has_substring(const char *s, size_t len, const char *w, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+		if (strncasecmp(s + i, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * whether every ASCII token of out (a run of printable ASCII between
+ * spaces, line breaks and other scripts) that holds a digit — a model
+ * number, a size, a price: "LJ--10", "3.5mm" — occurs verbatim in src,
+ * punctuation at its ends aside: a rewrite may not re-punctuate them
+ * ("LJ---10")
+ */
+static int
+digit_tokens_from(const char *src, size_t src_len, const char *out, size_t out_len)
+{
+	size_t		i = 0;
+
+	while (i < out_len)
+	{
+		size_t		end = i,
+					a,
+					b;
+		int			digit = 0;
+
+		for (; end < out_len && out[end] > ' ' && out[end] < 0x7f; end++)
+			digit |= out[end] >= '0' && out[end] <= '9';
+		for (a = i; a < end && !ascii_alnum(out[a]); a++)
+			;
+		for (b = end; b > a && !ascii_alnum(out[b - 1]); b--)
+			;
+		if (digit && !has_substring(src, src_len, out + a, b - a))
+			return 0;
+		i = end + 1;
+	}
+	return 1;
+}
+
 /*
  * Whether a chunk's rewrite is used: it keeps every fact word of the chunk
  * (facts.h; the decoder already made sure it adds none), it is an edit of
@@ -315,7 +358,8 @@ words_from(const char *src, size_t src_len, const char *out, size_t out_len)
  * common subsequence with the chunk's, so no new words, no reordering, no
  * loops — every ASCII word of it is a word of the chunk (so a colour, a
  * material or a misspelling cannot slip through the subsequence test: "Navy
- * Blue" for "Black"), and it keeps at least MIN_CONTENT_KEPT of the chunk's
+ * Blue" for "Black"), every token with a digit is the chunk's verbatim,
+ * and it keeps at least MIN_CONTENT_KEPT of the chunk's
  * content (noise is never most of a chunk).
  */
 static pt_status
@@ -339,6 +383,7 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 
 		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
 			words_from(chunk, chunk_len, out, out_len) &&
+			digit_tokens_from(chunk, chunk_len, out, out_len) &&
 			(double) common >= MIN_EDIT_PRECISION * (double) na &&
 			(double) common >= MIN_CONTENT_KEPT * (double) nb;
 	}
