@@ -290,25 +290,6 @@ has_word(const char *s, size_t len, const char *w, size_t n)
 	return 0;
 }
 
-/* whether every ASCII word of out (letters and digits) is a word of src */
-static int
-words_from(const char *src, size_t src_len, const char *out, size_t out_len)
-{
-	size_t		i = 0;
-
-	while (i < out_len)
-	{
-		size_t		end = i;
-
-		while (end < out_len && ascii_alnum(out[end]))
-			end++;
-		if (end > i && !has_word(src, src_len, out + i, end - i))
-			return 0;
-		i = end + 1;
-	}
-	return 1;
-}
-
 /* whether s[0..len) holds w[0..n), ignoring ASCII case */
 static int
 has_substring(const char *s, size_t len, const char *w, size_t n)
@@ -320,14 +301,15 @@ has_substring(const char *s, size_t len, const char *w, size_t n)
 }
 
 /*
- * whether every ASCII token of out (a run of printable ASCII between
- * spaces, line breaks and other scripts) that holds a digit — a model
- * number, a size, a price: "LJ--10", "3.5mm" — occurs verbatim in src,
- * punctuation at its ends aside: a rewrite may not re-punctuate them
- * ("LJ---10")
+ * Whether out uses only src's ASCII: every word (a run of letters and
+ * digits) is a word of src, and every token (a run of printable ASCII
+ * between spaces, line breaks and other scripts) that holds a digit — a
+ * model number, a size, a price: "LJ--10", "3.5mm" — occurs verbatim in
+ * src, punctuation at its ends aside, so it cannot be re-punctuated
+ * ("LJ---10").
  */
 static int
-digit_tokens_from(const char *src, size_t src_len, const char *out, size_t out_len)
+ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
 {
 	size_t		i = 0;
 
@@ -346,6 +328,16 @@ digit_tokens_from(const char *src, size_t src_len, const char *out, size_t out_l
 			;
 		if (digit && !has_substring(src, src_len, out + a, b - a))
 			return 0;
+		for (size_t w = a; w < b;)
+		{
+			size_t		e = w;
+
+			while (e < b && ascii_alnum(out[e]))
+				e++;
+			if (e > w && !has_word(src, src_len, out + w, e - w))
+				return 0;
+			w = e + 1;
+		}
 		i = end + 1;
 	}
 	return 1;
@@ -382,8 +374,7 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 					common = lcs_length(a, na, b, nb, row);
 
 		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
-			words_from(chunk, chunk_len, out, out_len) &&
-			digit_tokens_from(chunk, chunk_len, out, out_len) &&
+			ascii_from(chunk, chunk_len, out, out_len) &&
 			(double) common >= MIN_EDIT_PRECISION * (double) na &&
 			(double) common >= MIN_CONTENT_KEPT * (double) nb;
 	}
