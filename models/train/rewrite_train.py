@@ -126,7 +126,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--out", default=DEFAULT_OUT)
-    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--version", default="1.1.0")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--minutes", type=float, default=70, help="wall-time budget of this run")
     ap.add_argument("--export-minutes", type=float, default=10, help="evaluate+checkpoint at least this often")
