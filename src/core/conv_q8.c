@@ -32,10 +32,14 @@ pt_conv_q8_offsets(const int8_t *w, int width, int dim, int filters, int32_t *of
 				offset[f] += 128 * w[(g * (size_t) filters + (size_t) f) * 4 + (size_t) i];
 }
 
+static int	quantize_vnni(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q);
+
 void
 pt_q8_quantize_rows(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
 {
-	/* round half away from zero by truncation, which the compiler vectorizes (nearbyintf is a call) */
+	if (quantize_vnni(x, n, dim, inv_scale, q))
+		return;
+	/* round half away from zero: add ±0.5, then truncate */
 	for (size_t i = 0; i < n; i++)
 		for (int d = 0; d < dim; d++)
 		{
@@ -136,6 +140,42 @@ tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
 		}
 }
 
+/* pt_q8_quantize_rows 16 values at a time, the same arithmetic; 0 when this CPU or dim cannot */
+VNNI static int
+quantize_avx512(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
+{
+	const __m512 lo = _mm512_set1_ps(-127.0f),
+				hi = _mm512_set1_ps(127.0f),
+				half = _mm512_set1_ps(0.5f),
+				zero = _mm512_setzero_ps();
+	const __m512i bias = _mm512_set1_epi32(128);
+
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < dim; d += 16)
+		{
+			__m512		v = _mm512_mul_ps(_mm512_loadu_ps(x + i * (size_t) dim + (size_t) d),
+										  _mm512_loadu_ps(inv_scale + d));
+			__mmask16	neg;
+
+			v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+			neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
+			v = _mm512_mask_sub_ps(_mm512_add_ps(v, half), neg, v, half);
+			_mm_storeu_si128((__m128i *) (q + i * (size_t) dim + (size_t) d),
+							 _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(v), bias)));
+		}
+	return 1;
+}
+
+static int
+quantize_vnni(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
+{
+	static int	vnni = -1;
+
+	if (vnni < 0)
+		vnni = pt_q8_supported();
+	return vnni && dim % 16 == 0 && quantize_avx512(x, n, dim, inv_scale, q);
+}
+
 VNNI static void
 conv_vnni(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 {
@@ -169,6 +209,12 @@ pt_conv1d_q8(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 
 int
 pt_q8_supported(void)
+{
+	return 0;
+}
+
+static int
+quantize_vnni(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
 {
 	return 0;
 }

@@ -138,3 +138,30 @@ TEST(q8_quantize_rows_rounds_and_clamps)
 	CHECK(q[2] == 115);
 	CHECK(q[3] == 255);
 }
+
+/* the 16-wide quantization (VNNI CPUs, dim % 16 == 0) rounds exactly as the scalar rule */
+TEST(q8_quantize_rows_wide_matches_rule)
+{
+	enum
+	{
+		N = 37, D = 64
+	};
+	static float x[N * D],
+				inv[D];
+	static uint8_t q[N * D];
+
+	for (int d = 0; d < D; d++)
+		inv[d] = 0.5f + (float) (unit_rand(&rng) % 100);
+	for (int i = 0; i < N * D; i++)
+		x[i] = ((float) (unit_rand(&rng) % 2001) - 1000.0f) / 397.0f;
+	x[0] = 0.5f / inv[0];		/* exact halves round away from zero */
+	x[1] = -0.5f / inv[1];
+	pt_q8_quantize_rows(x, N, D, inv, q);
+	for (int i = 0; i < N * D; i++)
+	{
+		float		v = x[i] * inv[i % D];
+
+		v = v < -127.0f ? -127.0f : v > 127.0f ? 127.0f : v;
+		CHECK(q[i] == (uint8_t) (128 + (int) (v + (v < 0.0f ? -0.5f : 0.5f))));
+	}
+}
