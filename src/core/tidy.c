@@ -35,7 +35,23 @@ is_ascii_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* pass 1: symbols, punctuation runs and spaces; out has room for len bytes */
+/* bytes of the run of copies of the k-byte character at s (at least k) */
+static size_t
+run_bytes(const char *s, size_t len, size_t k)
+{
+	size_t		r = k;
+
+	while (r + k <= len && memcmp(s + r, s, k) == 0)
+		r += k;
+	return r;
+}
+
+/*
+ * pass 1: symbols, punctuation runs and spaces; out has room for len bytes.
+ * Punctuation that a letter or digit follows is inside a token ("5,,000",
+ * "PS..ft", "5 .5"): it is copied as it is, so no new number or model
+ * number can appear.
+ */
 static size_t
 tidy_chars(const char *s, size_t len, char *out)
 {
@@ -46,35 +62,46 @@ tidy_chars(const char *s, size_t len, char *out)
 	while (i < len)
 	{
 		uint32_t	cp;
-		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp),
+					run;
+		int			in_token;
 
 		if (k == 0)				/* not reached for normalized input; copy the byte */
 			k = 1, cp = (unsigned char) s[i];
-		if (dropped_symbol(cp) || (collapsible(cp) && cp == prev) ||
-			(cp == ' ' && (prev == ' ' || prev == '\n')))
+		if (dropped_symbol(cp) || cp == ' ')
 		{
+			/* a symbol becomes a space, so "soft🌟cotton" does not become one word */
+			if (prev != ' ' && prev != '\n')
+				out[n++] = ' ';
+			prev = prev == '\n' ? '\n' : ' ';
 			i += k;
 			continue;
 		}
-		/* no space between a word and its punctuation ("fits , well" → "fits, well") */
-		if (cp < 128 && strchr(",.!?;:", (int) cp) != NULL && prev == ' ' && n >= 2 &&
-			strchr(",.!?;:", out[n - 2]) == NULL)
-			n--;
-		if (cp == '.')
+		run = (collapsible(cp) || cp == '.') ? run_bytes(s + i, len - i, k) : k;
+		in_token = i + run < len && is_ascii_alnum(s[i + run]);
+		if (in_token || !(collapsible(cp) || cp == '.'))
 		{
-			size_t		run = 0;
-
-			while (i + run < len && s[i + run] == '.')
-				run++;
-			memcpy(out + n, "...", run >= 3 ? 3 : 1);
-			n += run >= 3 ? 3 : 1;
-			i += run;
-			prev = '.';
-			continue;
+			memcpy(out + n, s + i, run);
+			n += run;
 		}
-		memcpy(out + n, s + i, k);
-		n += k;
-		i += k;
+		else
+		{
+			/* no space between a word and its punctuation: "fits , well" → "fits, well" */
+			if (cp < 128 && strchr(",.!?;:", (int) cp) != NULL && prev == ' ' && n >= 2 &&
+				strchr(",.!?;:", out[n - 2]) == NULL)
+				n--;
+			if (cp == '.' && run >= 3)
+			{
+				memcpy(out + n, "...", 3);
+				n += 3;
+			}
+			else				/* the run, once */
+			{
+				memcpy(out + n, s + i, k);
+				n += k;
+			}
+		}
+		i += run;
 		prev = cp;
 	}
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\n'))

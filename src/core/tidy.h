@@ -4,10 +4,12 @@
  *
  * Only rules that hold for any shop's noise, whatever its wording:
  *  - emoji, pictographs, dingbats, arrows, geometric bullets and private-use
- *    characters are dropped (© ® ™ ° and letters are kept);
+ *    characters become a space (© ® ™ ° and letters are kept);
  *  - a run of the same punctuation mark becomes one ("!!!" → "!", "，，" →
- *    ","); a run of 4 or more dots becomes "..." and ".." becomes ".";
+ *    ","); a run of 3 or more dots becomes "..." and ".." becomes ".";
  *  - no space before , . ! ? ; :
+ *    (these two only where no letter or digit follows the mark: "5,,000",
+ *    "PS..ft" and "5 .5" stay as they are, so no new number appears);
  *  - a shouted sentence (at least 6 ASCII letters, 70 % of them upper case)
  *    is lower-cased word by word, except words holding a digit (model
  *    numbers such as XR-500), and its first letter capitalized;
@@ -15,8 +17,8 @@
  *    ignoring case, space and punctuation) and a sentence of punctuation
  *    alone are dropped.
  * Everything else — wording, order, facts — is the model's job.  The
- * output never holds a character the input did not (up to ASCII case) and
- * is never longer than the input.
+ * output never holds a character the input did not (up to ASCII case and
+ * the spaces that replace symbols) and is never longer than the input.
  */
 #ifndef PT_TIDY_H
 #define PT_TIDY_H

@@ -29,16 +29,18 @@
  * Models are found in $PRODTEXT_FUZZ_MODELS, default "models" (run from the
  * repo root).  The file is read into memory rather than mapped: training
  * rewrites the model files in place, and a mapped file that shrinks under a
- * running fuzzer is a SIGBUS that is not the code's fault.
+ * running fuzzer is a SIGBUS that is not the code's fault.  A model that is
+ * missing or does not open ends the fuzzer when it is required; otherwise
+ * the target skips its model path (NULL).
  */
 static inline pt_model *
-fuzz_open_model(const char *file)
+fuzz_load_model(const char *file, int required)
 {
 	const char *dir = getenv("PRODTEXT_FUZZ_MODELS");
 	char		path[4096];
 	FILE	   *f;
 	long		size;
-	void	   *buf;
+	void	   *buf = NULL;
 	pt_model   *m;
 	pt_err		err;
 
@@ -47,17 +49,26 @@ fuzz_open_model(const char *file)
 		fseek(f, 0, SEEK_SET) != 0 ||
 		(buf = aligned_alloc(64, ((size_t) size + 63) & ~(size_t) 63)) == NULL ||
 		fread(buf, 1, (size_t) size, f) != (size_t) size)
+		snprintf(err.msg, sizeof err.msg, "cannot read it (run from the repository root or set "
+				 "PRODTEXT_FUZZ_MODELS)");
+	else if (pt_model_open_buffer(buf, (size_t) size, &m, &err) == PT_OK)
 	{
-		fprintf(stderr, "fuzz: cannot read %s (run from the repository root or set PRODTEXT_FUZZ_MODELS)\n", path);
-		exit(2);
+		fclose(f);
+		return m;			/* kept, with buf, for the life of the process */
 	}
-	fclose(f);
-	if (pt_model_open_buffer(buf, (size_t) size, &m, &err) != PT_OK)
-	{
-		fprintf(stderr, "fuzz: %s: %s\n", path, err.msg);
+	if (f)
+		fclose(f);
+	free(buf);
+	fprintf(stderr, "fuzz: %s: %s%s\n", path, err.msg, required ? "" : ": model path not fuzzed");
+	if (required)
 		exit(2);
-	}
-	return m;				/* kept, with buf, for the life of the process */
+	return NULL;
+}
+
+static inline pt_model *
+fuzz_open_model(const char *file)
+{
+	return fuzz_load_model(file, 1);
 }
 
 static inline void

@@ -55,43 +55,6 @@ static pt_summarizer *summ;		/* NULL when the model is absent */
 static pt_tokenizer *summ_tok;	/* the model's own tokenizer */
 static int	check_facts = 1;
 
-/* like fuzz_open_model, but a missing or unreadable model is skipped, not fatal */
-static pt_model *
-try_open_model(const char *file)
-{
-	const char *dir = getenv("PRODTEXT_FUZZ_MODELS");
-	char		path[4096];
-	FILE	   *f;
-	long		size;
-	void	   *buf = NULL;
-	pt_model   *m;
-	pt_err		err;
-
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "models", file);
-	if ((f = fopen(path, "rb")) == NULL)
-	{
-		fprintf(stderr, "fuzz: %s absent: model path not fuzzed\n", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0 ||
-		(buf = aligned_alloc(64, ((size_t) size + 63) & ~(size_t) 63)) == NULL ||
-		fread(buf, 1, (size_t) size, f) != (size_t) size)
-	{
-		fprintf(stderr, "fuzz: cannot read %s: model path not fuzzed\n", path);
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	if (pt_model_open_buffer(buf, (size_t) size, &m, &err) != PT_OK)
-	{
-		fprintf(stderr, "fuzz: %s: %s: model path not fuzzed\n", path, err.msg);
-		free(buf);
-		return NULL;
-	}
-	return m;				/* kept, with buf, for the life of the process */
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -109,7 +72,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz: tokenizer: %s\n", err.msg);
 		exit(2);
 	}
-	summ_model = try_open_model(mf && *mf ? mf : "summarize-multi.ptm");
+	summ_model = fuzz_load_model(mf && *mf ? mf : "summarize-multi.ptm", 0);
 	if (summ_model != NULL)
 	{
 		if (pt_summarizer_load(summ_model, &summ, &err) != PT_OK ||

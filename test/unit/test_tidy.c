@@ -28,15 +28,18 @@ TEST(tidy_drops_symbols_keeps_marks)
 	check_tidy("Soft cotton 🌟🌟 tee ★ fits well ✔️", "Soft cotton tee fits well");
 	check_tidy("Acme® Pro™ kettle, 100 °C", "Acme® Pro™ kettle, 100 °C");
 	check_tidy("➡️ 2 pack", "2 pack");
+	check_tidy("Soft🌟cotton🔥!", "Soft cotton!");	/* a dropped symbol never joins words */
 }
 
 TEST(tidy_collapses_punctuation_runs)
 {
 	check_tidy("Great!!! Really???", "Great! Really?");
-	check_tidy("Soft,,, warm ,light....", "Soft, warm,light...");
+	check_tidy("Soft,,, warm , light....", "Soft, warm, light...");
+	check_tidy("warm ,light", "warm ,light");
 	check_tidy("Wait.. what", "Wait. what");
 	check_tidy("舒适自在。。设计!!!", "舒适自在。设计!");
 	check_tidy("Ratio 3.5 mm, v1.2", "Ratio 3.5 mm, v1.2");
+	check_tidy("Size 5 .5 and 7 ,5", "Size 5 .5 and 7 ,5");	/* never makes a number */
 }
 
 TEST(tidy_unshouts_sentences_but_not_model_numbers)
