@@ -61,7 +61,7 @@ def sentiment_model(path, lang, embed, filters, widths, buckets, nmin, nmax, see
 
 
 def main():
-    for d in ("text", "model", "sentiment", "facts", "summarize"):
+    for d in ("text", "model", "sentiment", "facts", "summarize", "rewrite"):
         os.makedirs(os.path.join(CORPUS, d), exist_ok=True)
     m = os.path.join(CORPUS, "model")
     sentiment_model(os.path.join(m, "sentiment-tiny-en.ptm"), "en", 4, 2, [1, 3], 16, 1, 3, 1)
@@ -152,6 +152,23 @@ def main():
     os.makedirs(os.path.join(CORPUS, "summarize"), exist_ok=True)
     for name, b in summ.items():
         with open(os.path.join(CORPUS, "summarize", name), "wb") as f:
+            f.write(b)
+
+    # rewrite inputs: 2 parameter bytes (fuzz_rewrite.c: max_chars, beam - 1) then texts
+    noisy = ("BEST PRICE!!! \U0001F525\U0001F525 Black SOLID casual shirt , has a spread collar,, "
+             "long sleeves. Black solid casual shirt. 100% cotton, 5 .5 cm pocket, SKU LJ--10. "
+             "FREE SHIPPING on all orders!!! Tags: shirt, black, cotton")
+    zh_noisy = "\u3010\u7206\u6b3e\u3011" + zh + zh + "\u2605\u2605\u2605 1.0.1612,,20150521"
+    rewrite = {
+        "en-greedy": bytes([0, 0]) + noisy.encode(),
+        "en-beam2-budget": bytes([60, 1]) + noisy.encode(),
+        "zh-greedy": bytes([0, 0]) + zh_noisy.encode(),
+        "mixed-null-invalid": bytes([0, 2]) + sep.join([noisy.encode(), b"", b"bad \xc3\x28", zh.encode(),
+                                                        b"x", b"Soft\xf0\x9f\x8c\x9fcotton"]),
+    }
+    os.makedirs(os.path.join(CORPUS, "rewrite"), exist_ok=True)
+    for name, b in rewrite.items():
+        with open(os.path.join(CORPUS, "rewrite", name), "wb") as f:
             f.write(b)
 
 
