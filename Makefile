@@ -95,7 +95,7 @@ FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wex
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -Isrc/core $(BLAS_CFLAGS)
 
-$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz_common.h $(CORE_SRCS) $(wildcard src/core/*.h)
+$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz_common.h test/unit/ascii_words.h $(CORE_SRCS) $(wildcard src/core/*.h)
 	@mkdir -p $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(BLAS_LIBS) -lm
 

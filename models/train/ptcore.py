@@ -77,15 +77,20 @@ def _check(status, err):
         raise PtError(status, err.msg.decode("utf-8", "replace"))
 
 
-def normalize(text, max_chars=0):
-    """pt_text_normalize: the text every model sees (HTML, entities, white space...)."""
-    b = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+def _core_text(fn, b, *args):
+    """The text a core function writes into a pt_alloc'd buffer: fn(b, len(b), *args, &out, &len, &err)."""
     out, out_len, err = c_void_p(), c_size_t(), PtErr()
-    _check(_lib.pt_text_normalize(b, len(b), max_chars, byref(out), byref(out_len), byref(err)), err)
+    _check(fn(b, len(b), *args, byref(out), byref(out_len), byref(err)), err)
     try:
         return ctypes.string_at(out, out_len.value).decode("utf-8")
     finally:
         _lib.pt_free(out)
+
+
+def normalize(text, max_chars=0):
+    """pt_text_normalize: the text every model sees (HTML, entities, white space...)."""
+    b = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    return _core_text(_lib.pt_text_normalize, b, max_chars)
 
 
 def char_ngram_features(text, nmin, nmax, buckets):
@@ -304,13 +309,7 @@ class _TaskModel:
 
 def tidy(text):
     """pt_text_tidy of normalize(text): the rules rewrite() applies before its model (tidy.h)."""
-    b = normalize(text).encode("utf-8")
-    out, out_len, err = c_void_p(), c_size_t(), PtErr()
-    _check(_fn("pt_text_tidy")(b, len(b), byref(out), byref(out_len), byref(err)), err)
-    try:
-        return ctypes.string_at(out, out_len.value).decode("utf-8")
-    finally:
-        _lib.pt_free(out)
+    return _core_text(_fn("pt_text_tidy"), normalize(text).encode("utf-8"))
 
 
 class Sentiment(_TaskModel):

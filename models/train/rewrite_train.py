@@ -27,10 +27,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, SEED  # noqa: E402
 from ptcore import Tokenizer, tidy  # noqa: E402
-from ptm import read_ptm, write_ptm  # noqa: E402
 import rewrite_data  # noqa: E402
-from rewrite_model import EOS, LN_EPS, Rewriter  # noqa: E402
-from summarize_train import batches_of, batchify, write_golden  # noqa: E402
+from rewrite_model import LN_EPS, Rewriter  # noqa: E402
+from summarize_train import batches_of, batchify, dev_loss, log, token_pairs, write_model  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
 DEFAULT_OUT = os.path.join(ROOT, "models", "rewrite-multi.ptm")
@@ -46,47 +45,13 @@ GOLDEN_TEXTS = [
 ]
 
 
-def log(*a):
-    print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
 def prepare(tok, S, T):
-    """Token ids of every split, cached in work/ (keyed by the pair files' sizes and S, T).
-
-    The source is tidied (ptcore.tidy, src/core/tidy.h) as rewrite() tidies it before the
-    model: the model learns the noise the rules leave (spam, boilerplate, keyword lists)."""
+    """Token ids of every split.  The source is tidied (ptcore.tidy, src/core/tidy.h) as rewrite()
+    tidies it before the model: the model learns the noise the rules leave (spam, boilerplate,
+    keyword lists).  Rows are normalized already (normalize is idempotent)."""
     splits = ("train",) + DEV_SPLITS
-    rows = {s: rewrite_data.load(s) for s in splits}
-    key = (S, T, "tidy", tuple(len(rows[s]) for s in splits))
-    cache = os.path.join(WORK, "rewrite_tok.pt")
-    if os.path.exists(cache):
-        c = torch.load(cache)
-        if c.get("key") == key:
-            return c["data"]
-    data = {}
-    for s in splits:      # rows are normalized already (normalize is idempotent)
-        data[s] = [(tok.encode(tidy(r["src"]))[:S - 1] + [EOS], tok.encode(r["tgt"])[:T - 1] + [EOS])
-                   for r in rows[s]]
-    torch.save({"key": key, "data": data}, cache)
-    return data
-
-
-@torch.no_grad()
-def dev_loss(model, data, limit=0, batch=64):
-    model.eval()
-    res, tot_l, tot_n = {}, 0.0, 0.0
-    for name in DEV_SPLITS:
-        pairs = data[name][:limit] if limit else data[name]
-        sl = sn = 0.0
-        for idx in batches_of(pairs, batch, None, shuffle=False):
-            loss, n = model(*batchify([pairs[i] for i in idx]))
-            sl += loss.item() * n.item()
-            sn += n.item()
-        res[name] = sl / max(sn, 1)
-        tot_l += sl
-        tot_n += sn
-    model.train()
-    return tot_l / tot_n, res
+    return token_pairs(tok, {s: rewrite_data.load(s) for s in splits}, S, T, "rewrite_tok.pt",
+                       src_of=tidy, tag="tidy")
 
 
 def build_model(vocab, args):
@@ -95,22 +60,13 @@ def build_model(vocab, args):
 
 
 def export(model, args, meta_extra, tok):
-    model.eval()
-    _, tok_tensors = read_ptm(args.tokenizer)
-    tensors = model.export_tensors()
-    tensors.update({k: v for k, v in tok_tensors.items() if k.startswith("tokenizer.")})
-    n_params = sum(p.numel() for p in model.parameters())
     meta = {"task": "rewrite", "arch": "tf-copy", "language": "multi", "languages": "en,zh",
             "name": "rewrite-multi-tf-copy", "version": args.version,
             "vocab": model.V, "d_model": model.d, "heads": model.h, "ffn": model.F,
             "enc_layers": model.Le, "dec_layers": model.Ld,
             "max_src_tokens": args.max_src, "max_tgt_tokens": args.max_tgt, "ln_eps": float(LN_EPS),
-            "seed": args.seed, "parameters": n_params}
-    meta.update(meta_extra)
-    size = write_ptm(args.out, meta, tensors)
-    log(f"wrote {args.out}: {size} bytes, {n_params} parameters")
-    write_golden(model, args, tok, GOLDEN_TEXTS)
-    model.train()
+            "seed": args.seed}
+    write_model(model, args, {**meta, **meta_extra}, tok, GOLDEN_TEXTS)
 
 
 def show_samples(model, data, tok, n=1):
@@ -185,7 +141,7 @@ def main():
         return args.lr * min(step / args.warmup, (args.warmup / step) ** 0.5)
 
     def checkpoint(n_batches):
-        dl, per = dev_loss(model, data, args.dev_pairs)
+        dl, per = dev_loss(model, {n: data[n][:args.dev_pairs or None] for n in DEV_SPLITS}, batch=64)
         state["minutes"] += (time.time() - checkpoint.t) / 60
         checkpoint.t = time.time()
         ep = state["epoch"] - 1 + state["pos"] / n_batches

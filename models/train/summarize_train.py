@@ -45,23 +45,27 @@ def src_ids_of(tok, text, S):
     return tok.encode(normalize(text))[:S - 1] + [EOS]
 
 
-def prepare(tok, S, T):
-    """Token ids of every split, cached in work/ (keyed by the pair files' sizes and S, T)."""
-    splits = ["train"] + [f"dev_{d}" for d in summarize_data.DATASETS]
-    rows = {s: summarize_data.load(s) for s in splits}
-    key = (S, T, tuple(len(rows[s]) for s in splits))
-    cache = os.path.join(WORK, "summarize_tok.pt")
+def token_pairs(tok, rows, S, T, cache_name, src_of=lambda src: src, tag=""):
+    """(source ids, target ids) of every split's rows ({split: [{"src", "tgt"}]}), cached in
+    work/cache_name, keyed by S, T, tag and the splits' sizes.  src_of maps a row's source
+    to the text the model sees."""
+    key = (S, T, tag, tuple((s, len(r)) for s, r in rows.items()))
+    cache = os.path.join(WORK, cache_name)
     if os.path.exists(cache):
         c = torch.load(cache)
         if c.get("key") == key:
             return c["data"]
-    data = {}
-    for s in splits:
-        # rows are already normalized by summarize_data (normalize is idempotent)
-        data[s] = [(tok.encode(r["src"])[:S - 1] + [EOS], tok.encode(r["tgt"])[:T - 1] + [EOS])
-                   for r in rows[s]]
+    data = {s: [(tok.encode(src_of(r["src"]))[:S - 1] + [EOS], tok.encode(r["tgt"])[:T - 1] + [EOS])
+                for r in split_rows]
+            for s, split_rows in rows.items()}
     torch.save({"key": key, "data": data}, cache)
     return data
+
+
+def prepare(tok, S, T):
+    """Token ids of every split (rows are already normalized by summarize_data)."""
+    splits = ["train"] + [f"dev_{d}" for d in summarize_data.DATASETS]
+    return token_pairs(tok, {s: summarize_data.load(s) for s in splits}, S, T, "summarize_tok.pt")
 
 
 def batchify(pairs):
@@ -95,12 +99,12 @@ def batches_of(pairs, batch, rng, shuffle=True, group=8):
 
 
 @torch.no_grad()
-def dev_loss(model, data, batch=128):
+def dev_loss(model, dev_sets, batch=128):
+    """Mean loss per target token over {name: pairs}, and per set."""
     model.eval()
     res = {}
     tot_l = tot_n = 0.0
-    for name in summarize_data.DATASETS:
-        pairs = data[f"dev_{name}"]
+    for name, pairs in dev_sets.items():
         sl = sn = 0.0
         for idx in batches_of(pairs, batch, None, shuffle=False):
             loss, n = model(*batchify([pairs[i] for i in idx]))
@@ -113,24 +117,27 @@ def dev_loss(model, data, batch=128):
     return tot_l / tot_n, res
 
 
-def export(model, args, meta_extra, tok):
+def write_model(model, args, meta, tok, golden_texts=None):
+    """The .ptm of a decoder (its tensors, the tokenizer's, meta + parameters) and its golden file."""
     model.eval()
     _, tok_tensors = read_ptm(args.tokenizer)
     tensors = model.export_tensors()
     tensors.update({k: v for k, v in tok_tensors.items() if k.startswith("tokenizer.")})
     n_params = sum(p.numel() for p in model.parameters())
+    tmp = args.out + ".tmp"
+    size = write_ptm(tmp, {**meta, "parameters": n_params}, tensors)
+    os.replace(tmp, args.out)
+    log(f"wrote {args.out}: {size} bytes, {n_params} parameters")
+    write_golden(model, args, tok, golden_texts)
+    model.train()
+
+
+def export(model, args, meta_extra, tok):
     meta = {"task": "summarize", "arch": "lstm-pg", "language": "multi", "languages": "en,zh",
             "name": "summarize-multi-lstm-pg", "version": args.version,
             "vocab": model.V, "embed_dim": model.E, "enc_hidden": model.H, "dec_hidden": model.D,
-            "max_src_tokens": args.max_src, "max_tgt_tokens": args.max_tgt, "seed": args.seed,
-            "parameters": n_params}
-    meta.update(meta_extra)
-    tmp = args.out + ".tmp"
-    size = write_ptm(tmp, meta, tensors)
-    os.replace(tmp, args.out)
-    log(f"wrote {args.out}: {size} bytes, {n_params} parameters")
-    write_golden(model, args, tok)
-    model.train()
+            "max_src_tokens": args.max_src, "max_tgt_tokens": args.max_tgt, "seed": args.seed}
+    write_model(model, args, {**meta, **meta_extra}, tok)
 
 
 def write_golden(model, args, tok, texts=None):
@@ -227,7 +234,7 @@ def main():
     log(f"{sum(p.numel() for p in model.parameters())} parameters")
 
     def checkpoint(epoch_done, partial):
-        dl, per = dev_loss(model, data)
+        dl, per = dev_loss(model, {d: data[f"dev_{d}"] for d in summarize_data.DATASETS})
         state["minutes"] += (time.time() - checkpoint.t) / 60
         checkpoint.t = time.time()
         state["history"].append({"epoch": epoch_done, "partial": partial, "dev": dl, "per": per,

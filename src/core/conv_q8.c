@@ -82,8 +82,14 @@ pt_conv1d_q8_portable(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 int
 pt_q8_supported(void)
 {
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
+	static int	vnni = -1;		/* the answer never changes: ask the CPU once */
+
+	if (vnni < 0)
+	{
+		__builtin_cpu_init();
+		vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
+	}
+	return vnni;
 }
 
 #define VNNI __attribute__((target("avx512f,avx512vnni")))
@@ -140,8 +146,8 @@ tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
 		}
 }
 
-/* pt_q8_quantize_rows 16 values at a time, the same arithmetic; 0 when this CPU or dim cannot */
-VNNI static int
+/* pt_q8_quantize_rows 16 values at a time, the same arithmetic (dim % 16 == 0) */
+VNNI static void
 quantize_avx512(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
 {
 	const __m512 lo = _mm512_set1_ps(-127.0f),
@@ -163,17 +169,15 @@ quantize_avx512(const float *x, size_t n, int dim, const float *inv_scale, uint8
 			_mm_storeu_si128((__m128i *) (q + i * (size_t) dim + (size_t) d),
 							 _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvttps_epi32(v), bias)));
 		}
-	return 1;
 }
 
 static int
 quantize_vnni(const float *x, size_t n, int dim, const float *inv_scale, uint8_t *q)
 {
-	static int	vnni = -1;
-
-	if (vnni < 0)
-		vnni = pt_q8_supported();
-	return vnni && dim % 16 == 0 && quantize_avx512(x, n, dim, inv_scale, q);
+	if (!pt_q8_supported() || dim % 16 != 0)
+		return 0;
+	quantize_avx512(x, n, dim, inv_scale, q);
+	return 1;
 }
 
 VNNI static void
@@ -195,11 +199,7 @@ conv_vnni(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 void
 pt_conv1d_q8(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 {
-	static int	vnni = -1;
-
-	if (vnni < 0)
-		vnni = pt_q8_supported();
-	if (vnni && c->dim % 4 == 0 && c->filters % TILE_FILTERS == 0)
+	if (pt_q8_supported() && c->dim % 4 == 0 && c->filters % TILE_FILTERS == 0)
 		conv_vnni(x, T, c, y);
 	else
 		pt_conv1d_q8_portable(x, T, c, y);

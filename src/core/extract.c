@@ -22,12 +22,6 @@ is_space_byte(char c)
 }
 
 static int
-ascii_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
 word_joiner(char c)
 {
 	return c == '-' || c == '.' || c == '_' || c == '/' || c == ',';
@@ -43,11 +37,11 @@ splits_word(const char *t, size_t len, size_t e)
 {
 	if (e == 0 || e >= len)
 		return 0;
-	if (ascii_alnum(t[e - 1]) && ascii_alnum(t[e]))
+	if (pt_ascii_alnum(t[e - 1]) && pt_ascii_alnum(t[e]))
 		return 1;
-	if (ascii_alnum(t[e - 1]) && word_joiner(t[e]) && e + 1 < len && ascii_alnum(t[e + 1]))
+	if (pt_ascii_alnum(t[e - 1]) && word_joiner(t[e]) && e + 1 < len && pt_ascii_alnum(t[e + 1]))
 		return 1;
-	return e >= 2 && word_joiner(t[e - 1]) && ascii_alnum(t[e - 2]) && ascii_alnum(t[e]);
+	return e >= 2 && word_joiner(t[e - 1]) && pt_ascii_alnum(t[e - 2]) && pt_ascii_alnum(t[e]);
 }
 
 size_t

@@ -266,12 +266,6 @@ lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *r
 	return row[nb];
 }
 
-static int
-ascii_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 /* whether the word w[0..n) occurs in s as a whole ASCII word, ignoring ASCII case */
 static int
 has_word(const char *s, size_t len, const char *w, size_t n)
@@ -280,11 +274,11 @@ has_word(const char *s, size_t len, const char *w, size_t n)
 	{
 		size_t		j = 0;
 
-		if (i > 0 && ascii_alnum(s[i - 1]))
+		if (i > 0 && pt_ascii_alnum(s[i - 1]))
 			continue;
 		while (j < n && (s[i + j] | 0x20) == (w[j] | 0x20))
 			j++;
-		if (j == n && (i + n == len || !ascii_alnum(s[i + n])))
+		if (j == n && (i + n == len || !pt_ascii_alnum(s[i + n])))
 			return 1;
 	}
 	return 0;
@@ -322,9 +316,9 @@ ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
 
 		for (; end < out_len && out[end] > ' ' && out[end] < 0x7f; end++)
 			digit |= out[end] >= '0' && out[end] <= '9';
-		for (a = i; a < end && !ascii_alnum(out[a]); a++)
+		for (a = i; a < end && !pt_ascii_alnum(out[a]); a++)
 			;
-		for (b = end; b > a && !ascii_alnum(out[b - 1]); b--)
+		for (b = end; b > a && !pt_ascii_alnum(out[b - 1]); b--)
 			;
 		if (digit && !has_substring(src, src_len, out + a, b - a))
 			return 0;
@@ -332,7 +326,7 @@ ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
 		{
 			size_t		e = w;
 
-			while (e < b && ascii_alnum(out[e]))
+			while (e < b && pt_ascii_alnum(out[e]))
 				e++;
 			if (e > w && !has_word(src, src_len, out + w, e - w))
 				return 0;

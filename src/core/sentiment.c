@@ -289,6 +289,19 @@ pool(const float *y, int Fn, size_t first, size_t last, float *out, int32_t *at)
 			}
 }
 
+/* the 8-bit rows of T token ids, rounded straight from the table (pt_embedding's zero row for a bad id) */
+static void
+embed_q8(const pt_sentiment *s, const int32_t *ids, size_t T, uint8_t *q)
+{
+	size_t		E = (size_t) s->embed_dim;
+
+	for (size_t t = 0; t < T; t++)
+		if (ids[t] >= 0 && ids[t] < s->vocab)
+			pt_q8_quantize_rows(s->embed + (size_t) ids[t] * E, 1, s->embed_dim, s->q8_inv_scale, q + t * E);
+		else
+			memset(q + t * E, 128, E);
+}
+
 pt_status
 pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_ids, int B,
 					  float *feat, int32_t *argpos, pt_err *err)
@@ -299,9 +312,9 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 	size_t		T = 0;
 	int32_t    *packed;
 	size_t	   *offset;
-	float	   *emb,
+	float	   *emb = NULL,
 			   *y,
-			   *work;
+			   *work = NULL;
 	uint8_t    *qemb = NULL;
 	pt_status	st = PT_OK;
 
@@ -309,14 +322,16 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		T += (size_t) (n_ids[b] > s->max_width ? n_ids[b] : s->max_width);
 	packed = pt_alloc_zero(pt_mul_size(T, sizeof(int32_t)));
 	offset = pt_alloc(pt_mul_size((size_t) B + 1, sizeof(size_t)));
-	emb = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) E), sizeof(float)));
 	y = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) Fn), sizeof(float)));
-	/* the 8-bit path reads quantized rows in place; the fp32 one needs im2col room */
+	/* the 8-bit path reads quantized rows in place; the fp32 one needs fp32 rows and im2col room */
 	if (s->q8_on)
-		work = (float *) (qemb = pt_alloc(pt_mul_size(T, (size_t) E)));
+		qemb = pt_alloc(pt_mul_size(T, (size_t) E));
 	else
+	{
+		emb = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) E), sizeof(float)));
 		work = pt_alloc(pt_mul_size(conv_workspace(s, T), sizeof(float)));
-	if (!packed || !offset || !emb || !y || !work)
+	}
+	if (!packed || !offset || !y || (s->q8_on ? !qemb : (!emb || !work)))
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);
 		goto done;
@@ -327,9 +342,10 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		memcpy(packed + offset[b], ids[b], sizeof(int32_t) * (size_t) n_ids[b]);
 		offset[b + 1] = offset[b] + (size_t) (n_ids[b] > s->max_width ? n_ids[b] : s->max_width);
 	}
-	pt_embedding(s->embed, s->vocab, E, packed, (int) T, emb);
 	if (qemb)
-		pt_q8_quantize_rows(emb, T, E, s->q8_inv_scale, qemb);
+		embed_q8(s, packed, T, qemb);
+	else
+		pt_embedding(s->embed, s->vocab, E, packed, (int) T, emb);
 	for (int w = 0; w < s->n_widths; w++)
 	{
 		int			k = s->widths[w];
@@ -350,6 +366,7 @@ done:
 	pt_free(packed);
 	pt_free(offset);
 	pt_free(emb);
+	pt_free(qemb);
 	pt_free(y);
 	pt_free(work);
 	return st;

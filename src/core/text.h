@@ -38,6 +38,13 @@ size_t		pt_utf8_chars(const char *s, size_t len);
 /* Byte length of the longest prefix of valid UTF-8 s holding at most max_chars code points. */
 size_t		pt_utf8_prefix(const char *s, size_t len, size_t max_chars);
 
+/* an ASCII letter or digit */
+static inline int
+pt_ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /*
  * Normalize raw input into a new NUL-terminated string (pt_alloc'd; the
  * caller pt_frees it):

@@ -29,12 +29,6 @@ collapsible(uint32_t cp)
 	return (cp < 128 && strchr("!?,;:~*#=_", (int) cp) != NULL) || cp == 0x3002 || cp == 0x3001;
 }
 
-static int
-is_ascii_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* bytes of the run of copies of the k-byte character at s (at least k) */
 static size_t
 run_bytes(const char *s, size_t len, size_t k)
@@ -78,7 +72,7 @@ tidy_chars(const char *s, size_t len, char *out)
 			continue;
 		}
 		run = (collapsible(cp) || cp == '.') ? run_bytes(s + i, len - i, k) : k;
-		in_token = i + run < len && is_ascii_alnum(s[i + run]);
+		in_token = i + run < len && pt_ascii_alnum(s[i + run]);
 		if (in_token || !(collapsible(cp) || cp == '.'))
 		{
 			memcpy(out + n, s + i, run);
@@ -120,7 +114,7 @@ sentence_key(const char *s, size_t len)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (c < 128 && !is_ascii_alnum((char) c))
+		if (c < 128 && !pt_ascii_alnum((char) c))
 			continue;
 		if (c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
@@ -156,13 +150,13 @@ unshout(const char *s, size_t len, char *out)
 		size_t		end = i;
 		int			digit = 0;
 
-		if (!is_ascii_alnum(s[i]))
+		if (!pt_ascii_alnum(s[i]))
 		{
 			out[i] = s[i];
 			i++;
 			continue;
 		}
-		for (; end < len && (is_ascii_alnum(s[end]) || s[end] == '-' || s[end] == '\''); end++)
+		for (; end < len && (pt_ascii_alnum(s[end]) || s[end] == '-' || s[end] == '\''); end++)
 			digit |= s[end] >= '0' && s[end] <= '9';
 		for (size_t j = i; j < end; j++)
 			out[j] = (!digit && s[j] >= 'A' && s[j] <= 'Z') ? (char) (s[j] + 'a' - 'A') : s[j];
