@@ -122,7 +122,23 @@ def pretokenize(text):
     return [p.decode("utf-8") for p in pretokenize_bytes(text.encode("utf-8"))]
 
 
-class Tokenizer:
+class _Closing:
+    """A core object released by close(): on garbage collection and at the end of a with block."""
+
+    def close(self):
+        raise NotImplementedError
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Tokenizer(_Closing):
     """A pt_tokenizer; build with from_file() or from_arrays(), release with close()."""
 
     def __init__(self, handle, owner):
@@ -163,15 +179,6 @@ class Tokenizer:
             self._owner.close()
         self._owner = None
 
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def _handle(self):
         if not self._t:
             raise ValueError("tokenizer is closed")
@@ -209,7 +216,7 @@ class Tokenizer:
         return ctypes.string_at(p, n.value)
 
 
-class _ModelHandle:
+class _ModelHandle(_Closing):
     """An open pt_model that a tokenizer points into; closed after the tokenizer."""
 
     def __init__(self, handle):
@@ -219,9 +226,6 @@ class _ModelHandle:
         if self._m:
             _lib.pt_model_close(self._m)
             self._m = None
-
-    def __del__(self):
-        self.close()
 
 
 # ---------------------------------------------------------------- summarize and facts
@@ -275,7 +279,7 @@ def has_symbol(name):
     return hasattr(_lib, name)
 
 
-class _TaskModel:
+class _TaskModel(_Closing):
     """A core task object (pt_<task>_load / pt_<task>_free) over an opened model file."""
     _load = _free = None   # names of the core functions, set by subclasses
 
@@ -296,15 +300,6 @@ class _TaskModel:
         if getattr(self, "_model", None):
             _lib.pt_model_close(self._model)
             self._model = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def tidy(text):
@@ -459,7 +454,7 @@ class Rewriter(_TaskModel):
         return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
 
 
-class Facts:
+class Facts(_Closing):
     """pt_facts of one input text: allowed(output, final) is the decoder's faithfulness test."""
 
     def __init__(self, tok, source):
@@ -480,6 +475,3 @@ class Facts:
         if getattr(self, "_f", None):
             _fn("pt_facts_free")(self._f)
             self._f = None
-
-    def __del__(self):
-        self.close()
