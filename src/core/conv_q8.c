@@ -94,56 +94,113 @@ pt_q8_supported(void)
 
 #define VNNI __attribute__((target("avx512f,avx512vnni")))
 
-/* n (1..TILE_WINDOWS) windows from p, filters f0 .. f0 + 63 */
-VNNI static inline void
-tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
+/*
+ * The multiply-adds of a tile: acc[i][t] for n (1..TILE_WINDOWS) windows
+ * from p, filters f0 + 16t .. + 15.  Always inlined so that callers passing
+ * n = TILE_WINDOWS get a copy without the window checks; indices are
+ * size_t so that the addressing does not depend on -fwrapv (which
+ * PostgreSQL's build sets, and which cost a third of the speed with int).
+ */
+VNNI static inline __attribute__((always_inline)) void
+tile_acc(const uint8_t *x, size_t p, size_t n, size_t f0, const pt_conv_q8 *c, __m512i acc[TILE_WINDOWS][4])
 {
-	int			G = c->dim / 4,
-				F = c->filters;
-	__m512i		acc[TILE_WINDOWS][4];
+	size_t		G = (size_t) c->dim / 4,
+				F = (size_t) c->filters;
 
 #pragma GCC unroll 4
-	for (int i = 0; i < TILE_WINDOWS; i++)
+	for (size_t i = 0; i < TILE_WINDOWS; i++)
 #pragma GCC unroll 4
-		for (int t = 0; t < 4; t++)
+		for (size_t t = 0; t < 4; t++)
 			acc[i][t] = _mm512_setzero_si512();
-	for (int j = 0; j < c->width; j++)
+	for (size_t j = 0; j < (size_t) c->width; j++)
 	{
-		const int32_t *rows = (const int32_t *) (x + (size_t) (p + j) * c->dim);
-		const int8_t *wj = c->w + ((size_t) j * G * F + f0) * 4;
+		const int32_t *rows = (const int32_t *) (x + (p + j) * (size_t) c->dim);
+		const int8_t *wg = c->w + (j * G * F + f0) * 4;
 
-		for (int g = 0; g < G; g++)
+		for (size_t g = 0; g < G; g++, wg += F * 4)
 		{
-			const int8_t *wg = wj + (size_t) g * F * 4;
 			__m512i		b[4];
 
 #pragma GCC unroll 4
-			for (int t = 0; t < 4; t++)
+			for (size_t t = 0; t < 4; t++)
 				b[t] = _mm512_loadu_si512(wg + 64 * t);
 #pragma GCC unroll 4
-			for (int i = 0; i < TILE_WINDOWS; i++)
+			for (size_t i = 0; i < TILE_WINDOWS; i++)
 			{
 				__m512i		a;
 
 				if (i >= n)
 					break;
-				a = _mm512_set1_epi32(rows[(size_t) i * G + g]);
+				a = _mm512_set1_epi32(rows[i * G + g]);
 #pragma GCC unroll 4
-				for (int t = 0; t < 4; t++)
+				for (size_t t = 0; t < 4; t++)
 					acc[i][t] = _mm512_dpbusd_epi32(acc[i][t], a, b[t]);
 			}
 		}
 	}
+}
+
+/* epilogue() for the 16 filters from f */
+VNNI static inline __m512
+epilogue16(const pt_conv_q8 *c, int f, __m512i acc)
+{
+	__m512		v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, _mm512_loadu_si512(c->offset + f)));
+
+	return _mm512_fmadd_ps(v, _mm512_loadu_ps(c->scale + f), _mm512_loadu_ps(c->bias + f));
+}
+
+/* y of n (1..TILE_WINDOWS) windows from p, filters f0 .. f0 + 63 */
+VNNI static inline void
+tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
+{
+	__m512i		acc[TILE_WINDOWS][4];
+
+	if (n == TILE_WINDOWS)
+		tile_acc(x, (size_t) p, TILE_WINDOWS, (size_t) f0, c, acc);
+	else
+		tile_acc(x, (size_t) p, (size_t) n, (size_t) f0, c, acc);
 	for (int i = 0; i < n; i++)
 #pragma GCC unroll 4
 		for (int t = 0; t < 4; t++)
-		{
-			int			f = f0 + 16 * t;
-			__m512		v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[i][t], _mm512_loadu_si512(c->offset + f)));
+			_mm512_storeu_ps(y + (size_t) (p + i) * c->filters + f0 + 16 * t, epilogue16(c, f0 + 16 * t, acc[i][t]));
+}
 
-			_mm512_storeu_ps(y + (size_t) (p + i) * F + f,
-							 _mm512_fmadd_ps(v, _mm512_loadu_ps(c->scale + f), _mm512_loadu_ps(c->bias + f)));
+/*
+ * out[f] = max(0, max of y[p, f] over the windows p = first .. last): the
+ * maximum is taken over the int32 accumulators and only it goes through
+ * the epilogue, which is monotone (exact int → float, then one rounding of
+ * a non-decreasing affine map, as t_f >= 0), so the bits are those of
+ * max-pooling y.
+ */
+VNNI static void
+maxpool_windows(const uint8_t *x, int first, int last, const pt_conv_q8 *c, float *out)
+{
+	for (int f0 = 0; f0 < c->filters; f0 += TILE_FILTERS)
+	{
+		__m512i		m[4],
+					acc[TILE_WINDOWS][4];
+
+#pragma GCC unroll 4
+		for (int t = 0; t < 4; t++)
+			m[t] = _mm512_set1_epi32(INT32_MIN);
+		for (int p = first; p <= last; p += TILE_WINDOWS)
+		{
+			int			n = last - p + 1 < TILE_WINDOWS ? last - p + 1 : TILE_WINDOWS;
+
+			if (n == TILE_WINDOWS)
+				tile_acc(x, (size_t) p, TILE_WINDOWS, (size_t) f0, c, acc);
+			else
+				tile_acc(x, (size_t) p, (size_t) n, (size_t) f0, c, acc);
+			for (int i = 0; i < n; i++)
+#pragma GCC unroll 4
+				for (int t = 0; t < 4; t++)
+					m[t] = _mm512_max_epi32(m[t], acc[i][t]);
 		}
+#pragma GCC unroll 4
+		for (int t = 0; t < 4; t++)
+			_mm512_storeu_ps(out + f0 + 16 * t,
+							 _mm512_max_ps(epilogue16(c, f0 + 16 * t, m[t]), _mm512_setzero_ps()));
+	}
 }
 
 /* pt_q8_quantize_rows 16 values at a time, the same arithmetic (dim % 16 == 0) */
@@ -196,13 +253,30 @@ conv_vnni(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 	}
 }
 
+static int
+vnni_fits(const pt_conv_q8 *c)
+{
+	return pt_q8_supported() && c->dim % 4 == 0 && c->filters % TILE_FILTERS == 0;
+}
+
 void
 pt_conv1d_q8(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 {
-	if (pt_q8_supported() && c->dim % 4 == 0 && c->filters % TILE_FILTERS == 0)
+	if (vnni_fits(c))
 		conv_vnni(x, T, c, y);
 	else
 		pt_conv1d_q8_portable(x, T, c, y);
+}
+
+int
+pt_conv1d_q8_maxpool(const uint8_t *x, const size_t *start, int B, const pt_conv_q8 *c,
+					 float *out, size_t stride)
+{
+	if (!vnni_fits(c))
+		return 0;
+	for (int b = 0; b < B; b++)
+		maxpool_windows(x, (int) start[b], (int) (start[b + 1] - (size_t) c->width), c, out + (size_t) b * stride);
+	return 1;
 }
 
 #else							/* no x86-64 GCC: the portable kernel only */
@@ -223,6 +297,13 @@ void
 pt_conv1d_q8(const uint8_t *x, int T, const pt_conv_q8 *c, float *y)
 {
 	pt_conv1d_q8_portable(x, T, c, y);
+}
+
+int
+pt_conv1d_q8_maxpool(const uint8_t *x, const size_t *start, int B, const pt_conv_q8 *c,
+					 float *out, size_t stride)
+{
+	return 0;
 }
 
 #endif

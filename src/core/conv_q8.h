@@ -27,7 +27,7 @@ typedef struct pt_conv_q8
 	int			dim;			/* input dimension, a multiple of 4 */
 	int			filters;		/* output channels, a multiple of 64 */
 	const int8_t *w;			/* r packed as [k][dim / 4][filters][4] */
-	const float *scale;			/* t_f [filters] */
+	const float *scale;			/* t_f [filters], >= 0 */
 	const float *bias;			/* b_f [filters] */
 	const int32_t *offset;		/* 128 · Σ r_f [filters] (pt_conv_q8_offsets) */
 } pt_conv_q8;
@@ -48,5 +48,16 @@ void		pt_q8_quantize_rows(const float *x, size_t n, int dim, const float *inv_sc
  */
 void		pt_conv1d_q8(const uint8_t *x, int T, const pt_conv_q8 *c, float *y);
 void		pt_conv1d_q8_portable(const uint8_t *x, int T, const pt_conv_q8 *c, float *y);
+
+/*
+ * The convolution with max-over-time pooling fused in, for rows packed in
+ * x: row b < B holds positions [start[b], start[b + 1]), at least k of
+ * them.  out[b · stride + f] = max(0, max over the row's windows of
+ * y[·, f]), the same bits as pt_conv1d_q8 then max-pooling with a ReLU
+ * floor, without y or the windows that straddle two rows.  VNNI only:
+ * returns 0, doing nothing, on other CPUs.
+ */
+int			pt_conv1d_q8_maxpool(const uint8_t *x, const size_t *start, int B,
+								 const pt_conv_q8 *c, float *out, size_t stride);
 
 #endif							/* PT_CONV_Q8_H */

@@ -14,6 +14,8 @@
 
 #include "pt_common.h"
 
+#define PT_NGRAM_MAX_N 16		/* the longest n-grams supported */
+
 /* Upper bound on the n-grams (and so features) of a text of len bytes */
 size_t		pt_char_ngram_max_features(size_t len, int nmin, int nmax);
 

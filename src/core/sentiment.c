@@ -17,12 +17,16 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 
 #include "ngrams.h"
 #include "nn.h"
 #include "text.h"
 
 #define CHUNK_POSITIONS 8192	/* positions per GEMM chunk: bounds scratch memory */
+#define PREFETCH_AHEAD 16		/* linear weight rows requested before they are read */
 
 /* ---- loading ---- */
 
@@ -38,8 +42,8 @@ load_hparams(const pt_model *m, pt_sentiment *s, pt_err *err)
 		(st = pt_model_require_int32(m, "max_tokens", 1, 65536, &s->max_tokens, err)) != PT_OK ||
 		(st = pt_model_require_int32(m, "lowercase", 0, 1, &s->lowercase, err)) != PT_OK ||
 		(st = pt_model_require_int32(m, "linear_buckets", 1, 1 << 26, &s->lin_buckets, err)) != PT_OK ||
-		(st = pt_model_require_int32(m, "linear_ngram_min", 1, 16, &s->lin_nmin, err)) != PT_OK ||
-		(st = pt_model_require_int32(m, "linear_ngram_max", s->lin_nmin, 16, &s->lin_nmax, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "linear_ngram_min", 1, PT_NGRAM_MAX_N, &s->lin_nmin, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "linear_ngram_max", s->lin_nmin, PT_NGRAM_MAX_N, &s->lin_nmax, err)) != PT_OK ||
 		(st = pt_model_require_float(m, "linear_weight", 0.0, 1.0, &w, err)) != PT_OK)
 		return st;
 	s->lin_weight = (float) w;
@@ -133,6 +137,10 @@ load_q8(const pt_model *m, pt_sentiment *s, pt_err *err)
 		snprintf(name, sizeof name, "conv.%d.q8_scale", i);
 		if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {Fn}, &c->scale, err)) != PT_OK)
 			return st;
+		/* the fused max-pool relies on it (conv_q8.h) */
+		for (int f = 0; f < Fn; f++)
+			if (!(c->scale[f] >= 0.0f))
+				return pt_fail(err, PT_ERR_MODEL, "model \"%s\": %s must be non-negative", m->name, name);
 		pt_conv_q8_offsets(c->w, c->width, E, Fn, offsets + (size_t) i * Fn);
 		c->offset = offsets + (size_t) i * Fn;
 	}
@@ -209,8 +217,13 @@ linear_logits(const pt_sentiment *s, const char *text, size_t len, float *lin, p
 	else if ((st = pt_char_ngram_features(text, len, s->lin_nmin, s->lin_nmax, s->lin_buckets,
 										  idx, val, cap, &n, err)) == PT_OK)
 		for (size_t i = 0; i < n; i++)
+		{
+			/* the rows are scattered over a table larger than L2: ask for them early */
+			if (i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(s->lin_w + (size_t) idx[i + PREFETCH_AHEAD] * PT_SENTIMENT_CLASSES);
 			for (int c = 0; c < PT_SENTIMENT_CLASSES; c++)
 				lin[c] += val[i] * s->lin_w[(size_t) idx[i] * PT_SENTIMENT_CLASSES + c];
+		}
 	pt_free(idx);
 	pt_free(val);
 	return st;
@@ -269,12 +282,27 @@ conv_workspace(const pt_sentiment *s, size_t T)
 static void
 pool(const float *y, int Fn, size_t first, size_t last, float *out, int32_t *at)
 {
+	int			j0 = 0;
+
 	for (int j = 0; j < Fn; j++)
 		out[j] = 0.0f;
 	if (at == NULL)
 	{
+#ifdef __SSE__
+		/* one cache line (16 features) of every window at a time; maxps(a, b) is a > b ? a : b */
+		for (; j0 + 16 <= Fn; j0 += 16)
+		{
+			__m128		m[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
+
+			for (size_t p = first; p <= last; p++)
+				for (int k = 0; k < 4; k++)
+					m[k] = _mm_max_ps(_mm_loadu_ps(y + p * Fn + j0 + 4 * k), m[k]);
+			for (int k = 0; k < 4; k++)
+				_mm_storeu_ps(out + j0 + 4 * k, m[k]);
+		}
+#endif
 		for (size_t p = first; p <= last; p++)
-			for (int j = 0; j < Fn; j++)
+			for (int j = j0; j < Fn; j++)
 				out[j] = y[p * Fn + j] > out[j] ? y[p * Fn + j] : out[j];
 		return;
 	}
@@ -350,6 +378,12 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 	{
 		int			k = s->widths[w];
 
+		if (qemb && argpos == NULL &&
+			pt_conv1d_q8_maxpool(qemb, offset, B, &s->q8[w], feat + (size_t) w * Fn, (size_t) width_total))
+		{
+			pt_check_interrupts();
+			continue;
+		}
 		if (qemb)
 			pt_conv1d_q8(qemb, (int) T, &s->q8[w], y);
 		else

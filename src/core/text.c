@@ -747,6 +747,15 @@ pt_text_normalize(const char *in, size_t len, size_t max_chars,
 
 /* ------------------------------------------------------------- language */
 
+int
+pt_ascii_without_entities(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((uint8_t) s[i] >= 0x80 || s[i] == '&')
+			return 0;
+	return 1;
+}
+
 /*
  * Counts ideographs (I), Latin letters (L) and letters of other scripts (O).
  * zh when I > 0, I * 4 >= L and I >= O: one ideograph weighs about as much as

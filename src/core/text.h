@@ -72,6 +72,13 @@ pt_ascii_alnum(char c)
 pt_status	pt_text_normalize(const char *in, size_t len, size_t max_chars,
 							  char **out, size_t *out_len, pt_err *err);
 
+/*
+ * Whether s is ASCII without '&': no character reference can decode to
+ * anything else, so its normalized form is ASCII too (and never zh) —
+ * callers that only need to rule Chinese out can skip normalizing.
+ */
+int			pt_ascii_without_entities(const char *s, size_t len);
+
 /* Per-input language: zh when CJK ideographs dominate the letters, en when Latin letters do. */
 pt_lang		pt_detect_lang(const char *s, size_t len);
 

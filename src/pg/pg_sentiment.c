@@ -90,10 +90,16 @@ PtSentimentPreload(void)
 	}
 }
 
-/* en for every input that is not Chinese: its byte-level tokenizer accepts any script */
+/*
+ * en for every input that is not Chinese: its byte-level tokenizer accepts
+ * any script.  Plain ASCII cannot be Chinese, so it skips the normalization
+ * PtInputLanguage needs (the model normalizes it anyway).
+ */
 static pt_lang
 input_language(const char *s, size_t len)
 {
+	if (pt_ascii_without_entities(s, len))
+		return PT_LANG_EN;
 	return PtInputLanguage(s, len) == PT_LANG_ZH ? PT_LANG_ZH : PT_LANG_EN;
 }
 

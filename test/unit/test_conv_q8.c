@@ -90,6 +90,51 @@ TEST(conv_q8_kernel_matches_portable)
 				}
 }
 
+/*
+ * The fused max-pool equals the portable convolution of the packed rows
+ * then max-pooling each row's own windows with a ReLU floor, bit for bit:
+ * rows of 1 to 10 windows (tiles full and partial), zero scales, negative
+ * biases.
+ */
+TEST(conv_q8_maxpool_matches_conv_then_pool)
+{
+	enum
+	{
+		B = 10, DIM = 64, F = 128
+	};
+
+	for (int k = 1; k <= 5; k++)
+	{
+		size_t		start[B + 1] = {0};
+		q8_case		c;
+		float	   *y,
+					got[B * F],
+					want[B * F];
+
+		for (int b = 0; b < B; b++)
+			start[b + 1] = start[b] + (size_t) (k + b);	/* row b has b + 1 windows */
+		case_init(&c, (int) start[B], k, DIM, F);
+		for (int f = 0; f < F; f += 7)
+			c.scale[f] = 0.0f;
+		y = malloc(sizeof(float) * (start[B] - (size_t) k + 1) * F);
+		pt_conv1d_q8_portable(c.x, c.T, &c.conv, y);
+		for (int b = 0; b < B; b++)
+			for (int f = 0; f < F; f++)
+			{
+				float		m = 0.0f;
+
+				for (size_t p = start[b]; p + (size_t) k <= start[b + 1]; p++)
+					m = y[p * F + f] > m ? y[p * F + f] : m;
+				want[b * F + f] = m;
+			}
+		CHECK(pt_conv1d_q8_maxpool(c.x, start, B, &c.conv, got, F) == pt_q8_supported());
+		if (pt_q8_supported())
+			CHECK(memcmp(got, want, sizeof got) == 0);
+		free(y);
+		case_free(&c);
+	}
+}
+
 /* y = t_f · Σ (u − 128) · r + b_f is nn.c's conv of the dequantized x and W */
 TEST(conv_q8_equals_fp32_conv_of_dequantized)
 {

@@ -553,3 +553,13 @@ TEST(text_out_of_memory)
 	pt_free(out);
 	pt_set_allocator(NULL);
 }
+
+/* plain ASCII is told apart without normalizing; an entity could decode to anything */
+TEST(ascii_without_entities)
+{
+	CHECK(pt_ascii_without_entities("Great <b>fit</b>, size < 5", 26));
+	CHECK(pt_ascii_without_entities("", 0));
+	CHECK(!pt_ascii_without_entities("&#20013;&#25991;", 16));
+	CHECK(!pt_ascii_without_entities("caf\xc3\xa9", 5));
+	CHECK(!pt_ascii_without_entities("\xe5\xa5\xbd", 3));
+}
