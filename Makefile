@@ -35,6 +35,11 @@ include $(PGXS)
 # PGXS does not track headers: rebuild every object when one changes
 $(OBJS): $(wildcard src/core/*.h src/pg/*.h)
 
+# The core is C11 that never relies on signed wrap-around (the UBSan unit
+# tests check it), so it is compiled here as everywhere else, without
+# PostgreSQL's -fwrapv, which blocks index arithmetic optimizations.
+$(CORE_SRCS:.c=.o): override CFLAGS += -fno-wrapv
+
 # ---- model files: installed next to the extension's share directory ----
 # the tokenizer is a training artifact: every model file carries its own copy
 MODEL_FILES  = $(filter-out models/tokenizer.ptm,$(wildcard models/*.ptm))

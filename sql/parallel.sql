@@ -1,5 +1,5 @@
 -- Parallel query: sentiment() and sentiment_avg() are PARALLEL SAFE and
--- costed from a measurement (~30000 cpu_operator_cost per call), so the
+-- costed from a measurement (~5000 cpu_operator_cost per call), so the
 -- planner spreads them over workers; the results equal the serial ones.
 
 -- the planner's defaults, whatever the server's configuration

@@ -1,4 +1,4 @@
--- Versioning: 0.1.0 (released) updates to 0.2.0 and then to 0.3.0, and the
+-- Versioning: 0.1.0 (released) updates to 0.2.0, 0.3.0 and then 0.4.0, and the
 -- result is the same as a fresh install of the default version.  Runs last:
 -- it drops and re-creates the extension.
 
@@ -73,7 +73,7 @@ SELECT 'only after update' AS where_, * FROM (TABLE updated EXCEPT TABLE fresh) 
 UNION ALL
 SELECT 'only in fresh install', * FROM (TABLE fresh EXCEPT TABLE updated) y
 ORDER BY 1, 2, 3;
-SELECT count(*) AS objects_in_0_3_0 FROM updated;
+SELECT count(*) AS objects_in_0_4_0 FROM updated;
 
 -- the new objects work after the update
 ALTER TABLE up_reviews ADD COLUMN tone2 real;
