@@ -254,43 +254,33 @@ class Rewriter(nn.Module):
             y = nxt
         return outs
 
-    def export_tensors(self):
-        sd = {k: v.detach().float().contiguous().numpy() for k, v in self.state_dict().items()}
-        t = {"embed": sd["embed.weight"], "enc.pos": sd["enc_pos"], "dec.pos": sd["dec_pos"]}
+    def tensor_names(self):
+        """(.ptm tensor name, state_dict key) of every weight, in file order."""
+        names = [("embed", "embed.weight"), ("enc.pos", "enc_pos"), ("dec.pos", "dec_pos")]
+        wb = (".weight", ".bias")
         for l in range(self.Le):
             p = f"enc.{l}."
-            for n in ("ln1", "ln2"):
-                t[p + n + ".weight"] = sd[p + n + ".weight"]
-                t[p + n + ".bias"] = sd[p + n + ".bias"]
-            t[p + "attn.in.weight"] = sd[p + "attn.inp.weight"]
-            t[p + "attn.in.bias"] = sd[p + "attn.inp.bias"]
-            t[p + "attn.out.weight"] = sd[p + "attn.out.weight"]
-            t[p + "attn.out.bias"] = sd[p + "attn.out.bias"]
-            for n in ("ff1", "ff2"):
-                t[p + n + ".weight"] = sd[p + n + ".weight"]
-                t[p + n + ".bias"] = sd[p + n + ".bias"]
-        t["enc.ln.weight"] = sd["enc_ln.weight"]
-        t["enc.ln.bias"] = sd["enc_ln.bias"]
+            names += [(p + n + x, p + n + x) for n in ("ln1", "ln2") for x in wb]
+            names += [(p + "attn.in" + x, p + "attn.inp" + x) for x in wb]
+            names += [(p + "attn.out" + x, p + "attn.out" + x) for x in wb]
+            names += [(p + n + x, p + n + x) for n in ("ff1", "ff2") for x in wb]
+        names += [("enc.ln" + x, "enc_ln" + x) for x in wb]
         for l in range(self.Ld):
             p = f"dec.{l}."
-            for n in ("ln1", "ln2", "ln3"):
-                t[p + n + ".weight"] = sd[p + n + ".weight"]
-                t[p + n + ".bias"] = sd[p + n + ".bias"]
-            t[p + "self.in.weight"] = sd[p + "self_attn.inp.weight"]
-            t[p + "self.in.bias"] = sd[p + "self_attn.inp.bias"]
-            t[p + "self.out.weight"] = sd[p + "self_attn.out.weight"]
-            t[p + "self.out.bias"] = sd[p + "self_attn.out.bias"]
-            for n in ("q", "kv", "out"):
-                t[p + f"cross.{n}.weight"] = sd[p + f"cross.{n}.weight"]
-                t[p + f"cross.{n}.bias"] = sd[p + f"cross.{n}.bias"]
-            for n in ("ff1", "ff2"):
-                t[p + n + ".weight"] = sd[p + n + ".weight"]
-                t[p + n + ".bias"] = sd[p + n + ".bias"]
-        t["dec.ln.weight"] = sd["dec_ln.weight"]
-        t["dec.ln.bias"] = sd["dec_ln.bias"]
-        t["copy.q.weight"] = sd["copy_q.weight"]
-        t["copy.k.weight"] = sd["copy_k.weight"]
-        t["gen.bias"] = sd["gen_bias"]
-        t["pgen.weight"] = sd["pgen.weight"]
-        t["pgen.bias"] = sd["pgen.bias"]
-        return t
+            names += [(p + n + x, p + n + x) for n in ("ln1", "ln2", "ln3") for x in wb]
+            names += [(p + "self.in" + x, p + "self_attn.inp" + x) for x in wb]
+            names += [(p + "self.out" + x, p + "self_attn.out" + x) for x in wb]
+            names += [(p + f"cross.{n}" + x, p + f"cross.{n}" + x) for n in ("q", "kv", "out") for x in wb]
+            names += [(p + n + x, p + n + x) for n in ("ff1", "ff2") for x in wb]
+        names += [("dec.ln" + x, "dec_ln" + x) for x in wb]
+        names += [("copy.q.weight", "copy_q.weight"), ("copy.k.weight", "copy_k.weight"),
+                  ("gen.bias", "gen_bias"), ("pgen.weight", "pgen.weight"), ("pgen.bias", "pgen.bias")]
+        return names
+
+    def export_tensors(self):
+        sd = {k: v.detach().float().contiguous().numpy() for k, v in self.state_dict().items()}
+        return {name: sd[key] for name, key in self.tensor_names()}
+
+    def import_tensors(self, t):
+        """Load weights from export_tensors() names (e.g. read back from a .ptm file)."""
+        self.load_state_dict({key: torch.from_numpy(t[name].copy()) for name, key in self.tensor_names()})

@@ -16,7 +16,6 @@ Dropout (training only) acts on the embeddings fed to the encoder and to the dec
 """
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 BOS, EOS = 1, 2
@@ -88,30 +87,60 @@ class Summarizer(nn.Module):
         logp = torch.log(p.clamp(min=P_FLOOR))
         return -logp.mean(), torch.tensor(float(y.numel()))
 
-    # ---- inference (one source; golden file, dev tracking) --------------------------------
+    # ---- inference (golden file, dev tracking, the benchmark's PyTorch peer) --------------
+    def _p_step(self, y, ctx, state, enc_out, keys, mask, src):
+        """One decoder step from tokens y [B]: (P [B, V] with copying, x, (h, c), ctx)."""
+        x = self.embed(y)
+        h, c, a, ctx = self._step(x, ctx, state, enc_out, keys, mask)
+        hc = torch.cat([h, ctx], 1)
+        logits = torch.tanh(self.out(hc)) @ self.embed.weight.t() + self.gen_bias
+        p_gen = torch.sigmoid(self.pgen(torch.cat([hc, x], 1)))
+        p = (p_gen * torch.softmax(logits, 1)).scatter_add(1, src, (1 - p_gen) * a)
+        return p, (h, c), ctx
+
+    def _start(self, srcs):
+        """Encode a batch of id lists: (src [B, S] 0-padded, enc_out, keys, mask, state, ctx)."""
+        src = torch.zeros(len(srcs), max(len(s) for s in srcs), dtype=torch.long)
+        for i, s in enumerate(srcs):
+            src[i, :len(s)] = torch.tensor(s, dtype=torch.long)
+        enc_out, keys, mask, state = self.encode(src, torch.tensor([len(s) for s in srcs]))
+        return src, enc_out, keys, mask, state, torch.zeros(len(srcs), 2 * self.H)
+
     @torch.no_grad()
     def greedy(self, src_ids, max_tgt, trace_steps=0):
         """Unconstrained greedy decoding: (ids, [full log P vectors of the first trace_steps steps])."""
-        src = torch.tensor([src_ids], dtype=torch.long)
-        enc_out, keys, mask, (h, c) = self.encode(src, torch.tensor([len(src_ids)]))
-        ctx = torch.zeros(1, 2 * self.H)
-        y, out, trace = BOS, [], []
+        src, enc_out, keys, mask, state, ctx = self._start([src_ids])
+        y, out, trace = torch.tensor([BOS]), [], []
         for t in range(max_tgt):
-            x = self.embed(torch.tensor([y]))
-            h, c, a, ctx = self._step(x, ctx, (h, c), enc_out, keys, mask)
-            hc = torch.cat([h, ctx], 1)
-            logits = torch.tanh(self.out(hc)) @ self.embed.weight.t() + self.gen_bias
-            p_gen = torch.sigmoid(self.pgen(torch.cat([hc, x], 1)))
-            p = p_gen * torch.softmax(logits, 1)
-            p = p.index_add(1, src[0], (1 - p_gen) * a)
+            p, state, ctx = self._p_step(y, ctx, state, enc_out, keys, mask, src)
             logp = torch.log(p.clamp(min=P_FLOOR))[0]
             if t < trace_steps:
                 trace.append(logp.clone())
-            y = int(logp.argmax())
-            out.append(y)
-            if y == EOS:
+            out.append(int(logp.argmax()))
+            if out[-1] == EOS:
                 break
+            y = torch.tensor([out[-1]])
         return out, trace
+
+    @torch.no_grad()
+    def greedy_batch(self, srcs, max_tgt):
+        """Unconstrained greedy decoding of many sources at once -> id lists (EOS stripped)."""
+        src, enc_out, keys, mask, state, ctx = self._start(srcs)
+        y = torch.full((len(srcs),), BOS, dtype=torch.long)
+        done = torch.zeros(len(srcs), dtype=torch.bool)
+        outs = [[] for _ in srcs]
+        for _ in range(max_tgt):
+            p, state, ctx = self._p_step(y, ctx, state, enc_out, keys, mask, src)
+            y = p.argmax(1)
+            for i in range(len(srcs)):
+                if not done[i]:
+                    if int(y[i]) == EOS:
+                        done[i] = True
+                    else:
+                        outs[i].append(int(y[i]))
+            if bool(done.all()):
+                break
+        return outs
 
     def export_tensors(self):
         sd = {k: v.detach().float().contiguous().numpy() for k, v in self.state_dict().items()}

@@ -1,13 +1,13 @@
 """In-server measurements of make bench (test/bench/run.sh), against the running throw-away cluster.
 
     /usr/bin/python3 test/bench/bench.py throughput OUT PEERDIR       rows/s, prodtext and the PL/Python peer
-    /usr/bin/python3 test/bench/bench.py summarize|rewrite OUT         summaries or rewrites/s, scalar and batched
+    /usr/bin/python3 test/bench/bench.py summarize|rewrite OUT PEERDIR summaries or rewrites/s, scalar and batched
     /usr/bin/python3 test/bench/bench.py latency OUT CONFIG PEERDIR    first call in a new connection
     /usr/bin/python3 test/bench/bench.py memory OUT CONFIG PEERDIR     PSS of 1, 8 and 32 backends
     /usr/bin/python3 test/bench/bench.py report OUT                    the table (stdout) and the plots
 
-PEERDIR holds pg_torch_peer.py and its files, readable by the server; "-"
-leaves the peer out.  CONFIG is a label: "no preload" or "preload".
+PEERDIR holds pg_torch_peer.py, pg_torch_decoders.py and their files,
+readable by the server; "-" leaves the peer out.  CONFIG is a label: "no preload" or "preload".
 
 Connections go through psql over the unix socket in PGHOST (one long-lived
 psql per session, fed through a pipe).  Throughput is rows per CPU-second of
@@ -115,19 +115,20 @@ def append_csv(path, rows, fields):
 # ---- the PL/Python peer ----
 
 def peer_sql(peerdir):
-    body = (f"if 'peer' not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
-            f"    import pg_torch_peer\n    GD['peer'] = pg_torch_peer\n")
-    return f"""
-CREATE EXTENSION IF NOT EXISTS plpython3u;
-CREATE OR REPLACE FUNCTION torch_sentiment(t text) RETURNS real
-LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$
-{body}return GD['peer'].score([t])[0]
-$py$;
-CREATE OR REPLACE FUNCTION torch_sentiment(t text[]) RETURNS real[]
-LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$
-{body}return GD['peer'].score(t)
-$py$;
-"""
+    """The peer's functions: torch_sentiment, torch_summarize and torch_rewrite, each for text and text[]."""
+    def body(key, module):
+        return (f"if {key!r} not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
+                f"    import {module}\n    GD[{key!r}] = {module}\n")
+    calls = {"torch_sentiment": ("real", body("peer", "pg_torch_peer"), "GD['peer'].score({})"),
+             "torch_summarize": ("text", body("dec", "pg_torch_decoders"), "GD['dec'].run('summarize', {})"),
+             "torch_rewrite": ("text", body("dec", "pg_torch_decoders"), "GD['dec'].run('rewrite', {})")}
+    sql = "CREATE EXTENSION IF NOT EXISTS plpython3u;\n"
+    for fn, (ret, load, call) in calls.items():
+        sql += (f"CREATE OR REPLACE FUNCTION {fn}(t text) RETURNS {ret}\n"
+                f"LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$\n{load}return {call.format('[t]')}[0]\n$py$;\n"
+                f"CREATE OR REPLACE FUNCTION {fn}(t text[]) RETURNS {ret}[]\n"
+                f"LANGUAGE plpython3u STRICT PARALLEL SAFE AS $py$\n{load}return {call.format('t')}\n$py$;\n")
+    return sql
 
 
 # ---- throughput ----
@@ -158,9 +159,18 @@ def rate_row(engine, name, lang, n, wall, cpu):
                 rows_per_cpu_s=f"{n / cpu:.0f}", rows_per_wall_s=f"{n / wall:.0f}")
 
 
-def throughput(out, peerdir):
+def measuring_session():
+    """A session for per-row rates: no parallel workers, and no JIT.  The JIT compile is a cost per
+    query, not per row, and speeds up neither engine's function calls; with the planner's guess of
+    the number of arrays in a GROUP BY it can be a fifth of a 10,000-row query."""
     s = Session()
     s.run("SET max_parallel_workers_per_gather = 0")
+    s.run("SET jit = off")
+    return s
+
+
+def throughput(out, peerdir):
+    s = measuring_session()
     if peerdir != "-":
         s.run(peer_sql(peerdir))
     s.run(f"SELECT sentiment('{TEXT['en']}'), sentiment('{TEXT['zh']}')")
@@ -200,30 +210,42 @@ def throughput(out, peerdir):
 
 # ---- summarize and rewrite: 1,000 real product descriptions ----
 
-def batched(fn, size):
+def batched(fn, size, where="true"):
     return (f"SELECT sum(length(s)) FROM (SELECT unnest({fn}(array_agg(body))) s "
-            f"FROM bench_descriptions GROUP BY id / {size}) x")
+            f"FROM bench_descriptions WHERE {where} GROUP BY id / {size}) x")
 
 
-# task -> what it makes, the issue's target (per second per core, batched), forms (name, setting, SQL)
+PEER_DESCRIPTIONS = "id % 5 = 0"  # the PL/Python peer decodes every 5th description (200)
+
+# task -> what it makes, the issue's target (per second per core, batched), forms (name, setting, SQL,
+# the peer form it is compared with), the peer's forms (name -> SQL)
 DECODERS = {
     "summarize": ("summaries", 300, "budget 200 characters", [
-        ("summarize(text)", "RESET prodtext.beam_width", "SELECT sum(length(summarize(body))) FROM bench_descriptions"),
-        ("summarize(text[]) x256", "RESET prodtext.beam_width", batched("summarize", 256)),
-        ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", batched("summarize", 256)),
-    ]),
+        ("summarize(text)", "RESET prodtext.beam_width", "SELECT sum(length(summarize(body))) FROM bench_descriptions",
+         "torch_summarize(text)"),
+        ("summarize(text[]) x256", "RESET prodtext.beam_width", batched("summarize", 256), "torch_summarize(text[]) x256"),
+        ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", batched("summarize", 256),
+         "torch_summarize(text[]) x256"),
+    ], {
+        "torch_summarize(text)": f"SELECT sum(length(torch_summarize(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}",
+        "torch_summarize(text[]) x256": batched("torch_summarize", 256, PEER_DESCRIPTIONS),
+    }),
     "rewrite": ("rewrites", 50, "no budget", [
-        ("rewrite(text), greedy", "RESET prodtext.rewrite_beam_width", "SELECT sum(length(rewrite(body))) FROM bench_descriptions"),
-        ("rewrite(text[]) x64, greedy", "RESET prodtext.rewrite_beam_width", batched("rewrite", 64)),
-        ("rewrite(text[]) x64, beam 4", "SET prodtext.rewrite_beam_width = 4", batched("rewrite", 64)),
-    ]),
+        ("rewrite(text), greedy", "RESET prodtext.rewrite_beam_width", "SELECT sum(length(rewrite(body))) FROM bench_descriptions",
+         "torch_rewrite(text)"),
+        ("rewrite(text[]) x64, greedy", "RESET prodtext.rewrite_beam_width", batched("rewrite", 64), "torch_rewrite(text[]) x64"),
+        ("rewrite(text[]) x64, beam 4", "SET prodtext.rewrite_beam_width = 4", batched("rewrite", 64),
+         "torch_rewrite(text[]) x64"),
+    ], {
+        "torch_rewrite(text)": f"SELECT sum(length(torch_rewrite(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}",
+        "torch_rewrite(text[]) x64": batched("torch_rewrite", 64, PEER_DESCRIPTIONS),
+    }),
 }
 
 
-def decoder(out, task):
-    what, _, budget, forms = DECODERS[task]
-    s = Session()
-    s.run("SET max_parallel_workers_per_gather = 0")
+def decoder(out, task, peerdir):
+    what, _, budget, forms, peer_forms = DECODERS[task]
+    s = measuring_session()
     model = s.run(f"SELECT string_agg(name || ' ' || version, ', ') FROM prodtext_models() WHERE task = '{task}'")
     model = model[0] if model and model[0] else "none installed: model-free path only"
     n = int(s.run("SELECT count(*) FROM bench_descriptions")[0])
@@ -231,25 +253,44 @@ def decoder(out, task):
     s.run(f"SELECT {task}('{DESCRIPTION}')")  # warm-up: maps the model, builds the task object
     print(f"   model: {model}; {n} descriptions, {chars} characters on average; {budget}", flush=True)
     rows = []
-    for name, setting, q in forms:
+    for name, setting, q, _ in forms:
         s.run(setting)
         rows.append(rate_row("prodtext", name, "en", n, *best_run(s, q)))
         print(f"   prodtext {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} {what}/s", flush=True)
+    if peerdir != "-":
+        s.run(peer_sql(peerdir))
+        n_peer = int(s.run(f"SELECT count(*) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}")[0])
+        s.run(f"SELECT torch_{task}('{DESCRIPTION}')")  # warm-up: loads torch and the model
+        for name, q in peer_forms.items():
+            rows.append(rate_row("plpython+torch", name, "en", n_peer, *s.timed(q)))
+            print(f"   peer     {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} {what}/s", flush=True)
     s.close()
     write_csv(os.path.join(out, f"{task}.csv"), rows, THROUGHPUT_FIELDS)
 
 
 def decoder_report(out, task):
-    what, target, budget, _ = DECODERS[task]
+    what, target, budget, forms, _ = DECODERS[task]
     rows = read_csv(os.path.join(out, f"{task}.csv"))
     if not rows:
-        return
+        return []
+    rate = {r["function"]: float(r["rows_per_cpu_s"]) for r in rows}
+    peer_of = {name: peer for name, _, _, peer in forms}
     print(f"\n{task}, {rows[0]['rows']} real product descriptions (Myntra), {budget}; "
           f"{what} per CPU-second of one backend (target: >= {target} batched)")
-    print(f"{'function':<34} {what + '/s':>11} {'ms each':>8} {'wall s':>7}")
+    print(f"{'function':<34} {what + '/s':>11} {'ms each':>8} {'wall s':>7}   {'peer':<30} {what + '/s':>11} {'x peer':>7}")
+    summary = []
     for r in rows:
         v = float(r["rows_per_cpu_s"])
-        print(f"{r['function']:<34} {v:11.0f} {1000 / v:8.2f} {float(r['wall_s']):7.2f}")
+        peer = peer_of.get(r["function"], "")
+        p = rate.get(peer)
+        ratio = f"{v / p:.1f}" if p and r["engine"] == "prodtext" else ""
+        print(f"{r['function']:<34} {v:11.0f} {1000 / v:8.2f} {float(r['wall_s']):7.2f}   "
+              f"{peer if p else '':<30} {f'{p:.0f}' if p else '':>11} {ratio:>7}")
+        summary.append(dict(what=r["function"], lang="en", rows_per_s=f"{v:.0f}", gflops="", pct_peak="",
+                            peer_rows_per_s=f"{p:.0f}" if p else "", ratio=ratio))
+    print(f"(peer: PL/Python torch_{task}() in the same server, the same weights in the training code's "
+          f"PyTorch modules, greedy, one model pass per row, no guards; every 5th description)")
+    return summary
 
 
 # ---- first-call latency in a new connection ----
@@ -430,8 +471,9 @@ def report(out):
     write_csv(os.path.join(out, "summary-memory.csv"), mem_summary,
               ["config", "engine", "backends", "pss_total_mib", "pss_per_backend_mib",
                "extra_per_backend_mib", "marginal_all_file_anon_mib"])
-    decoder_report(out, "summarize")
-    decoder_report(out, "rewrite")
+    decoders = decoder_report(out, "summarize") + decoder_report(out, "rewrite")
+    write_csv(os.path.join(out, "summary-decoders.csv"), decoders,
+              ["what", "lang", "rows_per_s", "gflops", "pct_peak", "peer_rows_per_s", "ratio"])
     plots(out, summary, mem)
 
 
@@ -500,7 +542,7 @@ def main():
     if cmd == "throughput":
         throughput(out, sys.argv[3])
     elif cmd in DECODERS:
-        decoder(out, cmd)
+        decoder(out, cmd, sys.argv[3])
     elif cmd == "latency":
         latency(out, sys.argv[3], sys.argv[4])
     elif cmd == "memory":

@@ -9,7 +9,8 @@
 #      (pg_torch_peer.py); summaries/s of summarize(text) and of
 #      summarize(text[]) in arrays of 256, and of rewrite(text) and
 #      rewrite(text[]) in arrays of 64, on 1,000 real product descriptions
-#      (prepare_descriptions.py); first-call latency in a new connection;
+#      (prepare_descriptions.py), and of the same decoders in PL/Python +
+#      PyTorch (pg_torch_decoders.py); first-call latency in a new connection;
 #      PSS of 1, 8 and 32 backends — without, then with
 #      shared_preload_libraries.
 # Rates are rows per CPU-second of one process (one core, one BLAS thread).
@@ -83,8 +84,9 @@ PEERDIR=-
 if [ $have_plpython = 1 ]; then
     PEERDIR=$CLUSTER_DIR/peer
     mkdir -p "$PEERDIR"
-    cp test/bench/pg_torch_peer.py models/train/ptm.py models/train/ptcore.py build/libptcore.so \
-       models/sentiment-en.ptm models/sentiment-zh.ptm "$PEERDIR/"
+    cp test/bench/pg_torch_peer.py test/bench/pg_torch_decoders.py models/train/ptm.py models/train/ptcore.py \
+       models/train/summarize_model.py models/train/rewrite_model.py build/libptcore.so \
+       models/sentiment-en.ptm models/sentiment-zh.ptm models/summarize-multi.ptm models/rewrite-multi.ptm "$PEERDIR/"
     [ "$(id -u)" -eq 0 ] && chown -R "$CLUSTER_USER" "$PEERDIR"
     chmod -R a+rX "$PEERDIR"
 fi
@@ -92,8 +94,8 @@ fi
 echo "-- throughput, one backend, no parallel workers"
 $PY test/bench/bench.py throughput "$OUT" "$PEERDIR"
 echo "-- summarize and rewrite, one backend, no parallel workers"
-$PY test/bench/bench.py summarize "$OUT"
-$PY test/bench/bench.py rewrite "$OUT"
+$PY test/bench/bench.py summarize "$OUT" "$PEERDIR"
+$PY test/bench/bench.py rewrite "$OUT" "$PEERDIR"
 echo "-- first call in a new connection, and memory, without shared_preload_libraries"
 $PY test/bench/bench.py latency "$OUT" "no preload" "$PEERDIR"
 $PY test/bench/bench.py memory "$OUT" "no preload" "$PEERDIR"
