@@ -228,3 +228,86 @@ pt_char_ngram_features(const char *text, size_t len, int nmin, int nmax, int buc
 	pt_free(buf);
 	return PT_OK;
 }
+
+/*
+ * The distinct buckets of b[n] with their counts, in order of first
+ * occurrence: an open-addressing table of `size` slots (a power of two
+ * >= 2n) maps a bucket to its place in the output.  Bucket ids are hash
+ * values already, so their low bits index the table.  Returns how many.
+ */
+static size_t
+count_distinct(const int32_t *b, size_t n, int32_t *slot, size_t size, int32_t *distinct, uint32_t *count)
+{
+	size_t		mask = size - 1,
+				k = 0;
+
+	memset(slot, 0xFF, sizeof(int32_t) * size);
+	for (size_t i = 0; i < n; i++)
+	{
+		size_t		at = (size_t) b[i] & mask;
+
+		while (slot[at] >= 0 && distinct[slot[at]] != b[i])
+			at = (at + 1) & mask;
+		if (slot[at] < 0)
+		{
+			slot[at] = (int32_t) k;
+			distinct[k] = b[i];
+			count[k++] = 0;
+		}
+		count[slot[at]]++;
+		if ((i & 0xFFFF) == 0xFFFF)
+			pt_check_interrupts();
+	}
+	return k;
+}
+
+#define PREFETCH_AHEAD 16		/* weight rows requested before they are read */
+
+pt_status
+pt_char_ngram_dot(const char *text, size_t len, int nmin, int nmax, int buckets,
+				  const float *w, int classes, float *out, pt_err *err)
+{
+	size_t		most = pt_char_ngram_max_features(len, nmin, nmax) + 1,
+				size = 16,
+				n_grams,
+				n;
+	/* the n-grams' buckets, the distinct ones, their counts; then the table */
+	int32_t    *grams = pt_alloc(pt_mul_size(most, 3 * sizeof(int32_t))),
+			   *slot = NULL;
+	double		norm = 0;
+	pt_status	st;
+
+	for (int c = 0; c < classes; c++)
+		out[c] = 0.0f;
+	if (grams == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
+	st = pt_char_ngram_occurrences(text, len, nmin, nmax, buckets, grams, NULL, NULL, &n_grams, err);
+	while (st == PT_OK && size < 2 * n_grams)
+		size *= 2;
+	if (st == PT_OK && n_grams > 0 && (slot = pt_alloc(pt_mul_size(size, sizeof(int32_t)))) == NULL)
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
+	if (st == PT_OK && n_grams > 0)
+	{
+		int32_t    *distinct = grams + most;
+		uint32_t   *count = (uint32_t *) (grams + 2 * most);
+
+		n = count_distinct(grams, n_grams, slot, size, distinct, count);
+		for (size_t i = 0; i < n; i++)
+		{
+			const float *row = w + (size_t) distinct[i] * classes;
+			float		v = sublinear_tf(count[i]);
+
+			/* the rows are scattered over a table larger than L2: ask for them early */
+			if (i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(w + (size_t) distinct[i + PREFETCH_AHEAD] * classes);
+			norm += (double) v * v;
+			for (int c = 0; c < classes; c++)
+				out[c] += v * row[c];
+		}
+		for (int c = 0; c < classes; c++)
+			out[c] = (float) (out[c] / sqrt(norm));
+	}
+	pt_free(grams);
+	pt_free(slot);
+	return st;
+}

@@ -37,6 +37,17 @@ pt_status	pt_char_ngram_features(const char *text, size_t len, int nmin, int nma
 								   int buckets, int32_t *idx, float *val, size_t cap,
 								   size_t *n, pt_err *err);
 
+/*
+ * out[c] = Σ value · w[bucket · classes + c] over the features of valid
+ * UTF-8 text, for c < classes (w holds `classes` weights per bucket): the
+ * dot product of pt_char_ngram_features' pairs with w, without sorting
+ * (the n-grams are counted in a hash table and summed in order of first
+ * occurrence, so the last bits may differ).  Empty text gives 0.
+ */
+pt_status	pt_char_ngram_dot(const char *text, size_t len, int nmin, int nmax,
+							  int buckets, const float *w, int classes, float *out,
+							  pt_err *err);
+
 /* qsort/bsearch order of int32 values (the feature ids are sorted by it) */
 int			pt_compare_int32(const void *a, const void *b);
 

@@ -26,7 +26,6 @@
 #include "text.h"
 
 #define CHUNK_POSITIONS 8192	/* positions per GEMM chunk: bounds scratch memory */
-#define PREFETCH_AHEAD 16		/* linear weight rows requested before they are read */
 
 /* ---- loading ---- */
 
@@ -205,27 +204,11 @@ pt_sentiment_max_tokens(const pt_sentiment *s)
 static pt_status
 linear_logits(const pt_sentiment *s, const char *text, size_t len, float *lin, pt_err *err)
 {
-	size_t		cap = pt_char_ngram_max_features(len, s->lin_nmin, s->lin_nmax) + 1,
-				n;
-	int32_t    *idx = pt_alloc(pt_mul_size(cap, sizeof(int32_t)));
-	float	   *val = pt_alloc(pt_mul_size(cap, sizeof(float)));
-	pt_status	st;
+	pt_status	st = pt_char_ngram_dot(text, len, s->lin_nmin, s->lin_nmax, s->lin_buckets,
+									   s->lin_w, PT_SENTIMENT_CLASSES, lin, err);
 
-	memcpy(lin, s->lin_b, sizeof(float) * PT_SENTIMENT_CLASSES);
-	if (idx == NULL || val == NULL)
-		st = pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
-	else if ((st = pt_char_ngram_features(text, len, s->lin_nmin, s->lin_nmax, s->lin_buckets,
-										  idx, val, cap, &n, err)) == PT_OK)
-		for (size_t i = 0; i < n; i++)
-		{
-			/* the rows are scattered over a table larger than L2: ask for them early */
-			if (i + PREFETCH_AHEAD < n)
-				__builtin_prefetch(s->lin_w + (size_t) idx[i + PREFETCH_AHEAD] * PT_SENTIMENT_CLASSES);
-			for (int c = 0; c < PT_SENTIMENT_CLASSES; c++)
-				lin[c] += val[i] * s->lin_w[(size_t) idx[i] * PT_SENTIMENT_CLASSES + c];
-		}
-	pt_free(idx);
-	pt_free(val);
+	for (int c = 0; c < PT_SENTIMENT_CLASSES; c++)
+		lin[c] += s->lin_b[c];
 	return st;
 }
 
@@ -409,8 +392,9 @@ done:
 #define DOT_LANES 16
 
 /*
- * x · w in a fixed order: DOT_LANES partial sums (which the compiler can
- * keep in one vector register), then the lanes in order.
+ * x · w in a fixed order: DOT_LANES partial sums, then the lanes in order.
+ * With SSE the partial sums live in four registers (the same products and
+ * sums, so the same bits: x86-64's baseline has no FMA to contract them).
  */
 static float
 dot(const float *x, const float *w, int n)
@@ -419,6 +403,15 @@ dot(const float *x, const float *w, int n)
 				sum = 0.0f;
 	int			j = 0;
 
+#ifdef __SSE__
+	__m128		a[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
+
+	for (; j + DOT_LANES <= n; j += DOT_LANES)
+		for (int k = 0; k < 4; k++)
+			a[k] = _mm_add_ps(a[k], _mm_mul_ps(_mm_loadu_ps(x + j + 4 * k), _mm_loadu_ps(w + j + 4 * k)));
+	for (int k = 0; k < 4; k++)
+		_mm_storeu_ps(part + 4 * k, a[k]);
+#endif
 	for (; j + DOT_LANES <= n; j += DOT_LANES)
 		for (int k = 0; k < DOT_LANES; k++)
 			part[k] += x[j + k] * w[j + k];
