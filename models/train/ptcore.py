@@ -255,6 +255,8 @@ _LAZY_SIGS = {
     "pt_sentiment_score": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_size_t,
                                    c_void_p, POINTER(PtErr)]),
     "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
+    "pt_summarizer_set_int8": (c_int, [c_void_p, c_int]),
+    "pt_rewriter_set_int8": (c_int, [c_void_p, c_int]),
     "pt_text_tidy": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
     "pt_facts_free": (None, [c_void_p]),
@@ -281,7 +283,7 @@ def has_symbol(name):
 
 class _TaskModel(_Closing):
     """A core task object (pt_<task>_load / pt_<task>_free) over an opened model file."""
-    _load = _free = None   # names of the core functions, set by subclasses
+    _load = _free = _set_int8 = None   # names of the core functions, set by subclasses
 
     def __init__(self, path):
         self._path = path
@@ -301,6 +303,10 @@ class _TaskModel(_Closing):
             _lib.pt_model_close(self._model)
             self._model = None
 
+    def set_int8(self, on):
+        """Use the file's 8-bit weights (True, where the CPU runs VNNI) or its fp32 ones; True when 8-bit is in use."""
+        return bool(_fn(self._set_int8)(self._obj, int(on)))
+
 
 def tidy(text):
     """pt_text_tidy of normalize(text): the rules rewrite() applies before its model (tidy.h)."""
@@ -309,11 +315,7 @@ def tidy(text):
 
 class Sentiment(_TaskModel):
     """A pt_sentiment over a model file (models/sentiment-<lang>.ptm)."""
-    _load, _free = "pt_sentiment_load", "pt_sentiment_free"
-
-    def set_int8(self, on):
-        """Use the file's 8-bit convolutions (True) or its fp32 weights; True when 8-bit is in use."""
-        return bool(_fn("pt_sentiment_set_int8")(self._obj, int(on)))
+    _load, _free, _set_int8 = "pt_sentiment_load", "pt_sentiment_free", "pt_sentiment_set_int8"
 
     def probs(self, texts, batch=256):
         """[N, 3] probabilities (negative, neutral, positive) of raw texts, as sentiment() sees them."""
@@ -332,7 +334,7 @@ class Sentiment(_TaskModel):
 
 class Summarizer(_TaskModel):
     """A pt_summarizer over a model file (e.g. models/summarize-multi.ptm)."""
-    _load, _free = "pt_summarizer_load", "pt_summarizer_free"
+    _load, _free, _set_int8 = "pt_summarizer_load", "pt_summarizer_free", "pt_summarizer_set_int8"
 
     def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
         return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill)
@@ -413,7 +415,7 @@ _LAZY_SIGS.update({
 
 class Rewriter(_TaskModel):
     """A pt_rewriter over a model file (e.g. models/rewrite-multi.ptm)."""
-    _load, _free = "pt_rewriter_load", "pt_rewriter_free"
+    _load, _free, _set_int8 = "pt_rewriter_load", "pt_rewriter_free", "pt_rewriter_set_int8"
 
     def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0):
         """pt_rewrite over a list of str (None -> None)."""

@@ -63,7 +63,14 @@ pt_rewriter_free(pt_rewriter *r)
 	if (r == NULL)
 		return;
 	pt_tokenizer_free(r->tok);
+	pt_tf_free(&r->m);
 	pt_free(r);
+}
+
+int
+pt_rewriter_set_int8(pt_rewriter *r, int on)
+{
+	return pt_linear_q8_set(&r->m.logits_q8, on);
 }
 
 int

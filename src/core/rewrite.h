@@ -59,6 +59,13 @@ pt_status	pt_rewriter_greedy(const pt_rewriter *r, const char *text, size_t len,
 							   int32_t *src, int *n_src, int32_t *out, int *n_out,
 							   float *logp, int steps, pt_err *err);
 int			pt_rewriter_max_src(const pt_rewriter *r);
+
+/*
+ * Use the 8-bit output projection (linear_q8.h) where the model file has it
+ * and the CPU runs AVX-512 VNNI (the default), or the fp32 one (on = 0).
+ * Returns whether the 8-bit one is in use.
+ */
+int			pt_rewriter_set_int8(pt_rewriter *r, int on);
 int			pt_rewriter_max_tgt(const pt_rewriter *r);
 int			pt_rewriter_vocab(const pt_rewriter *r);
 

@@ -103,7 +103,13 @@ pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
 		(st = pt_model_require_f32(m, "pgen.weight", 2, (int64_t[]) {1, D + 2 * H + E}, &s->pgen_w, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "pgen.bias", 1, (int64_t[]) {1}, &s->pgen_b, err)) != PT_OK)
 		return st;
-	return PT_OK;
+	return pt_linear_q8_load(m, "logits", E, V, s->gen_b, &s->logits_q8, err);
+}
+
+void
+pt_s2s_free(pt_s2s *s)
+{
+	pt_linear_q8_free(&s->logits_q8);
 }
 
 /* ---- the batch: one arena for every array ---- */
@@ -391,7 +397,10 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	}
 	pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
 	pt_tanh_inplace(b->o, (size_t) N * E);
-	pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
+	if (m->logits_q8.on)		/* the LSTM's workspace is free again: scratch for the 8-bit rows */
+		pt_linear_q8_apply(&m->logits_q8, b->o, N, (uint8_t *) b->work, logp);
+	else
+		pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
 	for (int i = 0; i < N; i++)
 		pt_copy_mix(&b->copy[row[i]], b->attn + (size_t) i * m->max_src, b->p_gen[i],
 					logp + (size_t) i * V, V, b->mass);

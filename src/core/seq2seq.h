@@ -11,6 +11,7 @@
 #ifndef PT_SEQ2SEQ_H
 #define PT_SEQ2SEQ_H
 
+#include "linear_q8.h"
 #include "model.h"
 #include "pt_common.h"
 
@@ -30,10 +31,12 @@ typedef struct pt_s2s
 	const float *out_w, *out_b; /* [E, D+2H], [E] */
 	const float *gen_b;			/* [V] */
 	const float *pgen_w, *pgen_b;	/* [D+2H+E], [1] */
+	pt_linear_q8 logits_q8;		/* the output projection in 8 bits, when the file has it */
 } pt_s2s;
 
 /* Check the hyper-parameters and every tensor of an "lstm-pg" model. */
 pt_status	pt_s2s_load(const pt_model *m, int vocab, pt_s2s *out, pt_err *err);
+void		pt_s2s_free(pt_s2s *s);
 
 typedef struct pt_s2s_batch pt_s2s_batch;
 

@@ -52,7 +52,14 @@ pt_summarizer_free(pt_summarizer *s)
 	if (s == NULL)
 		return;
 	pt_tokenizer_free(s->tok);
+	pt_s2s_free(&s->m);
 	pt_free(s);
+}
+
+int
+pt_summarizer_set_int8(pt_summarizer *s, int on)
+{
+	return pt_linear_q8_set(&s->m.logits_q8, on);
 }
 
 int

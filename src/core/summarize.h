@@ -69,6 +69,13 @@ pt_status	pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t 
 								 int32_t *src, int *n_src, int32_t *out, int *n_out,
 								 float *logp, int steps, pt_err *err);
 int			pt_summarizer_max_src(const pt_summarizer *s);
+
+/*
+ * Use the 8-bit output projection (linear_q8.h) where the model file has it
+ * and the CPU runs AVX-512 VNNI (the default), or the fp32 one (on = 0).
+ * Returns whether the 8-bit one is in use.
+ */
+int			pt_summarizer_set_int8(pt_summarizer *s, int on);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
 int			pt_summarizer_vocab(const pt_summarizer *s);
 

@@ -186,7 +186,13 @@ pt_tf_load(const pt_model *m, int vocab, pt_tf *t, pt_err *err)
 	for (int l = 0; l < t->n_dec; l++)
 		if ((st = load_dec_layer(m, t, l, &t->dec[l], err)) != PT_OK)
 			return st;
-	return PT_OK;
+	return pt_linear_q8_load(m, "logits", d, V, t->gen_b, &t->logits_q8, err);
+}
+
+void
+pt_tf_free(pt_tf *t)
+{
+	pt_linear_q8_free(&t->logits_q8);
 }
 
 /* ---- shared pieces of the encoder and the decoder ---- */
@@ -559,7 +565,10 @@ pt_tf_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 			cblas_sdot(d, m->pgen_w + 2 * d, 1, b->emb + (size_t) i * d, 1);
 		b->p_gen[i] = 1.0f / (1.0f + expf(-b->p_gen[i]));
 	}
-	pt_linear(b->x, N, d, m->embed, m->gen_b, V, logp);
+	if (m->logits_q8.on)		/* the feed-forward scratch is free here: room for the 8-bit rows */
+		pt_linear_q8_apply(&m->logits_q8, b->x, N, (uint8_t *) b->ff, logp);
+	else
+		pt_linear(b->x, N, d, m->embed, m->gen_b, V, logp);
 	for (int i = 0; i < N; i++)
 		pt_copy_mix(&b->copy[row[i]], b->attn + (size_t) i * m->max_src, b->p_gen[i],
 					logp + (size_t) i * V, V, b->mass);

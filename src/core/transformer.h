@@ -11,6 +11,7 @@
 #ifndef PT_TRANSFORMER_H
 #define PT_TRANSFORMER_H
 
+#include "linear_q8.h"
 #include "model.h"
 #include "pt_common.h"
 
@@ -75,10 +76,12 @@ typedef struct pt_tf
 	const float *gen_b;			/* [V] */
 	const float *pgen_w,
 			   *pgen_b;			/* [3d], [1] */
+	pt_linear_q8 logits_q8;		/* the output projection in 8 bits, when the file has it */
 } pt_tf;
 
 /* Check the hyper-parameters and every tensor of a "tf-copy" model. */
 pt_status	pt_tf_load(const pt_model *m, int vocab, pt_tf *out, pt_err *err);
+void		pt_tf_free(pt_tf *t);
 
 typedef struct pt_tf_batch pt_tf_batch;
 

@@ -49,7 +49,7 @@ check_ids(const int32_t *a, int na, const int32_t *b, int nb)
 
 int
 check_decoder_golden(const char *path, golden_greedy_fn greedy, const void *model,
-					 int max_src, int max_tgt, int vocab)
+					 int max_src, int max_tgt, int vocab, double tol)
 {
 	FILE	   *f = fopen(path, "r");
 	char	   *line = malloc(MAX_LINE),
@@ -97,7 +97,7 @@ check_decoder_golden(const char *path, golden_greedy_fn greedy, const void *mode
 
 				CHECK(colon != NULL && id >= 0 && id < vocab);
 				if (colon && id >= 0 && id < vocab)
-					CHECK_NEAR(logp[(size_t) step * vocab + id], atof(colon + 1), 2e-3);
+					CHECK_NEAR(logp[(size_t) step * vocab + id], atof(colon + 1), tol);
 			}
 		}
 	}

@@ -6,6 +6,7 @@
  * dequantized inputs and weights, which pins down the weight packing.
  */
 #include "conv_q8.h"
+#include "linear_q8.h"
 #include "nn.h"
 #include "unit.h"
 
@@ -209,4 +210,51 @@ TEST(q8_quantize_rows_wide_matches_rule)
 		v = v < -127.0f ? -127.0f : v > 127.0f ? 127.0f : v;
 		CHECK(q[i] == (uint8_t) (128 + (int) (v + (v < 0.0f ? -0.5f : 0.5f))));
 	}
+}
+
+/*
+ * The 8-bit linear layer (linear_q8.h) is x quantized per input dimension,
+ * then the width-1 convolution: y = t_o · Σ_d q_d · r_{o,d} + b_o, where x_d
+ * rounds to s_d · q_d.  Checked against that sum in double, and against the
+ * fp32 layer it approximates.
+ */
+TEST(linear_q8_is_quantized_linear)
+{
+	enum
+	{
+		M = 5, IN = 64, OUT = 128
+	};
+	q8_case		c;
+	pt_linear_q8 l;
+	float		x[M * IN],
+				inv[IN],
+				y[M * OUT];
+	uint8_t		q[M * IN];
+
+	case_init(&c, 1, 1, IN, OUT);
+	for (int d = 0; d < IN; d++)
+		inv[d] = 127.0f;		/* s_d = 1 / 127: inputs in [-1, 1] */
+	for (int i = 0; i < M * IN; i++)
+		x[i] = ((float) (unit_rand(&rng) % 2001) - 1000.0f) / 1000.0f;
+	l = (pt_linear_q8) {.conv = c.conv, .inv_scale = inv, .on = 1};
+	pt_linear_q8_apply(&l, x, M, q, y);
+	for (int m = 0; m < M; m++)
+		for (int o = 0; o < OUT; o++)
+		{
+			double		exact = 0,
+						fp32 = 0,
+						rounding = 0;	/* each q_d is within half a step of 127 x_d */
+
+			for (int d = 0; d < IN; d++)
+			{
+				double		r = c.w[((size_t) (d / 4) * OUT + o) * 4 + d % 4];
+
+				exact += ((int) q[m * IN + d] - 128) * r;
+				fp32 += x[m * IN + d] * 127.0 * r;
+				rounding += 0.5 * fabs(r);
+			}
+			CHECK_NEAR(y[m * OUT + o], c.scale[o] * exact + c.bias[o], 1e-4 * (1 + fabs(y[m * OUT + o])));
+			CHECK_NEAR(y[m * OUT + o], c.scale[o] * fp32 + c.bias[o], c.scale[o] * rounding + 1e-3);
+		}
+	case_free(&c);
 }

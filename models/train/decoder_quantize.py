@@ -1,0 +1,141 @@
+"""decoder_quantize.py — add an 8-bit output projection to a summarize or rewrite model, if it costs ≤ 0.5 points.
+
+The decoders' output projection is the tied embedding, 16,000 rows × 128: every step of every
+hypothesis multiplies by all of it.  src/core/linear_q8.h runs it in 8 bits (the width-1 case of
+the sentiment model's 8-bit convolution): the input o of the layer is quantized per dimension,
+o_d ≈ s_d · q_d, the weights per vocabulary row, E_v,d · s_d ≈ t_v · r_v,d, and the bias stays
+fp32.  The input scales:
+  summarize  o = tanh(...), so |o_d| <= 1 and s_d = 1 / 127;
+  rewrite    o is the decoder's final LayerNorm output: s_d = max |o_d| / 127 over the
+             teacher-forced dev pairs (calibration; the C core clamps beyond it).
+
+The gate (issue 8): the C core decodes every dev source with the fp32 projection and with the
+8-bit one, as served (summarize: beam 4, 200 characters; rewrite: greedy); the tensors stay in the
+file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5 points and
+no fact is invented.  The fp32 weights stay in the file either way (golden tests, CPUs without VNNI).
+
+    /usr/bin/python3 models/train/decoder_quantize.py --model models/summarize-multi.ptm
+    /usr/bin/python3 models/train/decoder_quantize.py --model models/rewrite-multi.ptm
+"""
+import argparse
+import sys
+
+import numpy as np
+import torch
+
+import ptcore
+import rewrite_data
+import summarize_data
+from ptm import read_ptm, write_ptm
+from rewrite_eval import chrf
+from rewrite_model import EOS, Rewriter
+from summ_metrics import rouge_corpus, unsupported_facts
+
+MAX_DROP = 0.5   # points
+CALIBRATION_PAIRS = 512
+
+
+def without_q8(tensors):
+    return {k: v for k, v in tensors.items() if ".q8" not in k}
+
+
+def rewrite_input_scale(meta, tensors, tok):
+    """max |dec_ln output| per dimension over teacher-forced dev pairs, / 127."""
+    m = Rewriter(meta["vocab"], meta["d_model"], meta["heads"], meta["ffn"], meta["enc_layers"],
+                 meta["dec_layers"], meta["max_src_tokens"], meta["max_tgt_tokens"])
+    m.import_tensors(tensors)
+    m.eval()
+    rows = (rewrite_data.load("dev_en") + rewrite_data.load("dev_zh"))[:CALIBRATION_PAIRS]
+    top = torch.zeros(meta["d_model"])
+    with torch.no_grad():
+        for r in rows:
+            src = tok.encode(ptcore.tidy(r["src"]))[:m.S - 1] + [EOS]
+            tgt = tok.encode(r["tgt"])[:m.T - 1]
+            enc, mask = m.encode(torch.tensor([src]), torch.tensor([len(src)]))
+            h, _ = m.decode(torch.tensor([[1] + tgt]), enc, mask)
+            top = torch.maximum(top, h[0].abs().max(0).values)
+    return (top.numpy() / 127.0).astype(np.float32)
+
+
+def quantize(embed, in_scale):
+    """logits.q8 [1, in/4, V, 4], logits.q8_scale [V], logits.q8_in_scale [in]."""
+    W = embed.astype(np.float64) * in_scale[None, :]
+    t = np.abs(W).max(axis=1) / 127.0
+    t[t == 0] = 1.0
+    r = np.clip(np.rint(W / t[:, None]), -127, 127).astype(np.int8)
+    V, D = r.shape
+    return {"logits.q8": np.ascontiguousarray(r.reshape(V, D // 4, 4).transpose(1, 0, 2)[None]),
+            "logits.q8_scale": t.astype(np.float32),
+            "logits.q8_in_scale": in_scale.astype(np.float32)}
+
+
+def dev_sets(task):
+    if task == "summarize":
+        return {n: summarize_data.load(f"dev_{n}") for n in summarize_data.DATASETS}
+    return {n: rewrite_data.load(n) for n in ("dev_en", "dev_zh")}
+
+
+def outputs(task, path, srcs, int8):
+    cls = ptcore.Summarizer if task == "summarize" else ptcore.Rewriter
+    with cls(path) as m:
+        if m.set_int8(int8) != int8:
+            raise SystemExit("this CPU has no AVX-512 VNNI: the 8-bit path cannot be measured here")
+        outs = []
+        for i in range(0, len(srcs), 64):
+            part = srcs[i:i + 64]
+            if task == "summarize":
+                outs += m.summarize(part, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=0)
+            else:
+                outs += m.rewrite(part, max_chars=0, beam_width=1)
+        return outs
+
+
+def score(task, name, srcs, refs, outs):
+    """(metric name, value in points, invented facts)."""
+    invented = sum(len(unsupported_facts(s, o)) for s, o in zip(srcs, outs))
+    if task == "summarize":
+        lang = "zh" if name == "zh" else "en"
+        return "ROUGE-L", rouge_corpus(outs, refs, [lang] * len(outs))["rougeL"], invented
+    return "chrF", 100 * sum(chrf(o, r) for o, r in zip(outs, refs)) / len(outs), invented
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--out", help="default: rewrite --model in place")
+    ap.add_argument("--version", help="the model version to record when the 8-bit projection is kept "
+                    "(its outputs differ from the fp32 ones)")
+    args = ap.parse_args()
+    out = args.out or args.model
+    torch.set_num_threads(2)
+    meta, tensors = read_ptm(args.model)
+    task = meta["task"]
+    base = without_q8(tensors)
+    tok = ptcore.Tokenizer.from_file(args.model)
+    if task == "summarize":
+        in_scale = np.full(meta["embed_dim"], 1.0 / 127.0, dtype=np.float32)
+    else:
+        in_scale = rewrite_input_scale(meta, base, tok)
+    write_ptm(out, meta, {**base, **quantize(base["embed"], in_scale)})
+    worst = (-1e9, "")
+    for name, rows in dev_sets(task).items():
+        srcs, refs = [r["src"] for r in rows], [r["tgt"] for r in rows]
+        metric, fp32, inv32 = score(task, name, srcs, refs, outputs(task, out, srcs, False))
+        _, q8, inv8 = score(task, name, srcs, refs, outputs(task, out, srcs, True))
+        print(f"[{task}] {name:12} {len(rows):5} rows  {metric} fp32 {fp32:6.2f}  int8 {q8:6.2f}  "
+              f"invented facts {inv32} / {inv8}", flush=True)
+        worst = max(worst, (fp32 - q8, f"{name} {metric}"), (100.0 if inv8 > inv32 else -1e9, f"{name} invented facts"))
+    if worst[0] > MAX_DROP:
+        write_ptm(out, meta, base)
+        print(f"[{task}] int8 costs {worst[1]} ({worst[0]:.2f} points > {MAX_DROP}): fp32 only")
+        return 0
+    if args.version:
+        meta = {**meta, "version": args.version}
+        write_ptm(out, meta, {**base, **quantize(base["embed"], in_scale)})
+    print(f"[{task}] largest drop {worst[0]:.2f} points ({worst[1]}): {out} carries the 8-bit output projection"
+          f" (version {meta['version']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
