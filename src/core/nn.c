@@ -189,36 +189,6 @@ pt_gelu(float *x, size_t n)
 		x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752440f));
 }
 
-/* x[n] = tanh(x) */
-void
-pt_tanh_inplace(float *x, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		x[i] = tanhf(x[i]);
-}
-
-/* 1 / (1 + e^-v), never overflowing exp for either sign */
-static inline float
-sigmoid1(float v)
-{
-	if (v >= 0.0f)
-		return 1.0f / (1.0f + expf(-v));
-	else
-	{
-		float		e = expf(v);
-
-		return e / (1.0f + e);
-	}
-}
-
-/* x[n] = sigmoid(x) */
-void
-pt_sigmoid_inplace(float *x, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		x[i] = sigmoid1(x[i]);
-}
-
 /* x[n] = softmax(x), max subtracted first; n >= 1 */
 static void
 softmax_span(float *x, int n)
@@ -283,6 +253,110 @@ exp_nonpos4(v4f x)
 	return p * (v4f) bits;
 }
 
+/*
+ * tanh of four floats: Cephes' tanhf, an odd polynomial below |x| = 0.625
+ * (relative error 5e-9) and 1 − 2 / (e^{2|x|} + 1) above, through
+ * exp_nonpos4.  glibc's tanhf (through expm1f) was a fifth of a summary.
+ */
+static inline v4f
+tanh4(v4f x)
+{
+	const v4i	sign = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
+	v4f			ax = (v4f) ((v4i) x & ~sign),
+				s = x * x,
+				small = ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s +
+						  1.33314422036e-1f) * s - 3.33332819422e-1f) * s * x + x,
+				e = exp_nonpos4(-2.0f * ax),
+				big = (1.0f - e) / (1.0f + e);
+	v4i			use_small = ax < 0.625f;
+
+	big = (v4f) ((v4i) big | ((v4i) x & sign));
+	return (v4f) ((use_small & (v4i) small) | (~use_small & (v4i) big));
+}
+
+/*
+ * 1 / (1 + e^-x) of four floats, never overflowing exp for either sign;
+ * e^-|x| is taken as 0 beyond |x| = 87, where exp_nonpos4 stops (so the
+ * tails are exactly 0 and 1, as with expf).
+ */
+static inline v4f
+sigmoid4(v4f x)
+{
+	const v4i	sign = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
+	v4f			nx = (v4f) ((v4i) x | sign),	/* -|x| */
+				e = (v4f) ((v4i) exp_nonpos4(nx) & ~(nx < -87.0f)),
+				r = 1.0f / (1.0f + e);
+	v4i			neg = x < 0.0f;
+
+	return (v4f) ((neg & (v4i) (e * r)) | (~neg & (v4i) r));
+}
+
+static inline v4f
+load4(const float *x)
+{
+	v4f			v;
+
+	memcpy(&v, x, sizeof v);
+	return v;
+}
+
+static inline void
+store4(float *x, v4f v)
+{
+	memcpy(x, &v, sizeof v);
+}
+
+/* x[n] = tanh(x) */
+void
+pt_tanh_inplace(float *x, size_t n)
+{
+	size_t		i = 0;
+	v4f			tail = {0};
+
+	for (; i + 4 <= n; i += 4)
+		store4(x + i, tanh4(load4(x + i)));
+	memcpy(&tail, x + i, (n - i) * sizeof(float));
+	tail = tanh4(tail);
+	memcpy(x + i, &tail, (n - i) * sizeof(float));
+}
+
+/* x[n] = sigmoid(x) */
+void
+pt_sigmoid_inplace(float *x, size_t n)
+{
+	size_t		i = 0;
+	v4f			tail = {0};
+
+	for (; i + 4 <= n; i += 4)
+		store4(x + i, sigmoid4(load4(x + i)));
+	memcpy(&tail, x + i, (n - i) * sizeof(float));
+	tail = sigmoid4(tail);
+	memcpy(x + i, &tail, (n - i) * sizeof(float));
+}
+
+float
+pt_max(const float *x, int n)
+{
+	v4f			m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+	float		mx = -INFINITY;
+	int			j = 0;
+
+	for (; j + 4 <= n; j += 4)
+	{
+		v4f			v = load4(x + j);
+		v4i			gt = v > m;
+
+		m = (v4f) ((gt & (v4i) v) | (~gt & (v4i) m));
+	}
+	for (int k = 0; k < 4; k++)
+		if (m[k] > mx)
+			mx = m[k];
+	for (; j < n; j++)
+		if (x[j] > mx)
+			mx = x[j];
+	return mx;
+}
+
 float
 pt_logsumexp(const float *x, int n)
 {
@@ -294,9 +368,7 @@ pt_logsumexp(const float *x, int n)
 
 	if (n <= 0)
 		return -INFINITY;
-	for (int i = 0; i < n; i++)
-		if (x[i] > mx)
-			mx = x[i];
+	mx = pt_max(x, n);
 	if (!isfinite(mx))
 		return mx;
 	for (; j + 8 <= n; j += 8)
@@ -385,6 +457,23 @@ row_len(const int32_t *lengths, int b, int T)
  * entry; adds h·W_hhᵀ + b_hh and updates h, c [B,H] in place for the rows
  * still running at step s (all rows when lengths is NULL); others stay frozen.
  */
+/* n (1..4) units from j of one row's gates [4H] (i, f, g, o): c = f·c + i·g, h = o·tanh(c) */
+static inline void
+lstm_update4(const float *g, int H, float *c, float *h, int n)
+{
+	v4f			gate[4] = {{0}},
+				cv = {0},
+				hv;
+
+	for (int q = 0; q < 4; q++)
+		memcpy(&gate[q], g + (size_t) q * H, (size_t) n * sizeof(float));
+	memcpy(&cv, c, (size_t) n * sizeof(float));
+	cv = sigmoid4(gate[1]) * cv + sigmoid4(gate[0]) * tanh4(gate[2]);
+	hv = sigmoid4(gate[3]) * tanh4(cv);
+	memcpy(c, &cv, (size_t) n * sizeof(float));
+	memcpy(h, &hv, (size_t) n * sizeof(float));
+}
+
 static void
 lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
 		  float *h, float *c, const int32_t *lengths, int T, int s)
@@ -403,16 +492,12 @@ lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
 		if (b_hh)
 			for (size_t j = 0; j < G; j++)
 				g[j] += b_hh[j];
-		for (int j = 0; j < H; j++)
-		{
-			float		ig = sigmoid1(g[j]);
-			float		fg = sigmoid1(g[H + j]);
-			float		gg = tanhf(g[2 * H + j]);
-			float		og = sigmoid1(g[3 * H + j]);
+		int			j = 0;
 
-			cb[j] = fg * cb[j] + ig * gg;
-			hb[j] = og * tanhf(cb[j]);
-		}
+		for (; j + 4 <= H; j += 4)
+			lstm_update4(g + j, H, cb + j, hb + j, 4);
+		if (j < H)
+			lstm_update4(g + j, H, cb + j, hb + j, H - j);
 	}
 }
 

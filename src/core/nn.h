@@ -61,6 +61,9 @@ void		pt_log_softmax_rows(float *x, int rows, int cols);
 /* log Σ e^x[i] of x[0..n), computed stably (vectorized; relative error ~2e-7) */
 float		pt_logsumexp(const float *x, int n);
 
+/* The largest of x[0..n) (-inf when n = 0), NaNs ignored as by `if (x > max) max = x`; vectorized */
+float		pt_max(const float *x, int n);
+
 /*
  * y[rows,dim] = nn.LayerNorm(dim) of x (biased variance); gamma and beta
  * are [dim] or NULL (no affine).  y may equal x.
