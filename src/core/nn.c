@@ -486,14 +486,13 @@ lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
 		float	   *g = gates + (size_t) b * G;
 		float	   *hb = h + (size_t) b * H;
 		float	   *cb = c + (size_t) b * H;
+		int			j = 0;
 
 		if (lengths && s >= row_len(lengths, b, T))
 			continue;
 		if (b_hh)
-			for (size_t j = 0; j < G; j++)
-				g[j] += b_hh[j];
-		int			j = 0;
-
+			for (size_t k = 0; k < G; k++)
+				g[k] += b_hh[k];
 		for (; j + 4 <= H; j += 4)
 			lstm_update4(g + j, H, cb + j, hb + j, 4);
 		if (j < H)
