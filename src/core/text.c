@@ -679,6 +679,26 @@ cut_point(const char *s, size_t len, size_t max_chars)
 	return limit;
 }
 
+/*
+ * Whether normalizing in[0..len) gives it back unchanged: printable ASCII
+ * without markup or character references ('<', '&'), single spaces between
+ * words and none at either end.  Most reviews are, and skip the scan.
+ */
+static int
+already_normal(const char *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+	{
+		uint8_t		c = (uint8_t) in[i];
+
+		if (c < 0x20 || c > 0x7E || c == '<' || c == '&')
+			return 0;
+		if (c == ' ' && (i == 0 || i + 1 == len || in[i + 1] == ' '))
+			return 0;
+	}
+	return 1;
+}
+
 pt_status
 pt_text_normalize(const char *in, size_t len, size_t max_chars,
 				  char **out, size_t *out_len, pt_err *err)
@@ -696,6 +716,15 @@ pt_text_normalize(const char *in, size_t len, size_t max_chars,
 	if (in == NULL)
 		in = "";
 
+	if ((max_chars == 0 || len <= max_chars) && already_normal(in, len))
+	{
+		if ((*out = pt_alloc(len + 1)) == NULL)
+			return pt_fail(err, PT_ERR_NOMEM, "out of memory normalizing %zu bytes", len);
+		memcpy(*out, in, len);
+		(*out)[len] = '\0';
+		*out_len = len;
+		return PT_OK;
+	}
 	bad = utf8_invalid_offset(in, len);
 	if (bad < len)
 		return pt_fail(err, PT_ERR_INVALID_UTF8,
