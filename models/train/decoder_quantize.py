@@ -1,18 +1,23 @@
-"""decoder_quantize.py — add an 8-bit output projection to a summarize or rewrite model, if it costs ≤ 0.5 points.
+"""decoder_quantize.py — add 8-bit copies of a summarize or rewrite model's decoder layers, if they cost ≤ 0.5 points.
 
-The decoders' output projection is the tied embedding, 16,000 rows × 128: every step of every
-hypothesis multiplies by all of it.  src/core/linear_q8.h runs it in 8 bits (the width-1 case of
-the sentiment model's 8-bit convolution): the input o of the layer is quantized per dimension,
-o_d ≈ s_d · q_d, the weights per vocabulary row, E_v,d · s_d ≈ t_v · r_v,d, and the bias stays
-fp32.  The input scales:
-  summarize  o = tanh(...), so |o_d| <= 1 and s_d = 1 / 127;
-  rewrite    o is the decoder's final LayerNorm output: s_d = max |o_d| / 127 over the
-             teacher-forced dev pairs (calibration; the C core clamps beyond it).
+src/core/linear_q8.h runs a linear layer in 8 bits (the width-1 case of the sentiment model's
+8-bit convolution): its input is quantized per dimension, x_d ≈ s_d · q_d, its weights per
+output row, W_o,d · s_d ≈ t_o · r_o,d, and the bias stays fp32.  The layers and input scales:
+  both       logits: the output projection, the tied embedding (16,000 rows × 128) that every
+             step of every hypothesis multiplies by;
+  summarize  its input is tanh(...), so s_d = 1 / 127; and the decoder LSTM's products
+             dec.weight_ih (input [embedding, context]: s_d = max |embedding column| / 127,
+             then 1 / 127, as the context averages BiLSTM outputs in (-1, 1)), dec.weight_hh
+             (input h in (-1, 1)) and out.weight (input [h, context]), all exact bounds;
+  rewrite    the logits' input is the decoder's final LayerNorm output: s_d = max |o_d| / 127
+             over teacher-forced dev pairs (calibration; the C core clamps beyond it).
 
-The gate (issue 8): the C core decodes every dev source with the fp32 projection and with the
-8-bit one, as served (summarize: beam 4, 200 characters; rewrite: greedy); the tensors stay in the
-file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5 points and
-no fact is invented.  The fp32 weights stay in the file either way (golden tests, CPUs without VNNI).
+The gate (issue 8): the C core decodes every dev source with the fp32 layers and with the 8-bit
+ones, as served (summarize: beam 4, 200 characters; rewrite: greedy); a set of 8-bit layers stays
+in the file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5
+points and no fact is invented.  The sets are tried largest first (summarize: all four layers,
+then the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs
+without VNNI).
 
     /usr/bin/python3 models/train/decoder_quantize.py --model models/summarize-multi.ptm
     /usr/bin/python3 models/train/decoder_quantize.py --model models/rewrite-multi.ptm
@@ -57,16 +62,31 @@ def rewrite_input_scale(meta, tensors, tok):
     return (top.numpy() / 127.0).astype(np.float32)
 
 
-def quantize(embed, in_scale):
-    """logits.q8 [1, in/4, V, 4], logits.q8_scale [V], logits.q8_in_scale [in]."""
-    W = embed.astype(np.float64) * in_scale[None, :]
-    t = np.abs(W).max(axis=1) / 127.0
+def quantize(name, W, in_scale):
+    """NAME.q8 [1, in/4, out, 4], NAME.q8_scale [out], NAME.q8_in_scale [in] of the layer W [out, in]."""
+    Ws = W.astype(np.float64) * in_scale[None, :]
+    t = np.abs(Ws).max(axis=1) / 127.0
     t[t == 0] = 1.0
-    r = np.clip(np.rint(W / t[:, None]), -127, 127).astype(np.int8)
-    V, D = r.shape
-    return {"logits.q8": np.ascontiguousarray(r.reshape(V, D // 4, 4).transpose(1, 0, 2)[None]),
-            "logits.q8_scale": t.astype(np.float32),
-            "logits.q8_in_scale": in_scale.astype(np.float32)}
+    r = np.clip(np.rint(Ws / t[:, None]), -127, 127).astype(np.int8)
+    O, D = r.shape
+    return {f"{name}.q8": np.ascontiguousarray(r.reshape(O, D // 4, 4).transpose(1, 0, 2)[None]),
+            f"{name}.q8_scale": t.astype(np.float32),
+            f"{name}.q8_in_scale": in_scale.astype(np.float32)}
+
+
+def candidates(meta, t, tok):
+    """The sets of 8-bit layers to try, largest first: [(label, tensors)]."""
+    unit = lambda n: np.full(n, 1.0 / 127.0, dtype=np.float32)  # noqa: E731  inputs in [-1, 1]
+    if meta["task"] == "rewrite":
+        return [("logits", quantize("logits", t["embed"], rewrite_input_scale(meta, t, tok)))]
+    E, H, D = meta["embed_dim"], meta["enc_hidden"], meta["dec_hidden"]
+    logits = quantize("logits", t["embed"], unit(E))
+    embed_scale = np.abs(t["embed"]).max(axis=0) / 127.0
+    embed_scale[embed_scale == 0] = 1.0 / 127.0
+    lstm = {**quantize("dec.weight_ih", t["dec.weight_ih"], np.concatenate([embed_scale, unit(2 * H)])),
+            **quantize("dec.weight_hh", t["dec.weight_hh"], unit(D)),
+            **quantize("out.weight", t["out.weight"], unit(D + 2 * H))}
+    return [("logits + decoder LSTM + out", {**logits, **lstm}), ("logits", logits)]
 
 
 def dev_sets(task):
@@ -103,7 +123,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True)
     ap.add_argument("--out", help="default: rewrite --model in place")
-    ap.add_argument("--version", help="the model version to record when the 8-bit projection is kept "
+    ap.add_argument("--version", help="the model version to record when 8-bit layers are kept "
                     "(its outputs differ from the fp32 ones)")
     args = ap.parse_args()
     out = args.out or args.model
@@ -112,30 +132,29 @@ def main():
     task = meta["task"]
     base = without_q8(tensors)
     tok = ptcore.Tokenizer.from_file(args.model)
-    if task == "summarize":
-        in_scale = np.full(meta["embed_dim"], 1.0 / 127.0, dtype=np.float32)
-    else:
-        in_scale = rewrite_input_scale(meta, base, tok)
-    write_ptm(out, meta, {**base, **quantize(base["embed"], in_scale)})
-    worst = (-1e9, "")
-    for name, rows in dev_sets(task).items():
-        srcs, refs = [r["src"] for r in rows], [r["tgt"] for r in rows]
-        metric, fp32, inv32 = score(task, name, srcs, refs, outputs(task, out, srcs, False))
-        _, q8, inv8 = score(task, name, srcs, refs, outputs(task, out, srcs, True))
-        print(f"[{task}] {name:12} {len(rows):5} rows  {metric} fp32 {fp32:6.2f}  int8 {q8:6.2f}  "
-              f"invented facts {inv32} / {inv8}", flush=True)
-        worst = max(worst, (fp32 - q8, f"{name} {metric}"), (100.0 if inv8 > inv32 else -1e9, f"{name} invented facts"))
-    if worst[0] > MAX_DROP:
-        write_ptm(out, meta, base)
-        print(f"[{task}] int8 costs {worst[1]} ({worst[0]:.2f} points > {MAX_DROP}): fp32 only")
-        return 0
-    if args.version:
-        meta = {**meta, "version": args.version}
-        write_ptm(out, meta, {**base, **quantize(base["embed"], in_scale)})
-    print(f"[{task}] largest drop {worst[0]:.2f} points ({worst[1]}): {out} carries the 8-bit output projection"
-          f" (version {meta['version']})")
+    sets = dev_sets(task)
+    for label, q8 in candidates(meta, base, tok):
+        write_ptm(out, meta, {**base, **q8})
+        worst = (-1e9, "")
+        for name, rows in sets.items():
+            srcs, refs = [r["src"] for r in rows], [r["tgt"] for r in rows]
+            metric, fp32, inv32 = score(task, name, srcs, refs, outputs(task, out, srcs, False))
+            _, q8s, inv8 = score(task, name, srcs, refs, outputs(task, out, srcs, True))
+            print(f"[{task}] {label}: {name:12} {len(rows):5} rows  {metric} fp32 {fp32:6.2f}  int8 {q8s:6.2f}  "
+                  f"invented facts {inv32} / {inv8}", flush=True)
+            worst = max(worst, (fp32 - q8s, f"{name} {metric}"),
+                        (100.0 if inv8 > inv32 else -1e9, f"{name} invented facts"))
+        if worst[0] <= MAX_DROP:
+            if args.version:
+                meta = {**meta, "version": args.version}
+                write_ptm(out, meta, {**base, **q8})
+            print(f"[{task}] {label}: largest drop {worst[0]:.2f} points ({worst[1]}): kept in {out}"
+                  f" (version {meta['version']})")
+            return 0
+        print(f"[{task}] {label}: costs {worst[1]} ({worst[0]:.2f} points > {MAX_DROP})")
+    write_ptm(out, meta, base)
+    print(f"[{task}] fp32 only")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -474,13 +474,16 @@ lstm_update4(const float *g, int H, float *c, float *h, int n)
 	memcpy(h, &hv, (size_t) n * sizeof(float));
 }
 
+/*
+ * h, c [B, H] from the gates' pre-activations [B, 4H] (b_hh, when given, is
+ * added here); rows at or past their length (lengths, T, step s) are left.
+ */
 static void
-lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
-		  float *h, float *c, const int32_t *lengths, int T, int s)
+lstm_rows(float *gates, int B, int H, const float *b_hh, float *h, float *c,
+		  const int32_t *lengths, int T, int s)
 {
 	size_t		G = 4 * (size_t) H;
 
-	linear_into(h, B, H, W_hh, 4 * H, 1, gates);
 	for (int b = 0; b < B; b++)
 	{
 		float	   *g = gates + (size_t) b * G;
@@ -498,6 +501,20 @@ lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
 		if (j < H)
 			lstm_update4(g + j, H, cb + j, hb + j, H - j);
 	}
+}
+
+static void
+lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
+		  float *h, float *c, const int32_t *lengths, int T, int s)
+{
+	linear_into(h, B, H, W_hh, 4 * H, 1, gates);
+	lstm_rows(gates, B, H, b_hh, h, c, lengths, T, s);
+}
+
+void
+pt_lstm_update(float *gates, int B, int H, float *h, float *c)
+{
+	lstm_rows(gates, B, H, NULL, h, c, NULL, 0, 0);
 }
 
 /* Floats of scratch pt_lstm_step needs: the gates [B, 4H]. */

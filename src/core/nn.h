@@ -84,6 +84,13 @@ void		pt_lstm_step(const float *x, int B, int In, int H,
 						 float *h, float *c, float *work);
 
 /*
+ * The cell update of an LSTM step whose gate pre-activations [B, 4H]
+ * (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, order i, f, g, o) are computed
+ * already: h and c [B, H] advance.
+ */
+void		pt_lstm_update(float *gates, int B, int H, float *h, float *c);
+
+/*
  * One direction of a single-layer nn.LSTM over x [T, B, In] (time-major).
  * lengths [B] (or NULL: all T) gives each row's length, clamped to [0, T];
  * row b runs only over t < lengths[b], and outputs for t >= lengths[b] are

@@ -41,6 +41,8 @@ struct pt_s2s_batch
 	float	   *p_gen;			/* [max_hyps] */
 	float	   *mass;			/* [max_src] scratch of pt_copy_mix */
 	float	   *work;			/* pt_lstm_step_workspace(max_hyps, D) */
+	float	   *gates_hh;		/* [max_hyps, 4D] the 8-bit LSTM's hidden product */
+	uint8_t    *q;				/* [max_hyps, E + D + 2H] the 8-bit layers' quantized inputs */
 
 	void	   *arena;			/* every array above lives in one allocation */
 };
@@ -103,13 +105,33 @@ pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
 		(st = pt_model_require_f32(m, "pgen.weight", 2, (int64_t[]) {1, D + 2 * H + E}, &s->pgen_w, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "pgen.bias", 1, (int64_t[]) {1}, &s->pgen_b, err)) != PT_OK)
 		return st;
-	return pt_linear_q8_load(m, "logits", E, V, s->gen_b, &s->logits_q8, err);
+	if ((st = pt_linear_q8_load(m, "logits", (int) E, (int) V, s->gen_b, &s->logits_q8, err)) != PT_OK ||
+		(st = pt_linear_q8_load(m, "dec.weight_ih", (int) (E + 2 * H), (int) (4 * D), s->dec_b_ih,
+								&s->dec_ih_q8, err)) != PT_OK ||
+		(st = pt_linear_q8_load(m, "dec.weight_hh", (int) D, (int) (4 * D), s->dec_b_hh, &s->dec_hh_q8, err)) != PT_OK ||
+		(st = pt_linear_q8_load(m, "out.weight", (int) (D + 2 * H), (int) E, s->out_b, &s->out_q8, err)) != PT_OK)
+		pt_s2s_free(s);
+	return st;
 }
 
 void
 pt_s2s_free(pt_s2s *s)
 {
 	pt_linear_q8_free(&s->logits_q8);
+	pt_linear_q8_free(&s->dec_ih_q8);
+	pt_linear_q8_free(&s->dec_hh_q8);
+	pt_linear_q8_free(&s->out_q8);
+}
+
+int
+pt_s2s_set_int8(pt_s2s *s, int on)
+{
+	int			used = pt_linear_q8_set(&s->logits_q8, on);
+
+	used |= pt_linear_q8_set(&s->dec_ih_q8, on);
+	used |= pt_linear_q8_set(&s->dec_hh_q8, on);
+	used |= pt_linear_q8_set(&s->out_q8, on);
+	return used;
 }
 
 /* ---- the batch: one arena for every array ---- */
@@ -135,7 +157,7 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	size_t		bytes = 0;
 	size_t		o_src_len, o_src_uniq, o_uniq_ids, o_copy, o_enc, o_keys, o_h0, o_c0,
 				o_h[2], o_c[2], o_ctx[2], o_x, o_hc, o_o, o_attn, o_pgen, o_mass, o_work,
-				o_rowptr;
+				o_gates_hh, o_q, o_rowptr;
 	pt_s2s_batch *b;
 	char	   *a;
 
@@ -163,6 +185,8 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	o_pgen = pt_layout_reserve(&bytes, max_hyps, sizeof(float));
 	o_mass = pt_layout_reserve(&bytes, m->max_src, sizeof(float));
 	o_work = pt_layout_reserve(&bytes, pt_lstm_step_workspace(max_hyps, m->dec_hidden), sizeof(float));
+	o_gates_hh = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, 4 * D), sizeof(float));
+	o_q = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, E + D + H2), 1);
 
 	*out = NULL;
 	b = pt_alloc_zero(sizeof *b);
@@ -197,6 +221,8 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	b->p_gen = (float *) (a + o_pgen);
 	b->mass = (float *) (a + o_mass);
 	b->work = (float *) (a + o_work);
+	b->gates_hh = (float *) (a + o_gates_hh);
+	b->q = (uint8_t *) (a + o_q);
 
 	{
 		size_t		at = 0;
@@ -341,6 +367,19 @@ attend(const pt_s2s_batch *b, int r, const float *h, float *attn, float *ctx)
 				0.0f, ctx, 1);
 }
 
+/* pt_lstm_step with both products in 8 bits: gates = x·W_ihᵀ + b_ih + (h·W_hhᵀ + b_hh) */
+static void
+lstm_step_q8(const pt_s2s *m, pt_s2s_batch *b, int N, float *h, float *c)
+{
+	size_t		n = (size_t) N * 4 * m->dec_hidden;
+
+	pt_linear_q8_apply(&m->dec_ih_q8, b->x, N, b->q, b->work);
+	pt_linear_q8_apply(&m->dec_hh_q8, h, N, b->q, b->gates_hh);
+	for (size_t i = 0; i < n; i++)
+		b->work[i] += b->gates_hh[i];
+	pt_lstm_update(b->work, N, m->dec_hidden, h, c);
+}
+
 pt_status
 pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 			const int32_t *token, float *logp, pt_err *err)
@@ -382,8 +421,11 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	}
 	b->cur = nxt;
 
-	pt_lstm_step(b->x, N, E + H2, D, m->dec_w_ih, m->dec_w_hh, m->dec_b_ih, m->dec_b_hh,
-				 h, c, b->work);
+	if (m->dec_ih_q8.on && m->dec_hh_q8.on)
+		lstm_step_q8(m, b, N, h, c);
+	else
+		pt_lstm_step(b->x, N, E + H2, D, m->dec_w_ih, m->dec_w_hh, m->dec_b_ih, m->dec_b_hh,
+					 h, c, b->work);
 	for (int i = 0; i < N; i++)
 	{
 		float	   *hci = b->hc + (size_t) i * (D + H2);
@@ -395,10 +437,13 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 			cblas_sdot(E, m->pgen_w + D + H2, 1, b->x + (size_t) i * (E + H2), 1);
 		b->p_gen[i] = 1.0f / (1.0f + expf(-b->p_gen[i]));
 	}
-	pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
+	if (m->out_q8.on)
+		pt_linear_q8_apply(&m->out_q8, b->hc, N, b->q, b->o);
+	else
+		pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
 	pt_tanh_inplace(b->o, (size_t) N * E);
-	if (m->logits_q8.on)		/* the LSTM's workspace is free again: scratch for the 8-bit rows */
-		pt_linear_q8_apply(&m->logits_q8, b->o, N, (uint8_t *) b->work, logp);
+	if (m->logits_q8.on)
+		pt_linear_q8_apply(&m->logits_q8, b->o, N, b->q, logp);
 	else
 		pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
 	for (int i = 0; i < N; i++)

@@ -31,12 +31,19 @@ typedef struct pt_s2s
 	const float *out_w, *out_b; /* [E, D+2H], [E] */
 	const float *gen_b;			/* [V] */
 	const float *pgen_w, *pgen_b;	/* [D+2H+E], [1] */
-	pt_linear_q8 logits_q8;		/* the output projection in 8 bits, when the file has it */
+	/* 8-bit copies, when the file has them (linear_q8.h) */
+	pt_linear_q8 logits_q8;		/* the output projection (the tied embedding) */
+	pt_linear_q8 dec_ih_q8,		/* the decoder LSTM's input and hidden products */
+				dec_hh_q8;
+	pt_linear_q8 out_q8;		/* out.weight */
 } pt_s2s;
 
 /* Check the hyper-parameters and every tensor of an "lstm-pg" model. */
 pt_status	pt_s2s_load(const pt_model *m, int vocab, pt_s2s *out, pt_err *err);
 void		pt_s2s_free(pt_s2s *s);
+
+/* Use the 8-bit layers the file has (on = 1, where the CPU runs VNNI) or none; returns whether any is used */
+int			pt_s2s_set_int8(pt_s2s *s, int on);
 
 typedef struct pt_s2s_batch pt_s2s_batch;
 

@@ -59,7 +59,7 @@ pt_summarizer_free(pt_summarizer *s)
 int
 pt_summarizer_set_int8(pt_summarizer *s, int on)
 {
-	return pt_linear_q8_set(&s->m.logits_q8, on);
+	return pt_s2s_set_int8(&s->m, on);
 }
 
 int

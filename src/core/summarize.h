@@ -71,9 +71,9 @@ pt_status	pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t 
 int			pt_summarizer_max_src(const pt_summarizer *s);
 
 /*
- * Use the 8-bit output projection (linear_q8.h) where the model file has it
- * and the CPU runs AVX-512 VNNI (the default), or the fp32 one (on = 0).
- * Returns whether the 8-bit one is in use.
+ * Use the 8-bit decoder layers (linear_q8.h) where the model file has them
+ * and the CPU runs AVX-512 VNNI (the default), or the fp32 ones (on = 0).
+ * Returns whether 8-bit layers are in use.
  */
 int			pt_summarizer_set_int8(pt_summarizer *s, int on);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
