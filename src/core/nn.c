@@ -219,27 +219,76 @@ pt_softmax_rows(float *x, int rows, int cols)
 }
 
 /*
- * e^x for x <= 0, four lanes at a time (GCC/clang vector extensions, so
- * the compiler emits the target's SIMD): Cephes' expf
- * polynomial after range reduction x = n·ln2 + r, |r| <= ln2/2; relative
- * error below 2e-7.  Inputs under -87 give about 1e-38 instead of less.
+ * The vector code below is written once for VL-lane GCC/clang vector
+ * types: the compiler splits them into the target's registers (four SSE
+ * registers on baseline x86-64).  Where the CPU has AVX-512, the hottest
+ * loops (max, log-sum-exp, the LSTM activations) run a copy compiled for
+ * it, which holds a vector in one register: the same operations lane by
+ * lane.
  */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
+#define VL 16
+typedef float vf __attribute__((vector_size(VL * sizeof(float))));
+typedef int32_t vi __attribute__((vector_size(VL * sizeof(int32_t))));
+#define VINLINE static inline __attribute__((always_inline))
+/* a 64-byte vector passed between always-inlined static functions crosses no ABI */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 
-static inline v4f
-exp_nonpos4(v4f x)
+#if defined(__x86_64__) && defined(__GNUC__)
+#define AVX512 __attribute__((target("avx512f")))
+
+static int
+have_avx512(void)
 {
-	const v4f	lo = {-87.0f, -87.0f, -87.0f, -87.0f};
+	static int	has = -1;		/* the answer never changes: ask the CPU once */
+
+	if (has < 0)
+		has = __builtin_cpu_supports("avx512f");
+	return has;
+}
+#endif
+
+/* n <= VL floats from x, the other lanes zero */
+VINLINE vf
+vload(const float *x, int n)
+{
+	vf			v = {0};
+
+	memcpy(&v, x, (size_t) n * sizeof(float));
+	return v;
+}
+
+VINLINE void
+vstore(float *x, vf v, int n)
+{
+	memcpy(x, &v, (size_t) n * sizeof(float));
+}
+
+/* mask ? a : b, lane by lane */
+VINLINE vf
+vselect(vi mask, vf a, vf b)
+{
+	return (vf) ((mask & (vi) a) | (~mask & (vi) b));
+}
+
+/*
+ * e^x for x <= 0: Cephes' expf polynomial after range reduction
+ * x = n·ln2 + r, |r| <= ln2/2; relative error below 2e-7.  Inputs under
+ * -87 give about 1e-38 instead of less.
+ */
+VINLINE vf
+exp_nonpos(vf x)
+{
 	const float magic = 12582912.0f;	/* 1.5 · 2^23: adding it rounds to an integer */
-	v4i			below = x < lo;
-	v4f			t,
+	vf			t,
 				n,
 				r,
 				p;
-	v4i			bits;
 
-	x = (v4f) ((below & (v4i) lo) | (~below & (v4i) x));
+	x = vselect(x < -87.0f, (vf) {0} - 87.0f, x);
 	t = x * 1.44269504088896341f + magic;
 	n = t - magic;
 	r = x - n * 0.693359375f + n * 2.12194440e-4f;
@@ -249,106 +298,82 @@ exp_nonpos4(v4f x)
 	p = p * r + 1.6666665459e-1f;
 	p = p * r + 5.0000001201e-1f;
 	p = p * r * r + r + 1.0f;
-	bits = ((v4i) t - (v4i) (v4f) {magic, magic, magic, magic} + 127) << 23;
-	return p * (v4f) bits;
+	return p * (vf) (((vi) t - (vi) ((vf) {0} + magic) + 127) << 23);
 }
 
 /*
- * tanh of four floats: Cephes' tanhf, an odd polynomial below |x| = 0.625
- * (relative error 5e-9) and 1 − 2 / (e^{2|x|} + 1) above, through
- * exp_nonpos4.  glibc's tanhf (through expm1f) was a fifth of a summary.
+ * tanh: Cephes' tanhf, an odd polynomial below |x| = 0.625 (relative error
+ * 5e-9) and 1 − 2 / (e^{2|x|} + 1) above, through exp_nonpos.  glibc's
+ * tanhf (through expm1f) was a fifth of a summary.
  */
-static inline v4f
-tanh4(v4f x)
+VINLINE vf
+vtanh(vf x)
 {
-	const v4i	sign = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
-	v4f			ax = (v4f) ((v4i) x & ~sign),
+	const vi	sign = (vi) {0} + INT32_MIN;
+	vf			ax = (vf) ((vi) x & ~sign),
 				s = x * x,
 				small = ((((-5.70498872745e-3f * s + 2.06390887954e-2f) * s - 5.37397155531e-2f) * s +
 						  1.33314422036e-1f) * s - 3.33332819422e-1f) * s * x + x,
-				e = exp_nonpos4(-2.0f * ax),
+				e = exp_nonpos(-2.0f * ax),
 				big = (1.0f - e) / (1.0f + e);
-	v4i			use_small = ax < 0.625f;
 
-	big = (v4f) ((v4i) big | ((v4i) x & sign));
-	return (v4f) ((use_small & (v4i) small) | (~use_small & (v4i) big));
+	big = (vf) ((vi) big | ((vi) x & sign));
+	return vselect(ax < 0.625f, small, big);
 }
 
 /*
- * 1 / (1 + e^-x) of four floats, never overflowing exp for either sign;
- * e^-|x| is taken as 0 beyond |x| = 87, where exp_nonpos4 stops (so the
- * tails are exactly 0 and 1, as with expf).
+ * 1 / (1 + e^-x), never overflowing exp for either sign; e^-|x| is taken
+ * as 0 beyond |x| = 87, where exp_nonpos stops (so the tails are exactly
+ * 0 and 1, as with expf).
  */
-static inline v4f
-sigmoid4(v4f x)
+VINLINE vf
+vsigmoid(vf x)
 {
-	const v4i	sign = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
-	v4f			nx = (v4f) ((v4i) x | sign),	/* -|x| */
-				e = (v4f) ((v4i) exp_nonpos4(nx) & ~(nx < -87.0f)),
+	vf			nx = (vf) ((vi) x | ((vi) {0} + INT32_MIN)),	/* -|x| */
+				e = (vf) ((vi) exp_nonpos(nx) & ~(nx < -87.0f)),
 				r = 1.0f / (1.0f + e);
-	v4i			neg = x < 0.0f;
 
-	return (v4f) ((neg & (v4i) (e * r)) | (~neg & (v4i) r));
-}
-
-static inline v4f
-load4(const float *x)
-{
-	v4f			v;
-
-	memcpy(&v, x, sizeof v);
-	return v;
-}
-
-static inline void
-store4(float *x, v4f v)
-{
-	memcpy(x, &v, sizeof v);
+	return vselect(x < 0.0f, e * r, r);
 }
 
 /* x[n] = tanh(x) */
 void
 pt_tanh_inplace(float *x, size_t n)
 {
-	size_t		i = 0;
-	v4f			tail = {0};
+	for (size_t i = 0; i < n; i += VL)
+	{
+		int			k = n - i < VL ? (int) (n - i) : VL;
 
-	for (; i + 4 <= n; i += 4)
-		store4(x + i, tanh4(load4(x + i)));
-	memcpy(&tail, x + i, (n - i) * sizeof(float));
-	tail = tanh4(tail);
-	memcpy(x + i, &tail, (n - i) * sizeof(float));
+		vstore(x + i, vtanh(vload(x + i, k)), k);
+	}
 }
 
 /* x[n] = sigmoid(x) */
 void
 pt_sigmoid_inplace(float *x, size_t n)
 {
-	size_t		i = 0;
-	v4f			tail = {0};
+	for (size_t i = 0; i < n; i += VL)
+	{
+		int			k = n - i < VL ? (int) (n - i) : VL;
 
-	for (; i + 4 <= n; i += 4)
-		store4(x + i, sigmoid4(load4(x + i)));
-	memcpy(&tail, x + i, (n - i) * sizeof(float));
-	tail = sigmoid4(tail);
-	memcpy(x + i, &tail, (n - i) * sizeof(float));
+		vstore(x + i, vsigmoid(vload(x + i, k)), k);
+	}
 }
 
-float
-pt_max(const float *x, int n)
+VINLINE float
+max_impl(const float *x, int n)
 {
-	v4f			m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+	vf			m = (vf) {0} - INFINITY;
 	float		mx = -INFINITY;
 	int			j = 0;
 
-	for (; j + 4 <= n; j += 4)
+	for (; j + VL <= n; j += VL)
 	{
-		v4f			v = load4(x + j);
-		v4i			gt = v > m;
+		vf			v = vload(x + j, VL);
 
-		m = (v4f) ((gt & (v4i) v) | (~gt & (v4i) m));
+		m = vselect(v > m, v, m);
 	}
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < VL; k++)
 		if (m[k] > mx)
 			mx = m[k];
 	for (; j < n; j++)
@@ -357,36 +382,60 @@ pt_max(const float *x, int n)
 	return mx;
 }
 
-float
-pt_logsumexp(const float *x, int n)
+VINLINE float
+logsumexp_impl(const float *x, int n)
 {
-	float		mx = -INFINITY,
+	float		mx,
 				sum = 0.0f;
-	v4f			acc0 = {0},
-				acc1 = {0};
+	vf			acc = {0};
 	int			j = 0;
 
 	if (n <= 0)
 		return -INFINITY;
-	mx = pt_max(x, n);
+	mx = max_impl(x, n);
 	if (!isfinite(mx))
 		return mx;
-	for (; j + 8 <= n; j += 8)
-	{
-		v4f			v0,
-					v1;
-
-		memcpy(&v0, x + j, sizeof v0);
-		memcpy(&v1, x + j + 4, sizeof v1);
-		acc0 += exp_nonpos4(v0 - mx);
-		acc1 += exp_nonpos4(v1 - mx);
-	}
+	for (; j + VL <= n; j += VL)
+		acc += exp_nonpos(vload(x + j, VL) - mx);
 	for (; j < n; j++)
 		sum += expf(x[j] - mx);
-	acc0 += acc1;
-	for (int k = 0; k < 4; k++)
-		sum += acc0[k];
+	for (int k = 0; k < VL; k++)
+		sum += acc[k];
 	return mx + logf(sum);
+}
+
+#ifdef AVX512
+AVX512 static float
+max_avx512(const float *x, int n)
+{
+	return max_impl(x, n);
+}
+
+AVX512 static float
+logsumexp_avx512(const float *x, int n)
+{
+	return logsumexp_impl(x, n);
+}
+#endif
+
+float
+pt_max(const float *x, int n)
+{
+#ifdef AVX512
+	if (have_avx512())
+		return max_avx512(x, n);
+#endif
+	return max_impl(x, n);
+}
+
+float
+pt_logsumexp(const float *x, int n)
+{
+#ifdef AVX512
+	if (have_avx512())
+		return logsumexp_avx512(x, n);
+#endif
+	return logsumexp_impl(x, n);
 }
 
 /* each row of x[rows,cols] = log_softmax(row) = row - logsumexp(row) */
@@ -457,22 +506,46 @@ row_len(const int32_t *lengths, int b, int T)
  * entry; adds h·W_hhᵀ + b_hh and updates h, c [B,H] in place for the rows
  * still running at step s (all rows when lengths is NULL); others stay frozen.
  */
-/* n (1..4) units from j of one row's gates [4H] (i, f, g, o): c = f·c + i·g, h = o·tanh(c) */
-static inline void
-lstm_update4(const float *g, int H, float *c, float *h, int n)
+/* n (1..VL) units of one row's gates [4H] (i, f, g, o): c = f·c + i·g, h = o·tanh(c) */
+VINLINE void
+lstm_units(const float *g, int H, float *c, float *h, int n)
 {
-	v4f			gate[4] = {{0}},
-				cv = {0},
-				hv;
+	vf			cv = vsigmoid(vload(g + H, n)) * vload(c, n) +
+		vsigmoid(vload(g, n)) * vtanh(vload(g + 2 * H, n));
 
-	for (int q = 0; q < 4; q++)
-		memcpy(&gate[q], g + (size_t) q * H, (size_t) n * sizeof(float));
-	memcpy(&cv, c, (size_t) n * sizeof(float));
-	cv = sigmoid4(gate[1]) * cv + sigmoid4(gate[0]) * tanh4(gate[2]);
-	hv = sigmoid4(gate[3]) * tanh4(cv);
-	memcpy(c, &cv, (size_t) n * sizeof(float));
-	memcpy(h, &hv, (size_t) n * sizeof(float));
+	vstore(c, cv, n);
+	vstore(h, vsigmoid(vload(g + 3 * H, n)) * vtanh(cv), n);
 }
+
+VINLINE void
+lstm_rows_impl(float *gates, int B, int H, const float *b_hh, float *h, float *c,
+			   const int32_t *lengths, int T, int s)
+{
+	size_t		G = 4 * (size_t) H;
+
+	for (int b = 0; b < B; b++)
+	{
+		float	   *g = gates + (size_t) b * G;
+
+		if (lengths && s >= row_len(lengths, b, T))
+			continue;
+		if (b_hh)
+			for (size_t k = 0; k < G; k++)
+				g[k] += b_hh[k];
+		for (int j = 0; j < H; j += VL)
+			lstm_units(g + j, H, c + (size_t) b * H + j, h + (size_t) b * H + j,
+					   H - j < VL ? H - j : VL);
+	}
+}
+
+#ifdef AVX512
+AVX512 static void
+lstm_rows_avx512(float *gates, int B, int H, const float *b_hh, float *h, float *c,
+				 const int32_t *lengths, int T, int s)
+{
+	lstm_rows_impl(gates, B, H, b_hh, h, c, lengths, T, s);
+}
+#endif
 
 /*
  * h, c [B, H] from the gates' pre-activations [B, 4H] (b_hh, when given, is
@@ -482,25 +555,14 @@ static void
 lstm_rows(float *gates, int B, int H, const float *b_hh, float *h, float *c,
 		  const int32_t *lengths, int T, int s)
 {
-	size_t		G = 4 * (size_t) H;
-
-	for (int b = 0; b < B; b++)
+#ifdef AVX512
+	if (have_avx512())
 	{
-		float	   *g = gates + (size_t) b * G;
-		float	   *hb = h + (size_t) b * H;
-		float	   *cb = c + (size_t) b * H;
-		int			j = 0;
-
-		if (lengths && s >= row_len(lengths, b, T))
-			continue;
-		if (b_hh)
-			for (size_t k = 0; k < G; k++)
-				g[k] += b_hh[k];
-		for (; j + 4 <= H; j += 4)
-			lstm_update4(g + j, H, cb + j, hb + j, 4);
-		if (j < H)
-			lstm_update4(g + j, H, cb + j, hb + j, H - j);
+		lstm_rows_avx512(gates, B, H, b_hh, h, c, lengths, T, s);
+		return;
 	}
+#endif
+	lstm_rows_impl(gates, B, H, b_hh, h, c, lengths, T, s);
 }
 
 static void
