@@ -9,14 +9,16 @@ output row, W_o,d · s_d ≈ t_o · r_o,d, and the bias stays fp32.  The layers 
              dec.weight_ih (input [embedding, context]: s_d = max |embedding column| / 127,
              then 1 / 127, as the context averages BiLSTM outputs in (-1, 1)), dec.weight_hh
              (input h in (-1, 1)) and out.weight (input [h, context]), all exact bounds;
-  rewrite    the logits' input is the decoder's final LayerNorm output: s_d = max |o_d| / 127
-             over teacher-forced dev pairs (calibration; the C core clamps beyond it).
+  rewrite    the logits' input is the decoder's final LayerNorm output, and the decoder layers'
+             products (dec.L.self.in, self.out, cross.q, cross.out, ff1, ff2) take LayerNorm,
+             attention and ReLU outputs: s_d = max |input_d| / 127 over teacher-forced dev
+             pairs (calibration; the C core clamps beyond it).
 
 The gate (issue 8): the C core decodes every dev source with the fp32 layers and with the 8-bit
 ones, as served (summarize: beam 4, 200 characters; rewrite: greedy); a set of 8-bit layers stays
 in the file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5
 points and no fact is invented.  The sets are tried largest first (summarize: all four layers,
-then the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs
+or rewrite: all layers, then the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs
 without VNNI).
 
     /usr/bin/python3 models/train/decoder_quantize.py --model models/summarize-multi.ptm
@@ -44,22 +46,43 @@ def without_q8(tensors):
     return {k: v for k, v in tensors.items() if ".q8" not in k}
 
 
-def rewrite_input_scale(meta, tensors, tok):
-    """max |dec_ln output| per dimension over teacher-forced dev pairs, / 127."""
+REWRITE_DEC_LINEARS = (("self_attn.inp", "self.in"), ("self_attn.out", "self.out"), ("cross.q", "cross.q"),
+                       ("cross.out", "cross.out"), ("ff1", "ff1"), ("ff2", "ff2"))
+
+
+def rewrite_input_scales(meta, tensors, tok):
+    """Per-dimension input steps (max |input| / 127 over teacher-forced dev pairs) of the logits
+    ("logits": the final LayerNorm output) and of every decoder layer product (.ptm names)."""
     m = Rewriter(meta["vocab"], meta["d_model"], meta["heads"], meta["ffn"], meta["enc_layers"],
                  meta["dec_layers"], meta["max_src_tokens"], meta["max_tgt_tokens"])
     m.import_tensors(tensors)
     m.eval()
+    top = {}
+
+    def watch(name):
+        def hook(_module, inputs, _output):
+            x = inputs[0].detach().abs().reshape(-1, inputs[0].shape[-1]).max(0).values
+            top[name] = torch.maximum(top[name], x) if name in top else x
+        return hook
+
+    hooks = [m.get_submodule(f"dec.{l}.{mod}").register_forward_hook(watch(f"dec.{l}.{name}"))
+             for l in range(meta["dec_layers"]) for mod, name in REWRITE_DEC_LINEARS]
     rows = (rewrite_data.load("dev_en") + rewrite_data.load("dev_zh"))[:CALIBRATION_PAIRS]
-    top = torch.zeros(meta["d_model"])
     with torch.no_grad():
         for r in rows:
             src = tok.encode(ptcore.tidy(r["src"]))[:m.S - 1] + [EOS]
             tgt = tok.encode(r["tgt"])[:m.T - 1]
             enc, mask = m.encode(torch.tensor([src]), torch.tensor([len(src)]))
             h, _ = m.decode(torch.tensor([[1] + tgt]), enc, mask)
-            top = torch.maximum(top, h[0].abs().max(0).values)
-    return (top.numpy() / 127.0).astype(np.float32)
+            watch("logits")(None, (h,), None)
+    for hk in hooks:
+        hk.remove()
+    out = {}
+    for name, t in top.items():
+        s = t.numpy() / 127.0
+        s[s == 0] = 1.0 / 127.0
+        out[name] = s.astype(np.float32)
+    return out
 
 
 def quantize(name, W, in_scale):
@@ -78,7 +101,12 @@ def candidates(meta, t, tok):
     """The sets of 8-bit layers to try, largest first: [(label, tensors)]."""
     unit = lambda n: np.full(n, 1.0 / 127.0, dtype=np.float32)  # noqa: E731  inputs in [-1, 1]
     if meta["task"] == "rewrite":
-        return [("logits", quantize("logits", t["embed"], rewrite_input_scale(meta, t, tok)))]
+        scales = rewrite_input_scales(meta, t, tok)
+        logits = quantize("logits", t["embed"], scales.pop("logits"))
+        layers = {}
+        for name, s in scales.items():
+            layers.update(quantize(name, t[f"{name}.weight"], s))
+        return [("logits + decoder layers", {**logits, **layers}), ("logits", logits)]
     E, H, D = meta["embed_dim"], meta["enc_hidden"], meta["dec_hidden"]
     logits = quantize("logits", t["embed"], unit(E))
     embed_scale = np.abs(t["embed"]).max(axis=0) / 127.0

@@ -70,7 +70,7 @@ pt_rewriter_free(pt_rewriter *r)
 int
 pt_rewriter_set_int8(pt_rewriter *r, int on)
 {
-	return pt_linear_q8_set(&r->m.logits_q8, on);
+	return pt_tf_set_int8(&r->m, on);
 }
 
 int

@@ -51,6 +51,7 @@ struct pt_tf_batch
 			   *p_gen,
 			   *mass,
 			   *work;
+	uint8_t    *q;				/* [H, max(d, ffn)] the 8-bit layers' quantized inputs */
 
 	void	   *arena;
 };
@@ -80,7 +81,9 @@ load_linear(const pt_model *m, const char *prefix, int out, int in, pt_tf_linear
 	if ((st = pt_model_require_f32(m, name, 2, (int64_t[]) {out, in}, &l->w, err)) != PT_OK)
 		return st;
 	snprintf(name, sizeof name, "%s.bias", prefix);
-	return pt_model_require_f32(m, name, 1, (int64_t[]) {out}, &l->b, err);
+	if ((st = pt_model_require_f32(m, name, 1, (int64_t[]) {out}, &l->b, err)) != PT_OK)
+		return st;
+	return pt_linear_q8_load(m, prefix, in, out, l->b, &l->q8, err);
 }
 
 /* one call per layer tensor: "enc.3" + ".ln1" → load_norm(m, "enc.3.ln1", ...) */
@@ -189,19 +192,79 @@ pt_tf_load(const pt_model *m, int vocab, pt_tf *t, pt_err *err)
 	return pt_linear_q8_load(m, "logits", d, V, t->gen_b, &t->logits_q8, err);
 }
 
+/* every linear layer of the model, for what applies to all of them */
+static int
+all_linears(pt_tf *t, pt_tf_linear **out)
+{
+	int			n = 0;
+
+	for (int l = 0; l < t->n_enc; l++)
+	{
+		pt_tf_enc_layer *L = &t->enc[l];
+
+		out[n++] = &L->attn_in;
+		out[n++] = &L->attn_out;
+		out[n++] = &L->ff1;
+		out[n++] = &L->ff2;
+	}
+	for (int l = 0; l < t->n_dec; l++)
+	{
+		pt_tf_dec_layer *L = &t->dec[l];
+
+		out[n++] = &L->self_in;
+		out[n++] = &L->self_out;
+		out[n++] = &L->cross_q;
+		out[n++] = &L->cross_kv;
+		out[n++] = &L->cross_out;
+		out[n++] = &L->ff1;
+		out[n++] = &L->ff2;
+	}
+	return n;
+}
+
+#define MAX_LINEARS (PT_TF_MAX_LAYERS * 11)
+
 void
 pt_tf_free(pt_tf *t)
 {
+	pt_tf_linear *lin[MAX_LINEARS];
+	int			n = all_linears(t, lin);
+
+	for (int i = 0; i < n; i++)
+		pt_linear_q8_free(&lin[i]->q8);
 	pt_linear_q8_free(&t->logits_q8);
+}
+
+int
+pt_tf_set_int8(pt_tf *t, int on)
+{
+	pt_tf_linear *lin[MAX_LINEARS];
+	int			n = all_linears(t, lin),
+				used = pt_linear_q8_set(&t->logits_q8, on);
+
+	for (int i = 0; i < n; i++)
+		used |= pt_linear_q8_set(&lin[i]->q8, on);
+	return used;
 }
 
 /* ---- shared pieces of the encoder and the decoder ---- */
 
+/* y[n, d] = lin(in[n, k]), through its 8-bit copy where that is on (q: n · k bytes, or NULL: fp32) */
+static void
+apply_linear(const float *in, int n, int k, const pt_tf_linear *lin, int d, float *y, uint8_t *q)
+{
+	if (q != NULL && lin->q8.on)
+		pt_linear_q8_apply(&lin->q8, in, n, q, y);
+	else
+		pt_linear(in, n, k, lin->w, lin->b, d, y);
+}
+
 /* x[n, d] += lin(in[n, k]) */
 static void
-add_linear(float *x, const float *in, int n, int k, const pt_tf_linear *lin, int d, float *tmp)
+add_linear(float *x, const float *in, int n, int k, const pt_tf_linear *lin, int d, float *tmp,
+		   uint8_t *q)
 {
-	pt_linear(in, n, k, lin->w, lin->b, d, tmp);
+	apply_linear(in, n, k, lin, d, tmp, q);
 	for (size_t i = 0; i < (size_t) n * d; i++)
 		x[i] += tmp[i];
 }
@@ -209,12 +272,12 @@ add_linear(float *x, const float *in, int n, int k, const pt_tf_linear *lin, int
 /* x[n, d] += ff2(relu(ff1(LN(x)))) */
 static void
 feed_forward(const pt_tf *m, float *x, int n, const pt_tf_norm *ln, const pt_tf_linear *ff1,
-			 const pt_tf_linear *ff2, float *hn, float *ff, float *tmp)
+			 const pt_tf_linear *ff2, float *hn, float *ff, float *tmp, uint8_t *q)
 {
 	pt_layernorm(x, n, m->d, ln->w, ln->b, m->eps, hn);
-	pt_linear(hn, n, m->d, ff1->w, ff1->b, m->ffn, ff);
+	apply_linear(hn, n, m->d, ff1, m->ffn, ff, q);
 	pt_relu(ff, (size_t) n * m->ffn);
-	add_linear(x, ff, n, m->ffn, ff2, m->d, tmp);
+	add_linear(x, ff, n, m->ffn, ff2, m->d, tmp, q);
 }
 
 /* copy columns [c0, c0 + w) of rows of src [n, stride] into dst [n, w] */
@@ -248,7 +311,7 @@ alloc_batch(const pt_tf *m, int n_rows, const int *n_ids, int max_hyps, int max_
 				cache = pt_mul_size(pt_mul_size(H, L), pt_mul_size(max_steps, d));
 	size_t		o_len, o_copy, o_ptr, o_pos, o_uniq, o_enc, o_ck, o_xk, o_xv, o_kc[2], o_vc[2],
 				o_x, o_hn, o_emb, o_qkv, o_att, o_proj, o_ff, o_ctx, o_attn, o_pgen, o_mass,
-				o_work;
+				o_work, o_q;
 	int			longest = max_steps;
 	pt_tf_batch *b;
 	char	   *a;
@@ -285,6 +348,7 @@ alloc_batch(const pt_tf *m, int n_rows, const int *n_ids, int max_hyps, int max_
 	o_pgen = pt_layout_reserve(&bytes, H, sizeof(float));
 	o_mass = pt_layout_reserve(&bytes, m->max_src, sizeof(float));
 	o_work = pt_layout_reserve(&bytes, pt_attention_workspace(1, longest), sizeof(float));
+	o_q = pt_layout_reserve(&bytes, pt_mul_size(H, d > (size_t) m->ffn ? d : (size_t) m->ffn), 1);
 
 	*out = NULL;
 	b = pt_alloc_zero(sizeof *b);
@@ -324,6 +388,7 @@ alloc_batch(const pt_tf *m, int n_rows, const int *n_ids, int max_hyps, int max_
 	b->p_gen = (float *) (a + o_pgen);
 	b->mass = (float *) (a + o_mass);
 	b->work = (float *) (a + o_work);
+	b->q = (uint8_t *) (a + o_q);
 	for (size_t r = 0, at = 0; r < (size_t) n_rows; at += (size_t) n_ids[r], r++)
 	{
 		b->src_len[r] = n_ids[r];
@@ -377,8 +442,8 @@ encode_row(const pt_tf *m, pt_tf_batch *b, int r, const int32_t *ids, enc_scratc
 		take_columns(s->qkv, n, 3 * d, d, d, s->k);
 		take_columns(s->qkv, n, 3 * d, 2 * d, d, s->v);
 		pt_attention(s->q, n, s->k, s->v, n, d, m->heads, 0, -1, s->att, s->work);
-		add_linear(x, s->att, n, d, &L->attn_out, d, s->tmp);
-		feed_forward(m, x, n, &L->ln2, &L->ff1, &L->ff2, s->hn, s->ff, s->tmp);
+		add_linear(x, s->att, n, d, &L->attn_out, d, s->tmp, NULL);
+		feed_forward(m, x, n, &L->ln2, &L->ff1, &L->ff2, s->hn, s->ff, s->tmp, NULL);
 	}
 	pt_layernorm(x, n, d, m->enc_ln.w, m->enc_ln.b, m->eps, x);
 	pt_linear(x, n, d, m->copy_k, NULL, d, b->copy_k[r]);
@@ -477,7 +542,7 @@ decoder_layer(pt_tf_batch *b, int l, int N, const int32_t *row, int buf)
 
 	/* self-attention over the cache, this position included */
 	pt_layernorm(b->x, N, d, L->ln1.w, L->ln1.b, m->eps, b->hn);
-	pt_linear(b->hn, N, d, L->self_in.w, L->self_in.b, 3 * d, b->qkv);
+	apply_linear(b->hn, N, d, &L->self_in, 3 * d, b->qkv, b->q);
 	for (int i = 0; i < N; i++)
 	{
 		float	   *kc = cache_at(b, b->kc, buf, i, l),
@@ -488,11 +553,11 @@ decoder_layer(pt_tf_batch *b, int l, int N, const int32_t *row, int buf)
 		memcpy(vc + (size_t) t * d, qkv + 2 * d, d * sizeof(float));
 		pt_attention(qkv, 1, kc, vc, t + 1, d, m->heads, 0, -1, b->att + (size_t) i * d, b->work);
 	}
-	add_linear(b->x, b->att, N, d, &L->self_out, d, b->proj);
+	add_linear(b->x, b->att, N, d, &L->self_out, d, b->proj, b->q);
 
 	/* cross-attention over the row's source */
 	pt_layernorm(b->x, N, d, L->ln2.w, L->ln2.b, m->eps, b->hn);
-	pt_linear(b->hn, N, d, L->cross_q.w, L->cross_q.b, d, b->proj);
+	apply_linear(b->hn, N, d, &L->cross_q, d, b->proj, b->q);
 	for (int i = 0; i < N; i++)
 	{
 		size_t		rl = (size_t) row[i] * m->n_dec + l;
@@ -500,9 +565,9 @@ decoder_layer(pt_tf_batch *b, int l, int N, const int32_t *row, int buf)
 		pt_attention(b->proj + (size_t) i * d, 1, b->cross_k[rl], b->cross_v[rl],
 					 b->src_len[row[i]], d, m->heads, 0, -1, b->att + (size_t) i * d, b->work);
 	}
-	add_linear(b->x, b->att, N, d, &L->cross_out, d, b->proj);
+	add_linear(b->x, b->att, N, d, &L->cross_out, d, b->proj, b->q);
 
-	feed_forward(m, b->x, N, &L->ln3, &L->ff1, &L->ff2, b->hn, b->ff, b->proj);
+	feed_forward(m, b->x, N, &L->ln3, &L->ff1, &L->ff2, b->hn, b->ff, b->proj, b->q);
 }
 
 /* copy attention of hypothesis i: weights into b->attn row i, context into b->ctx row i */
@@ -565,8 +630,8 @@ pt_tf_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 			cblas_sdot(d, m->pgen_w + 2 * d, 1, b->emb + (size_t) i * d, 1);
 		b->p_gen[i] = 1.0f / (1.0f + expf(-b->p_gen[i]));
 	}
-	if (m->logits_q8.on)		/* the feed-forward scratch is free here: room for the 8-bit rows */
-		pt_linear_q8_apply(&m->logits_q8, b->x, N, (uint8_t *) b->ff, logp);
+	if (m->logits_q8.on)
+		pt_linear_q8_apply(&m->logits_q8, b->x, N, b->q, logp);
 	else
 		pt_linear(b->x, N, d, m->embed, m->gen_b, V, logp);
 	for (int i = 0; i < N; i++)

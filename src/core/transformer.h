@@ -27,6 +27,7 @@ typedef struct pt_tf_linear
 {
 	const float *w,
 			   *b;				/* [out, in], [out] */
+	pt_linear_q8 q8;			/* an 8-bit copy, when the file has one (decoder layers) */
 } pt_tf_linear;
 
 typedef struct pt_tf_enc_layer
@@ -78,6 +79,9 @@ typedef struct pt_tf
 			   *pgen_b;			/* [3d], [1] */
 	pt_linear_q8 logits_q8;		/* the output projection in 8 bits, when the file has it */
 } pt_tf;
+
+/* Use the 8-bit layers the file has (on = 1, where the CPU runs VNNI) or none; returns whether any is used */
+int			pt_tf_set_int8(pt_tf *t, int on);
 
 /* Check the hyper-parameters and every tensor of a "tf-copy" model. */
 pt_status	pt_tf_load(const pt_model *m, int vocab, pt_tf *out, pt_err *err);

@@ -55,11 +55,11 @@ TEST(rewrite_golden_against_pytorch)
 	pt_rewriter_set_int8(r, 0);
 	CHECK(check_decoder_golden("test/golden/rewrite.txt", rewriter_greedy, r,
 							   pt_rewriter_max_src(r), pt_rewriter_max_tgt(r),
-							   pt_rewriter_vocab(r), 2e-3) >= 2);
+							   pt_rewriter_vocab(r), 2e-3, 0) >= 2);
 	if (pt_rewriter_set_int8(r, 1))
 		CHECK(check_decoder_golden("test/golden/rewrite.txt", rewriter_greedy, r,
 								   pt_rewriter_max_src(r), pt_rewriter_max_tgt(r),
-								   pt_rewriter_vocab(r), GOLDEN_INT8_TOL) >= 2);
+								   pt_rewriter_vocab(r), GOLDEN_INT8_TOL, GOLDEN_STEPS) >= 2);
 }
 
 static const char *const inputs[] = {
