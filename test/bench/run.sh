@@ -28,9 +28,9 @@ PY=/usr/bin/python3
 
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s core-lib >/dev/null
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
+cc -std=c11 -D_GNU_SOURCE -O2 -Wno-psabi -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
     test/bench/bench_core.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags openblas) -o build/bench_decoders \
+cc -std=c11 -D_GNU_SOURCE -O2 -Wno-psabi -Isrc/core $(pkg-config --cflags openblas) -o build/bench_decoders \
     test/bench/bench_decoders.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
 $PY test/bench/prepare_reviews.py "$OUT" 10000
 $PY test/bench/prepare_descriptions.py "$OUT" 1000
