@@ -45,6 +45,5 @@ pt_copy_mix(const pt_copy_source *c, const float *attn, float p_gen, float *logi
 
 		logits[id] = logf(fmaxf(p, 1e-20f)) - shift;	/* shift is added to every id below */
 	}
-	for (int w = 0; w < V; w++)
-		logits[w] += shift;
+	pt_add_inplace(logits, (size_t) V, shift);
 }

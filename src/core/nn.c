@@ -251,7 +251,10 @@ have_avx512(void)
 }
 #endif
 
-/* n <= VL floats from x, the other lanes zero */
+/*
+ * n <= VL floats from x, the other lanes zero.  Loops call it with n = VL
+ * for whole vectors (a constant: one load) and only their tail with less.
+ */
 VINLINE vf
 vload(const float *x, int n)
 {
@@ -340,24 +343,24 @@ vsigmoid(vf x)
 void
 pt_tanh_inplace(float *x, size_t n)
 {
-	for (size_t i = 0; i < n; i += VL)
-	{
-		int			k = n - i < VL ? (int) (n - i) : VL;
+	size_t		i = 0;
 
-		vstore(x + i, vtanh(vload(x + i, k)), k);
-	}
+	for (; i + VL <= n; i += VL)
+		vstore(x + i, vtanh(vload(x + i, VL)), VL);
+	if (i < n)
+		vstore(x + i, vtanh(vload(x + i, (int) (n - i))), (int) (n - i));
 }
 
 /* x[n] = sigmoid(x) */
 void
 pt_sigmoid_inplace(float *x, size_t n)
 {
-	for (size_t i = 0; i < n; i += VL)
-	{
-		int			k = n - i < VL ? (int) (n - i) : VL;
+	size_t		i = 0;
 
-		vstore(x + i, vsigmoid(vload(x + i, k)), k);
-	}
+	for (; i + VL <= n; i += VL)
+		vstore(x + i, vsigmoid(vload(x + i, VL)), VL);
+	if (i < n)
+		vstore(x + i, vsigmoid(vload(x + i, (int) (n - i))), (int) (n - i));
 }
 
 VINLINE float
@@ -417,6 +420,38 @@ logsumexp_avx512(const float *x, int n)
 	return logsumexp_impl(x, n);
 }
 #endif
+
+VINLINE void
+add_impl(float *x, size_t n, float v)
+{
+	size_t		i = 0;
+
+	for (; i + VL <= n; i += VL)
+		vstore(x + i, vload(x + i, VL) + v, VL);
+	if (i < n)
+		vstore(x + i, vload(x + i, (int) (n - i)) + v, (int) (n - i));
+}
+
+#ifdef AVX512
+AVX512 static void
+add_avx512(float *x, size_t n, float v)
+{
+	add_impl(x, n, v);
+}
+#endif
+
+void
+pt_add_inplace(float *x, size_t n, float v)
+{
+#ifdef AVX512
+	if (have_avx512())
+	{
+		add_avx512(x, n, v);
+		return;
+	}
+#endif
+	add_impl(x, n, v);
+}
 
 float
 pt_max(const float *x, int n)
@@ -525,16 +560,21 @@ lstm_rows_impl(float *gates, int B, int H, const float *b_hh, float *h, float *c
 
 	for (int b = 0; b < B; b++)
 	{
-		float	   *g = gates + (size_t) b * G;
+		float	   *g = gates + (size_t) b * G,
+				   *cb = c + (size_t) b * H,
+				   *hb = h + (size_t) b * H;
+		int			j = 0;
 
 		if (lengths && s >= row_len(lengths, b, T))
 			continue;
 		if (b_hh)
 			for (size_t k = 0; k < G; k++)
 				g[k] += b_hh[k];
-		for (int j = 0; j < H; j += VL)
-			lstm_units(g + j, H, c + (size_t) b * H + j, h + (size_t) b * H + j,
-					   H - j < VL ? H - j : VL);
+
+		for (; j + VL <= H; j += VL)
+			lstm_units(g + j, H, cb + j, hb + j, VL);
+		if (j < H)
+			lstm_units(g + j, H, cb + j, hb + j, H - j);
 	}
 }
 

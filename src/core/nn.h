@@ -61,6 +61,9 @@ void		pt_log_softmax_rows(float *x, int rows, int cols);
 /* log Σ e^x[i] of x[0..n), computed stably (vectorized; relative error ~2e-7) */
 float		pt_logsumexp(const float *x, int n);
 
+/* x[i] += v for i < n (vectorized) */
+void		pt_add_inplace(float *x, size_t n, float v);
+
 /* The largest of x[0..n) (-inf when n = 0), NaNs ignored as by `if (x > max) max = x`; vectorized */
 float		pt_max(const float *x, int n);
 
