@@ -8,7 +8,9 @@ output row, W_o,d · s_d ≈ t_o · r_o,d, and the bias stays fp32.  The layers 
   summarize  its input is tanh(...), so s_d = 1 / 127; and the decoder LSTM's products
              dec.weight_ih (input [embedding, context]: s_d = max |embedding column| / 127,
              then 1 / 127, as the context averages BiLSTM outputs in (-1, 1)), dec.weight_hh
-             (input h in (-1, 1)) and out.weight (input [h, context]), all exact bounds;
+             (input h in (-1, 1)) and out.weight (input [h, context]); the encoder BiLSTM's
+             enc.{fwd,bwd}.weight_ih (embeddings) and weight_hh (h), and attn.weight (input
+             the encoder's outputs, in (-1, 1)): all exact bounds;
   rewrite    the logits' input is the decoder's final LayerNorm output, and the decoder layers'
              products (dec.L.self.in, self.out, cross.q, cross.out, ff1, ff2) take LayerNorm,
              attention and ReLU outputs: s_d = max |input_d| / 127 over teacher-forced dev
@@ -17,9 +19,10 @@ output row, W_o,d · s_d ≈ t_o · r_o,d, and the bias stays fp32.  The layers 
 The gate (issue 8): the C core decodes every dev source with the fp32 layers and with the 8-bit
 ones, as served (summarize: beam 4, 200 characters; rewrite: greedy); a set of 8-bit layers stays
 in the file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5
-points and no fact is invented.  The sets are tried largest first (summarize: all four layers,
-or rewrite: all layers, then the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs
-without VNNI).
+points and no fact is invented.  The sets are tried largest first (summarize: every layer above,
+then the decoder's alone, then the logits alone; rewrite: the logits and the decoder layers, then
+the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs without
+VNNI).
 
     /usr/bin/python3 models/train/decoder_quantize.py --model models/summarize-multi.ptm
     /usr/bin/python3 models/train/decoder_quantize.py --model models/rewrite-multi.ptm
@@ -114,7 +117,12 @@ def candidates(meta, t, tok):
     lstm = {**quantize("dec.weight_ih", t["dec.weight_ih"], np.concatenate([embed_scale, unit(2 * H)])),
             **quantize("dec.weight_hh", t["dec.weight_hh"], unit(D)),
             **quantize("out.weight", t["out.weight"], unit(D + 2 * H))}
-    return [("logits + decoder LSTM + out", {**logits, **lstm}), ("logits", logits)]
+    encoder = {**quantize("attn.weight", t["attn.weight"], unit(2 * H))}
+    for d in ("fwd", "bwd"):
+        encoder.update(quantize(f"enc.{d}.weight_ih", t[f"enc.{d}.weight_ih"], embed_scale))
+        encoder.update(quantize(f"enc.{d}.weight_hh", t[f"enc.{d}.weight_hh"], unit(H)))
+    return [("logits + LSTMs + out + attention keys", {**logits, **lstm, **encoder}),
+            ("logits + decoder LSTM + out", {**logits, **lstm}), ("logits", logits)]
 
 
 def dev_sets(task):

@@ -30,8 +30,8 @@ pt_linear_q8_load(const pt_model *m, const char *name, int in, int out,
 	snprintf(key, sizeof key, "%s.q8_in_scale", name);
 	if ((st = pt_model_require_f32(m, key, 1, (int64_t[]) {in}, &in_scale, err)) != PT_OK)
 		return st;
-	/* one allocation: in inverse scales, then out offsets (both 4-byte types) */
-	l->inv_scale = pt_alloc(pt_mul_size((size_t) in + (size_t) out, sizeof(float)));
+	/* one allocation: in inverse scales, out offsets, out zeros for a missing bias (4-byte types) */
+	l->inv_scale = pt_alloc_zero(pt_mul_size((size_t) in + 2 * (size_t) out, sizeof(float)));
 	if (l->inv_scale == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	for (int d = 0; d < in; d++)
@@ -47,7 +47,7 @@ pt_linear_q8_load(const pt_model *m, const char *name, int in, int out,
 	l->conv.dim = in;
 	l->conv.filters = out;
 	l->conv.w = w->data;
-	l->conv.bias = bias;
+	l->conv.bias = bias ? bias : l->inv_scale + in + out;
 	pt_conv_q8_offsets(l->conv.w, 1, in, out, (int32_t *) (l->inv_scale + in));
 	l->conv.offset = (const int32_t *) (l->inv_scale + in);
 	l->on = pt_q8_supported();

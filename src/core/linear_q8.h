@@ -24,13 +24,14 @@
 typedef struct pt_linear_q8
 {
 	pt_conv_q8	conv;			/* width 1: dim = in, filters = out; conv.w NULL: none */
-	float	   *inv_scale;		/* [in] 1 / s_d, then the [out] offsets: one allocation */
+	float	   *inv_scale;		/* [in] 1 / s_d, then the [out] offsets and a zero bias: one allocation */
 	int			on;				/* the file has it and the CPU runs VNNI (and not turned off) */
 } pt_linear_q8;
 
 /*
  * Load NAME.q8* for a layer of in → out features with the given bias [out]
- * when the file has them; without them l->conv.w stays NULL and l->on 0.
+ * (NULL: none) when the file has them; without them l->conv.w stays NULL
+ * and l->on 0.
  */
 pt_status	pt_linear_q8_load(const pt_model *m, const char *name, int in, int out,
 							  const float *bias, pt_linear_q8 *l, pt_err *err);

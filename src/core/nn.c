@@ -642,11 +642,11 @@ pt_lstm_step(const float *x, int B, int In, int H,
 	lstm_cell(work, B, H, W_hh, b_hh, h, c, NULL, 0, 0);
 }
 
-/* Floats of scratch pt_lstm_forward needs: projections [T*B,4H] + gates [B,4H]. */
+/* Floats of scratch pt_lstm_forward needs: projections [T*B,4H] + gates [B,4H] + an 8-bit recurrent product [B,4H]. */
 size_t
 pt_lstm_workspace(int T, int B, int H)
 {
-	return pt_mul_size(pt_mul_size((size_t) T + 1, (size_t) B), 4 * (size_t) H);
+	return pt_mul_size(pt_mul_size((size_t) T + 2, (size_t) B), 4 * (size_t) H);
 }
 
 /*
@@ -656,21 +656,26 @@ pt_lstm_workspace(int T, int B, int H)
  * or lengths[b]-1-s in reverse) and runs one batched recurrent product.
  * h, c [B,H] in/out; out [T,B,H] or NULL, zero past each row's length.
  */
-void
-pt_lstm_forward(const float *x, int T, int B, int In, int H,
-				const float *W_ih, const float *W_hh,
-				const float *b_ih, const float *b_hh,
-				const int32_t *lengths, int reverse,
-				float *h, float *c, float *out, float *work)
+static void
+lstm_forward(const float *x, int T, int B, int In, int H,
+			 const float *W_ih, const float *W_hh,
+			 const float *b_ih, const float *b_hh,
+			 const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
+			 const int32_t *lengths, int reverse,
+			 float *h, float *c, float *out, float *work)
 {
 	size_t		G = 4 * (size_t) H;
 	float	   *proj = work;
 	float	   *gates = work + (size_t) T * B * G;
+	float	   *recurrent = gates + (size_t) B * G;
 	int			steps = 0;
 
 	if (T <= 0 || B <= 0 || H <= 0)
 		return;
-	pt_linear(x, T * B, In, W_ih, b_ih, 4 * H, proj);
+	if (q_ih && q_ih->on)
+		pt_linear_q8_apply(q_ih, x, T * B, q, proj);
+	else
+		pt_linear(x, T * B, In, W_ih, b_ih, 4 * H, proj);
 	if (out)
 		memset(out, 0, (size_t) T * B * H * sizeof(float));
 	for (int b = 0; b < B; b++)
@@ -691,7 +696,15 @@ pt_lstm_forward(const float *x, int T, int B, int In, int H,
 			else
 				memset(gates + b * G, 0, G * sizeof(float));
 		}
-		lstm_cell(gates, B, H, W_hh, b_hh, h, c, lengths, T, s);
+		if (q_hh && q_hh->on)
+		{
+			pt_linear_q8_apply(q_hh, h, B, q, recurrent);
+			for (size_t i = 0; i < (size_t) B * G; i++)
+				gates[i] += recurrent[i];
+			lstm_rows(gates, B, H, NULL, h, c, lengths, T, s);
+		}
+		else
+			lstm_cell(gates, B, H, W_hh, b_hh, h, c, lengths, T, s);
 		if (out)
 			for (int b = 0; b < B; b++)
 			{
@@ -703,6 +716,29 @@ pt_lstm_forward(const float *x, int T, int B, int In, int H,
 						   (size_t) H * sizeof(float));
 			}
 	}
+}
+
+void
+pt_lstm_forward(const float *x, int T, int B, int In, int H,
+				const float *W_ih, const float *W_hh,
+				const float *b_ih, const float *b_hh,
+				const int32_t *lengths, int reverse,
+				float *h, float *c, float *out, float *work)
+{
+	lstm_forward(x, T, B, In, H, W_ih, W_hh, b_ih, b_hh, NULL, NULL, NULL, lengths, reverse,
+				 h, c, out, work);
+}
+
+void
+pt_lstm_forward_q8(const float *x, int T, int B, int In, int H,
+				   const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
+				   const float *W_ih, const float *W_hh,
+				   const float *b_ih, const float *b_hh,
+				   const int32_t *lengths, int reverse,
+				   float *h, float *c, float *out, float *work)
+{
+	lstm_forward(x, T, B, In, H, W_ih, W_hh, b_ih, b_hh, q_ih, q_hh, q, lengths, reverse,
+				 h, c, out, work);
 }
 
 /* Floats of scratch pt_attention needs: the scores of one head [Tq, Tk]. */

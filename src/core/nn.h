@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "linear_q8.h"
+
 /* y[M,N] = x[M,K] · W[N,K]ᵀ + b[N] (b may be NULL), as nn.Linear. */
 void		pt_linear(const float *x, int M, int K, const float *W,
 					  const float *b, int N, float *y);
@@ -109,6 +111,18 @@ void		pt_lstm_forward(const float *x, int T, int B, int In, int H,
 							const float *b_ih, const float *b_hh,
 							const int32_t *lengths, int reverse,
 							float *h, float *c, float *out, float *work);
+
+/*
+ * The same with the input and recurrent products through 8-bit copies
+ * (linear_q8.h; each used where it is on, else its fp32 weights): q is
+ * scratch of max(T · B · In, B · H) bytes.
+ */
+void		pt_lstm_forward_q8(const float *x, int T, int B, int In, int H,
+							   const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
+							   const float *W_ih, const float *W_hh,
+							   const float *b_ih, const float *b_hh,
+							   const int32_t *lengths, int reverse,
+							   float *h, float *c, float *out, float *work);
 
 /*
  * Multi-head scaled dot-product attention for one sequence, per head as

@@ -109,7 +109,24 @@ pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
 		(st = pt_linear_q8_load(m, "dec.weight_ih", (int) (E + 2 * H), (int) (4 * D), s->dec_b_ih,
 								&s->dec_ih_q8, err)) != PT_OK ||
 		(st = pt_linear_q8_load(m, "dec.weight_hh", (int) D, (int) (4 * D), s->dec_b_hh, &s->dec_hh_q8, err)) != PT_OK ||
-		(st = pt_linear_q8_load(m, "out.weight", (int) (D + 2 * H), (int) E, s->out_b, &s->out_q8, err)) != PT_OK)
+		(st = pt_linear_q8_load(m, "out.weight", (int) (D + 2 * H), (int) E, s->out_b, &s->out_q8, err)) != PT_OK ||
+		(st = pt_linear_q8_load(m, "attn.weight", (int) (2 * H), (int) D, NULL, &s->attn_q8, err)) != PT_OK)
+	{
+		pt_s2s_free(s);
+		return st;
+	}
+	for (int d = 0; d < 2; d++)
+	{
+		char		name[32];
+
+		snprintf(name, sizeof name, "enc.%s.weight_ih", d ? "bwd" : "fwd");
+		if ((st = pt_linear_q8_load(m, name, (int) E, (int) (4 * H), s->enc_b_ih[d], &s->enc_ih_q8[d], err)) != PT_OK)
+			break;
+		snprintf(name, sizeof name, "enc.%s.weight_hh", d ? "bwd" : "fwd");
+		if ((st = pt_linear_q8_load(m, name, (int) H, (int) (4 * H), s->enc_b_hh[d], &s->enc_hh_q8[d], err)) != PT_OK)
+			break;
+	}
+	if (st != PT_OK)
 		pt_s2s_free(s);
 	return st;
 }
@@ -121,6 +138,12 @@ pt_s2s_free(pt_s2s *s)
 	pt_linear_q8_free(&s->dec_ih_q8);
 	pt_linear_q8_free(&s->dec_hh_q8);
 	pt_linear_q8_free(&s->out_q8);
+	pt_linear_q8_free(&s->attn_q8);
+	for (int d = 0; d < 2; d++)
+	{
+		pt_linear_q8_free(&s->enc_ih_q8[d]);
+		pt_linear_q8_free(&s->enc_hh_q8[d]);
+	}
 }
 
 int
@@ -131,6 +154,12 @@ pt_s2s_set_int8(pt_s2s *s, int on)
 	used |= pt_linear_q8_set(&s->dec_ih_q8, on);
 	used |= pt_linear_q8_set(&s->dec_hh_q8, on);
 	used |= pt_linear_q8_set(&s->out_q8, on);
+	used |= pt_linear_q8_set(&s->attn_q8, on);
+	for (int d = 0; d < 2; d++)
+	{
+		used |= pt_linear_q8_set(&s->enc_ih_q8[d], on);
+		used |= pt_linear_q8_set(&s->enc_hh_q8[d], on);
+	}
 	return used;
 }
 
@@ -260,11 +289,13 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 			   *ccat,
 			   *h,
 			   *c;
+	uint8_t    *q;				/* the 8-bit layers' quantized inputs: [T · B, E] or [T, 2H] */
 	pt_status	st = PT_OK;
 
 	for (int r = 0; r < B; r++)
 		if (b->src_len[r] > T)
 			T = b->src_len[r];
+	q = pt_alloc(pt_mul_size((size_t) T, (size_t) B * E > H2 ? (size_t) B * E : H2));
 	x = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, E), sizeof(float)));
 	out = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, H), sizeof(float)));
 	work = pt_alloc(pt_mul_size(pt_lstm_workspace(T, B, H), sizeof(float)));
@@ -272,7 +303,7 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 	ccat = pt_alloc(pt_mul_size((size_t) B * H2, sizeof(float)));
 	h = pt_alloc(pt_mul_size((size_t) B * H, sizeof(float)));
 	c = pt_alloc(pt_mul_size((size_t) B * H, sizeof(float)));
-	if (!x || !out || !work || !hcat || !ccat || !h || !c)
+	if (!x || !out || !work || !hcat || !ccat || !h || !c || !q)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory encoding %d sources", B);
 		goto done;
@@ -288,8 +319,9 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 	{
 		memset(h, 0, (size_t) B * H * sizeof(float));
 		memset(c, 0, (size_t) B * H * sizeof(float));
-		pt_lstm_forward(x, T, B, E, H, m->enc_w_ih[d], m->enc_w_hh[d], m->enc_b_ih[d],
-						m->enc_b_hh[d], b->src_len, d, h, c, out, work);
+		pt_lstm_forward_q8(x, T, B, E, H, &m->enc_ih_q8[d], &m->enc_hh_q8[d], q,
+						   m->enc_w_ih[d], m->enc_w_hh[d], m->enc_b_ih[d], m->enc_b_hh[d],
+						   b->src_len, d, h, c, out, work);
 		for (int r = 0; r < B; r++)
 		{
 			memcpy(hcat + r * H2 + (size_t) d * H, h + (size_t) r * H, H * sizeof(float));
@@ -300,7 +332,10 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 		}
 	}
 	for (int r = 0; r < B; r++)
-		pt_linear(b->enc[r], b->src_len[r], (int) H2, m->attn_w, NULL, D, b->keys[r]);
+		if (m->attn_q8.on)
+			pt_linear_q8_apply(&m->attn_q8, b->enc[r], b->src_len[r], q, b->keys[r]);
+		else
+			pt_linear(b->enc[r], b->src_len[r], (int) H2, m->attn_w, NULL, D, b->keys[r]);
 	pt_linear(hcat, B, (int) H2, m->bridge_h_w, m->bridge_h_b, D, b->h0);
 	pt_linear(ccat, B, (int) H2, m->bridge_c_w, m->bridge_c_b, D, b->c0);
 	pt_tanh_inplace(b->h0, (size_t) B * D);
@@ -314,6 +349,7 @@ done:
 	pt_free(ccat);
 	pt_free(h);
 	pt_free(c);
+	pt_free(q);
 	return st;
 }
 

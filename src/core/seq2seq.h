@@ -36,6 +36,9 @@ typedef struct pt_s2s
 	pt_linear_q8 dec_ih_q8,		/* the decoder LSTM's input and hidden products */
 				dec_hh_q8;
 	pt_linear_q8 out_q8;		/* out.weight */
+	pt_linear_q8 enc_ih_q8[2],	/* the encoder LSTM's products, fwd and bwd */
+				enc_hh_q8[2];
+	pt_linear_q8 attn_q8;		/* attn.weight (the attention keys) */
 } pt_s2s;
 
 /* Check the hyper-parameters and every tensor of an "lstm-pg" model. */
