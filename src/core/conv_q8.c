@@ -97,7 +97,7 @@ pt_q8_supported(void)
 /*
  * The multiply-adds of a tile: acc[i][t] for n (1..TILE_WINDOWS) windows
  * from p, filters f0 + 16t .. + 15.  Always inlined so that callers passing
- * n = TILE_WINDOWS get a copy without the window checks; indices are
+ * n = TILE_WINDOWS (tile_acc_any) get a copy without the window checks; indices are
  * size_t so that the addressing does not depend on -fwrapv (which
  * PostgreSQL's build sets, and which cost a third of the speed with int).
  */
@@ -140,6 +140,16 @@ tile_acc(const uint8_t *x, size_t p, size_t n, size_t f0, const pt_conv_q8 *c, _
 	}
 }
 
+/* tile_acc with a copy for full tiles, whose window checks fold away */
+VNNI static inline __attribute__((always_inline)) void
+tile_acc_any(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, __m512i acc[TILE_WINDOWS][4])
+{
+	if (n == TILE_WINDOWS)
+		tile_acc(x, (size_t) p, TILE_WINDOWS, (size_t) f0, c, acc);
+	else
+		tile_acc(x, (size_t) p, (size_t) n, (size_t) f0, c, acc);
+}
+
 /* epilogue() for the 16 filters from f */
 VNNI static inline __m512
 epilogue16(const pt_conv_q8 *c, int f, __m512i acc)
@@ -155,10 +165,7 @@ tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
 {
 	__m512i		acc[TILE_WINDOWS][4];
 
-	if (n == TILE_WINDOWS)
-		tile_acc(x, (size_t) p, TILE_WINDOWS, (size_t) f0, c, acc);
-	else
-		tile_acc(x, (size_t) p, (size_t) n, (size_t) f0, c, acc);
+	tile_acc_any(x, p, n, f0, c, acc);
 	for (int i = 0; i < n; i++)
 #pragma GCC unroll 4
 		for (int t = 0; t < 4; t++)
@@ -187,10 +194,7 @@ maxpool_windows(const uint8_t *x, int first, int last, const pt_conv_q8 *c, floa
 		{
 			int			n = last - p + 1 < TILE_WINDOWS ? last - p + 1 : TILE_WINDOWS;
 
-			if (n == TILE_WINDOWS)
-				tile_acc(x, (size_t) p, TILE_WINDOWS, (size_t) f0, c, acc);
-			else
-				tile_acc(x, (size_t) p, (size_t) n, (size_t) f0, c, acc);
+			tile_acc_any(x, p, n, f0, c, acc);
 			for (int i = 0; i < n; i++)
 #pragma GCC unroll 4
 				for (int t = 0; t < 4; t++)

@@ -249,6 +249,11 @@ have_avx512(void)
 		has = __builtin_cpu_supports("avx512f");
 	return has;
 }
+
+/* NAME_avx512(...) where the CPU has AVX-512, else NAME_impl(...): the same code, compiled twice */
+#define DISPATCH(name, ...) (have_avx512() ? name##_avx512(__VA_ARGS__) : name##_impl(__VA_ARGS__))
+#else
+#define DISPATCH(name, ...) name##_impl(__VA_ARGS__)
 #endif
 
 /*
@@ -443,34 +448,19 @@ add_avx512(float *x, size_t n, float v)
 void
 pt_add_inplace(float *x, size_t n, float v)
 {
-#ifdef AVX512
-	if (have_avx512())
-	{
-		add_avx512(x, n, v);
-		return;
-	}
-#endif
-	add_impl(x, n, v);
+	DISPATCH(add, x, n, v);
 }
 
 float
 pt_max(const float *x, int n)
 {
-#ifdef AVX512
-	if (have_avx512())
-		return max_avx512(x, n);
-#endif
-	return max_impl(x, n);
+	return DISPATCH(max, x, n);
 }
 
 float
 pt_logsumexp(const float *x, int n)
 {
-#ifdef AVX512
-	if (have_avx512())
-		return logsumexp_avx512(x, n);
-#endif
-	return logsumexp_impl(x, n);
+	return DISPATCH(logsumexp, x, n);
 }
 
 /* each row of x[rows,cols] = log_softmax(row) = row - logsumexp(row) */
@@ -595,14 +585,7 @@ static void
 lstm_rows(float *gates, int B, int H, const float *b_hh, float *h, float *c,
 		  const int32_t *lengths, int T, int s)
 {
-#ifdef AVX512
-	if (have_avx512())
-	{
-		lstm_rows_avx512(gates, B, H, b_hh, h, c, lengths, T, s);
-		return;
-	}
-#endif
-	lstm_rows_impl(gates, B, H, b_hh, h, c, lengths, T, s);
+	DISPATCH(lstm_rows, gates, B, H, b_hh, h, c, lengths, T, s);
 }
 
 static void
