@@ -507,8 +507,10 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 	{
 		const chunk *ch = &J->chunks[c];
 		const char *s = ch->out ? ch->out : J->norm[t] + ch->start;
+		/* chunks are trimmed: none between them means a sentence was cut inside a word */
+		int			apart = c > first && ch->start > J->chunks[c - 1].end;
 		size_t		len = ch->out ? ch->out_len : ch->end - ch->start,
-					sep_len = at > 0 ? strlen(sep) : 0,
+					sep_len = at > 0 && apart ? strlen(sep) : 0,
 					more = pt_utf8_chars(s, len) + sep_len;
 
 		if (budget > 0 && chars + more > budget)

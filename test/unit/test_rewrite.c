@@ -123,6 +123,25 @@ TEST(rewrite_keeps_length_budget_and_facts)
 	}
 }
 
+/*
+ * A sentence longer than the model's source is cut between tokens, maybe
+ * inside a word: its chunks join back without a space there (fuzz_rewrite
+ * found "7777… 7777solid" for a 180-digit run).
+ */
+TEST(rewrite_word_cut_between_chunks_stays_whole)
+{
+	char		text[400];
+	const char *texts[1] = {text};
+
+	if (get_rewriter() == NULL)
+		return;
+	strcpy(text, "Black solid casual shirt ,");
+	memset(text + strlen(text), '7', 300);
+	strcpy(text + 26 + 300, "solid casual shirt. 100% cotton.");
+	check_rewrites(texts, 1, 0, 1);
+	check_rewrites(texts, 1, 0, 4);
+}
+
 TEST(rewrite_without_model_normalizes)
 {
 	const char *t = "<p>Great&nbsp;value!</p>";
