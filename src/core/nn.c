@@ -12,6 +12,9 @@
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 
 #include "pt_common.h"
 
@@ -142,34 +145,6 @@ pt_conv1d(const float *x, int T, int Cin, const float *W,
 		cols = work;
 	}
 	pt_linear(cols, Tout, (int) ck, W, b, Cout, y);
-}
-
-/* out[C] = max over t of x[T,C]; argmax[C] = first t reaching it (or -1). */
-void
-pt_maxpool_time(const float *x, int T, int C, float *out, int32_t *argmax)
-{
-	if (T <= 0)
-	{
-		memset(out, 0, (size_t) C * sizeof(float));
-		for (int c = 0; argmax && c < C; c++)
-			argmax[c] = -1;
-		return;
-	}
-	memcpy(out, x, (size_t) C * sizeof(float));
-	if (argmax)
-		memset(argmax, 0, (size_t) C * sizeof(int32_t));
-	for (int t = 1; t < T; t++)
-	{
-		const float *row = x + (size_t) t * C;
-
-		for (int c = 0; c < C; c++)
-			if (row[c] > out[c])
-			{
-				out[c] = row[c];
-				if (argmax)
-					argmax[c] = t;
-			}
-	}
 }
 
 /* x[n] = max(x, 0) */
@@ -366,6 +341,56 @@ pt_sigmoid_inplace(float *x, size_t n)
 		vstore(x + i, vsigmoid(vload(x + i, VL)), VL);
 	if (i < n)
 		vstore(x + i, vsigmoid(vload(x + i, (int) (n - i))), (int) (n - i));
+}
+
+/*
+ * out[C] = max over t of x[T,C]; argmax[C] = first t reaching it (or -1).
+ * Without argmax, 16 columns (one cache line of every row) at a time, in
+ * SSE registers where there are any: maxps(a, b) is a > b ? a : b, one
+ * instruction where the generic vectors' compare-and-select takes four.
+ */
+void
+pt_maxpool_time(const float *x, int T, int C, float *out, int32_t *argmax)
+{
+	int			c0 = 0;
+
+	if (T <= 0)
+	{
+		memset(out, 0, (size_t) C * sizeof(float));
+		for (int c = 0; argmax && c < C; c++)
+			argmax[c] = -1;
+		return;
+	}
+	memcpy(out, x, (size_t) C * sizeof(float));
+	if (argmax)
+		memset(argmax, 0, (size_t) C * sizeof(int32_t));
+#ifdef __SSE__
+	else
+		for (; c0 + 16 <= C; c0 += 16)
+		{
+			__m128		m[4];
+
+			for (int k = 0; k < 4; k++)
+				m[k] = _mm_loadu_ps(x + c0 + 4 * k);
+			for (int t = 1; t < T; t++)
+				for (int k = 0; k < 4; k++)
+					m[k] = _mm_max_ps(_mm_loadu_ps(x + (size_t) t * C + c0 + 4 * k), m[k]);
+			for (int k = 0; k < 4; k++)
+				_mm_storeu_ps(out + c0 + 4 * k, m[k]);
+		}
+#endif
+	for (int t = 1; t < T; t++)
+	{
+		const float *row = x + (size_t) t * C;
+
+		for (int c = c0; c < C; c++)
+			if (row[c] > out[c])
+			{
+				out[c] = row[c];
+				if (argmax)
+					argmax[c] = t;
+			}
+	}
 }
 
 VINLINE float
@@ -588,41 +613,59 @@ lstm_rows(float *gates, int B, int H, const float *b_hh, float *h, float *c,
 	DISPATCH(lstm_rows, gates, B, H, b_hh, h, c, lengths, T, s);
 }
 
+/* q8 is usable: given and on */
+static int
+q8_on(const pt_linear_q8 *q8)
+{
+	return q8 != NULL && q8->on;
+}
+
+/* gates [B, 4H] = x [B, In] · W_ihᵀ + b_ih */
 static void
-lstm_cell(float *gates, int B, int H, const float *W_hh, const float *b_hh,
-		  float *h, float *c, const int32_t *lengths, int T, int s)
+lstm_input(const float *x, int B, int In, int H, const pt_lstm_weights *w, float *gates, uint8_t *q)
 {
-	linear_into(h, B, H, W_hh, 4 * H, 1, gates);
-	lstm_rows(gates, B, H, b_hh, h, c, lengths, T, s);
-}
-
-void
-pt_lstm_update(float *gates, int B, int H, float *h, float *c)
-{
-	lstm_rows(gates, B, H, NULL, h, c, NULL, 0, 0);
-}
-
-/* Floats of scratch pt_lstm_step needs: the gates [B, 4H]. */
-size_t
-pt_lstm_step_workspace(int B, int H)
-{
-	return pt_mul_size((size_t) B, 4 * (size_t) H);
+	if (q8_on(w->q_ih))
+		pt_linear_q8_apply(w->q_ih, x, B, q, gates);
+	else
+		pt_linear(x, B, In, w->W_ih, w->b_ih, 4 * H, gates);
 }
 
 /*
- * One nn.LSTM step: h, c [B,H] advance by x [B, In] with W_ih [4H, In],
- * W_hh [4H,H], b_ih/b_hh [4H] or NULL; work is [B,4H].
+ * gates [B, 4H] (the input projection) += h · W_hhᵀ + b_hh, then the cell
+ * update; rows at or past their length are left.  tmp [B, 4H] holds the
+ * 8-bit product.
  */
+static void
+lstm_cell(float *gates, int B, int H, const pt_lstm_weights *w, float *h, float *c,
+		  const int32_t *lengths, int T, int s, float *tmp, uint8_t *q)
+{
+	if (q8_on(w->q_hh))
+	{
+		pt_linear_q8_apply(w->q_hh, h, B, q, tmp);
+		for (size_t i = 0; i < (size_t) B * 4 * H; i++)
+			gates[i] += tmp[i];
+		lstm_rows(gates, B, H, NULL, h, c, lengths, T, s);
+		return;
+	}
+	linear_into(h, B, H, w->W_hh, 4 * H, 1, gates);
+	lstm_rows(gates, B, H, w->b_hh, h, c, lengths, T, s);
+}
+
+/* Floats of scratch pt_lstm_step needs: the gates and an 8-bit recurrent product, [B, 4H] each. */
+size_t
+pt_lstm_step_workspace(int B, int H)
+{
+	return pt_mul_size(2 * (size_t) B, 4 * (size_t) H);
+}
+
 void
-pt_lstm_step(const float *x, int B, int In, int H,
-			 const float *W_ih, const float *W_hh,
-			 const float *b_ih, const float *b_hh,
-			 float *h, float *c, float *work)
+pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *w,
+			 float *h, float *c, float *work, uint8_t *q)
 {
 	if (B <= 0 || H <= 0)
 		return;
-	pt_linear(x, B, In, W_ih, b_ih, 4 * H, work);
-	lstm_cell(work, B, H, W_hh, b_hh, h, c, NULL, 0, 0);
+	lstm_input(x, B, In, H, w, work, q);
+	lstm_cell(work, B, H, w, h, c, NULL, 0, 0, work + (size_t) B * 4 * H, q);
 }
 
 /* Floats of scratch pt_lstm_forward needs: projections [T*B,4H] + gates [B,4H] + an 8-bit recurrent product [B,4H]. */
@@ -634,18 +677,15 @@ pt_lstm_workspace(int T, int B, int H)
 
 /*
  * One direction of nn.LSTM over x [T, B, In] with per-row lengths (see nn.h):
- * the input projections of every step come from one pt_linear, then each
+ * the input projections of every step come from one product, then each
  * step gathers each running row's projection (row b at step s reads time s,
  * or lengths[b]-1-s in reverse) and runs one batched recurrent product.
  * h, c [B,H] in/out; out [T,B,H] or NULL, zero past each row's length.
  */
-static void
-lstm_forward(const float *x, int T, int B, int In, int H,
-			 const float *W_ih, const float *W_hh,
-			 const float *b_ih, const float *b_hh,
-			 const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
-			 const int32_t *lengths, int reverse,
-			 float *h, float *c, float *out, float *work)
+void
+pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weights *w,
+				const int32_t *lengths, int reverse,
+				float *h, float *c, float *out, float *work, uint8_t *q)
 {
 	size_t		G = 4 * (size_t) H;
 	float	   *proj = work;
@@ -655,10 +695,7 @@ lstm_forward(const float *x, int T, int B, int In, int H,
 
 	if (T <= 0 || B <= 0 || H <= 0)
 		return;
-	if (q_ih && q_ih->on)
-		pt_linear_q8_apply(q_ih, x, T * B, q, proj);
-	else
-		pt_linear(x, T * B, In, W_ih, b_ih, 4 * H, proj);
+	lstm_input(x, T * B, In, H, w, proj, q);
 	if (out)
 		memset(out, 0, (size_t) T * B * H * sizeof(float));
 	for (int b = 0; b < B; b++)
@@ -679,15 +716,7 @@ lstm_forward(const float *x, int T, int B, int In, int H,
 			else
 				memset(gates + b * G, 0, G * sizeof(float));
 		}
-		if (q_hh && q_hh->on)
-		{
-			pt_linear_q8_apply(q_hh, h, B, q, recurrent);
-			for (size_t i = 0; i < (size_t) B * G; i++)
-				gates[i] += recurrent[i];
-			lstm_rows(gates, B, H, NULL, h, c, lengths, T, s);
-		}
-		else
-			lstm_cell(gates, B, H, W_hh, b_hh, h, c, lengths, T, s);
+		lstm_cell(gates, B, H, w, h, c, lengths, T, s, recurrent, q);
 		if (out)
 			for (int b = 0; b < B; b++)
 			{
@@ -699,29 +728,6 @@ lstm_forward(const float *x, int T, int B, int In, int H,
 						   (size_t) H * sizeof(float));
 			}
 	}
-}
-
-void
-pt_lstm_forward(const float *x, int T, int B, int In, int H,
-				const float *W_ih, const float *W_hh,
-				const float *b_ih, const float *b_hh,
-				const int32_t *lengths, int reverse,
-				float *h, float *c, float *out, float *work)
-{
-	lstm_forward(x, T, B, In, H, W_ih, W_hh, b_ih, b_hh, NULL, NULL, NULL, lengths, reverse,
-				 h, c, out, work);
-}
-
-void
-pt_lstm_forward_q8(const float *x, int T, int B, int In, int H,
-				   const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
-				   const float *W_ih, const float *W_hh,
-				   const float *b_ih, const float *b_hh,
-				   const int32_t *lengths, int reverse,
-				   float *h, float *c, float *out, float *work)
-{
-	lstm_forward(x, T, B, In, H, W_ih, W_hh, b_ih, b_hh, q_ih, q_hh, q, lengths, reverse,
-				 h, c, out, work);
 }
 
 /* Floats of scratch pt_attention needs: the scores of one head [Tq, Tk]. */

@@ -77,23 +77,30 @@ void		pt_layernorm(const float *x, int rows, int dim, const float *gamma,
 						 const float *beta, float eps, float *y);
 
 /*
- * One LSTM step for a batch, as nn.LSTM (gate order i, f, g, o):
- * x [B, In], W_ih [4H, In], W_hh [4H, H], b_ih and b_hh [4H] or NULL;
- * h and c [B, H] hold the previous state on entry and the new one on exit.
- * work holds pt_lstm_step_workspace(B, H) floats.
+ * The weights of one LSTM layer (direction), as nn.LSTM (gate order
+ * i, f, g, o): W_ih [4H, In], W_hh [4H, H], b_ih and b_hh [4H] or NULL;
+ * q_ih and q_hh, when not NULL, are 8-bit copies of the two products
+ * (linear_q8.h), each used where it is on.
  */
-size_t		pt_lstm_step_workspace(int B, int H);
-void		pt_lstm_step(const float *x, int B, int In, int H,
-						 const float *W_ih, const float *W_hh,
-						 const float *b_ih, const float *b_hh,
-						 float *h, float *c, float *work);
+typedef struct pt_lstm_weights
+{
+	const float *W_ih,
+			   *W_hh,
+			   *b_ih,
+			   *b_hh;
+	const pt_linear_q8 *q_ih,
+			   *q_hh;
+} pt_lstm_weights;
 
 /*
- * The cell update of an LSTM step whose gate pre-activations [B, 4H]
- * (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, order i, f, g, o) are computed
- * already: h and c [B, H] advance.
+ * One LSTM step for a batch: x [B, In]; h and c [B, H] hold the previous
+ * state on entry and the new one on exit.  work holds
+ * pt_lstm_step_workspace(B, H) floats; q, scratch for the 8-bit copies,
+ * max(B · In, B · H) bytes (NULL when w has none).
  */
-void		pt_lstm_update(float *gates, int B, int H, float *h, float *c);
+size_t		pt_lstm_step_workspace(int B, int H);
+void		pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *w,
+						 float *h, float *c, float *work, uint8_t *q);
 
 /*
  * One direction of a single-layer nn.LSTM over x [T, B, In] (time-major).
@@ -103,26 +110,14 @@ void		pt_lstm_update(float *gates, int B, int H, float *h, float *c);
  * reverse = 1 runs each row from t = lengths[b] - 1 down to 0 (the backward
  * half of a bidirectional LSTM); outputs stay at their own positions.
  * h and c [B, H] hold h0/c0 on entry and each row's final state on exit.
- * out [T, B, H] may be NULL.  work holds pt_lstm_workspace(T, B, H) floats.
+ * out [T, B, H] may be NULL.  work holds pt_lstm_workspace(T, B, H) floats;
+ * q, scratch for the 8-bit copies, max(T · B · In, B · H) bytes (NULL when
+ * w has none).
  */
 size_t		pt_lstm_workspace(int T, int B, int H);
-void		pt_lstm_forward(const float *x, int T, int B, int In, int H,
-							const float *W_ih, const float *W_hh,
-							const float *b_ih, const float *b_hh,
+void		pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weights *w,
 							const int32_t *lengths, int reverse,
-							float *h, float *c, float *out, float *work);
-
-/*
- * The same with the input and recurrent products through 8-bit copies
- * (linear_q8.h; each used where it is on, else its fp32 weights): q is
- * scratch of max(T · B · In, B · H) bytes.
- */
-void		pt_lstm_forward_q8(const float *x, int T, int B, int In, int H,
-							   const pt_linear_q8 *q_ih, const pt_linear_q8 *q_hh, uint8_t *q,
-							   const float *W_ih, const float *W_hh,
-							   const float *b_ih, const float *b_hh,
-							   const int32_t *lengths, int reverse,
-							   float *h, float *c, float *out, float *work);
+							float *h, float *c, float *out, float *work, uint8_t *q);
 
 /*
  * Multi-head scaled dot-product attention for one sequence, per head as

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #ifdef __SSE__
-#include <xmmintrin.h>
+#include <xmmintrin.h>			/* the head's dot product */
 #endif
 
 #include "ngrams.h"
@@ -259,45 +259,19 @@ conv_workspace(const pt_sentiment *s, size_t T)
 /*
  * out[j] = max over the windows [first, last] of feature j of y[T, Fn], and
  * at[j] (when at is not NULL) the first window reaching it, relative to
- * first.  ReLU makes 0 the floor.  Windows run in the outer loop so each
- * step reads one contiguous row of y.
+ * first.  ReLU makes 0 the floor (and window 0 the position of a 0).
  */
 static void
 pool(const float *y, int Fn, size_t first, size_t last, float *out, int32_t *at)
 {
-	int			j0 = 0;
-
+	pt_maxpool_time(y + first * Fn, (int) (last - first + 1), Fn, out, at);
 	for (int j = 0; j < Fn; j++)
-		out[j] = 0.0f;
-	if (at == NULL)
-	{
-#ifdef __SSE__
-		/* one cache line (16 features) of every window at a time; maxps(a, b) is a > b ? a : b */
-		for (; j0 + 16 <= Fn; j0 += 16)
+		if (!(out[j] > 0.0f))
 		{
-			__m128		m[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
-
-			for (size_t p = first; p <= last; p++)
-				for (int k = 0; k < 4; k++)
-					m[k] = _mm_max_ps(_mm_loadu_ps(y + p * Fn + j0 + 4 * k), m[k]);
-			for (int k = 0; k < 4; k++)
-				_mm_storeu_ps(out + j0 + 4 * k, m[k]);
+			out[j] = 0.0f;
+			if (at)
+				at[j] = 0;
 		}
-#endif
-		for (size_t p = first; p <= last; p++)
-			for (int j = j0; j < Fn; j++)
-				out[j] = y[p * Fn + j] > out[j] ? y[p * Fn + j] : out[j];
-		return;
-	}
-	for (int j = 0; j < Fn; j++)
-		at[j] = 0;
-	for (size_t p = first; p <= last; p++)
-		for (int j = 0; j < Fn; j++)
-			if (y[p * Fn + j] > out[j])
-			{
-				out[j] = y[p * Fn + j];
-				at[j] = (int32_t) (p - first);
-			}
 }
 
 /* the 8-bit rows of T token ids, rounded straight from the table (pt_embedding's zero row for a bad id) */
@@ -324,7 +298,7 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 	int32_t    *packed;
 	size_t	   *offset;
 	float	   *emb = NULL,
-			   *y,
+			   *y = NULL,		/* convolution output, made when the fused max-pool cannot run */
 			   *work = NULL;
 	uint8_t    *qemb = NULL;
 	pt_status	st = PT_OK;
@@ -333,7 +307,6 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		T += (size_t) (n_ids[b] > s->max_width ? n_ids[b] : s->max_width);
 	packed = pt_alloc_zero(pt_mul_size(T, sizeof(int32_t)));
 	offset = pt_alloc(pt_mul_size((size_t) B + 1, sizeof(size_t)));
-	y = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) Fn), sizeof(float)));
 	/* the 8-bit path reads quantized rows in place; the fp32 one needs fp32 rows and im2col room */
 	if (s->q8_on)
 		qemb = pt_alloc(pt_mul_size(T, (size_t) E));
@@ -342,7 +315,7 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		emb = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) E), sizeof(float)));
 		work = pt_alloc(pt_mul_size(conv_workspace(s, T), sizeof(float)));
 	}
-	if (!packed || !offset || !y || (s->q8_on ? !qemb : (!emb || !work)))
+	if (!packed || !offset || (s->q8_on ? !qemb : (!emb || !work)))
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);
 		goto done;
@@ -366,6 +339,11 @@ pt_sentiment_features(const pt_sentiment *s, int32_t *const *ids, const int *n_i
 		{
 			pt_check_interrupts();
 			continue;
+		}
+		if (y == NULL && (y = pt_alloc(pt_mul_size(pt_mul_size(T, (size_t) Fn), sizeof(float)))) == NULL)
+		{
+			st = pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", B);
+			break;
 		}
 		if (qemb)
 			pt_conv1d_q8(qemb, (int) T, &s->q8[w], y);

@@ -41,7 +41,6 @@ struct pt_s2s_batch
 	float	   *p_gen;			/* [max_hyps] */
 	float	   *mass;			/* [max_src] scratch of pt_copy_mix */
 	float	   *work;			/* pt_lstm_step_workspace(max_hyps, D) */
-	float	   *gates_hh;		/* [max_hyps, 4D] the 8-bit LSTM's hidden product */
 	uint8_t    *q;				/* [max_hyps, E + D + 2H] the 8-bit layers' quantized inputs */
 
 	void	   *arena;			/* every array above lives in one allocation */
@@ -186,7 +185,7 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	size_t		bytes = 0;
 	size_t		o_src_len, o_src_uniq, o_uniq_ids, o_copy, o_enc, o_keys, o_h0, o_c0,
 				o_h[2], o_c[2], o_ctx[2], o_x, o_hc, o_o, o_attn, o_pgen, o_mass, o_work,
-				o_gates_hh, o_q, o_rowptr;
+				o_q, o_rowptr;
 	pt_s2s_batch *b;
 	char	   *a;
 
@@ -214,7 +213,6 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	o_pgen = pt_layout_reserve(&bytes, max_hyps, sizeof(float));
 	o_mass = pt_layout_reserve(&bytes, m->max_src, sizeof(float));
 	o_work = pt_layout_reserve(&bytes, pt_lstm_step_workspace(max_hyps, m->dec_hidden), sizeof(float));
-	o_gates_hh = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, 4 * D), sizeof(float));
 	o_q = pt_layout_reserve(&bytes, pt_mul_size(max_hyps, E + D + H2), 1);
 
 	*out = NULL;
@@ -250,7 +248,6 @@ alloc_batch(const pt_s2s *m, int n_rows, const int *n_ids, int max_hyps, pt_s2s_
 	b->p_gen = (float *) (a + o_pgen);
 	b->mass = (float *) (a + o_mass);
 	b->work = (float *) (a + o_work);
-	b->gates_hh = (float *) (a + o_gates_hh);
 	b->q = (uint8_t *) (a + o_q);
 
 	{
@@ -317,11 +314,12 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 
 	for (int d = 0; d < 2; d++)
 	{
+		pt_lstm_weights lw = {m->enc_w_ih[d], m->enc_w_hh[d], m->enc_b_ih[d], m->enc_b_hh[d],
+		&m->enc_ih_q8[d], &m->enc_hh_q8[d]};
+
 		memset(h, 0, (size_t) B * H * sizeof(float));
 		memset(c, 0, (size_t) B * H * sizeof(float));
-		pt_lstm_forward_q8(x, T, B, E, H, &m->enc_ih_q8[d], &m->enc_hh_q8[d], q,
-						   m->enc_w_ih[d], m->enc_w_hh[d], m->enc_b_ih[d], m->enc_b_hh[d],
-						   b->src_len, d, h, c, out, work);
+		pt_lstm_forward(x, T, B, E, H, &lw, b->src_len, d, h, c, out, work, q);
 		for (int r = 0; r < B; r++)
 		{
 			memcpy(hcat + r * H2 + (size_t) d * H, h + (size_t) r * H, H * sizeof(float));
@@ -403,19 +401,6 @@ attend(const pt_s2s_batch *b, int r, const float *h, float *attn, float *ctx)
 				0.0f, ctx, 1);
 }
 
-/* pt_lstm_step with both products in 8 bits: gates = x·W_ihᵀ + b_ih + (h·W_hhᵀ + b_hh) */
-static void
-lstm_step_q8(const pt_s2s *m, pt_s2s_batch *b, int N, float *h, float *c)
-{
-	size_t		n = (size_t) N * 4 * m->dec_hidden;
-
-	pt_linear_q8_apply(&m->dec_ih_q8, b->x, N, b->q, b->work);
-	pt_linear_q8_apply(&m->dec_hh_q8, h, N, b->q, b->gates_hh);
-	for (size_t i = 0; i < n; i++)
-		b->work[i] += b->gates_hh[i];
-	pt_lstm_update(b->work, N, m->dec_hidden, h, c);
-}
-
 pt_status
 pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 			const int32_t *token, float *logp, pt_err *err)
@@ -431,6 +416,7 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	float	   *h = b->h[nxt],
 			   *c = b->c[nxt],
 			   *ctx = b->ctx[nxt];
+	pt_lstm_weights dec = {m->dec_w_ih, m->dec_w_hh, m->dec_b_ih, m->dec_b_hh, &m->dec_ih_q8, &m->dec_hh_q8};
 
 	if (N < 1 || N > b->max_hyps)
 		return pt_fail(err, PT_ERR_ARG, "seq2seq: %d hypotheses for room of %d", N, b->max_hyps);
@@ -457,11 +443,7 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	}
 	b->cur = nxt;
 
-	if (m->dec_ih_q8.on && m->dec_hh_q8.on)
-		lstm_step_q8(m, b, N, h, c);
-	else
-		pt_lstm_step(b->x, N, E + H2, D, m->dec_w_ih, m->dec_w_hh, m->dec_b_ih, m->dec_b_hh,
-					 h, c, b->work);
+	pt_lstm_step(b->x, N, E + H2, D, &dec, h, c, b->work, b->q);
 	for (int i = 0; i < N; i++)
 	{
 		float	   *hci = b->hc + (size_t) i * (D + H2);

@@ -448,6 +448,16 @@ typedef struct lstm_w
 			   *b_hh;
 } lstm_w;
 
+/* the core's view of w: fp32 weights, no 8-bit copies */
+static const pt_lstm_weights *
+fp32_weights(const lstm_w *w)
+{
+	static pt_lstm_weights lw;
+
+	lw = (pt_lstm_weights) {.W_ih = w->W_ih, .W_hh = w->W_hh, .b_ih = w->b_ih, .b_hh = w->b_hh};
+	return &lw;
+}
+
 static lstm_w
 lstm_rand(int I, int H)
 {
@@ -521,7 +531,7 @@ TEST(nn_lstm_step)
 		}
 	for (int rep = 0; rep < 3; rep++)
 	{
-		pt_lstm_step(x, B, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh, h, c, work);
+		pt_lstm_step(x, B, I, H, fp32_weights(&w), h, c, work, NULL);
 		for (int b = 0; b < B; b++)
 		{
 			lstm_cell_ref(&w, x + b * I, hr[b], cr[b]);
@@ -533,7 +543,7 @@ TEST(nn_lstm_step)
 		}
 	}
 	/* B = 1 takes the sgemv path */
-	pt_lstm_step(x, 1, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh, h, c, work);
+	pt_lstm_step(x, 1, I, H, fp32_weights(&w), h, c, work, NULL);
 	lstm_cell_ref(&w, x, hr[0], cr[0]);
 	for (int j = 0; j < H; j++)
 	{
@@ -591,8 +601,8 @@ check_lstm_forward(int T, int B, int I, int H, const int32_t *lengths, int rever
 			c_r[b * H + j] = (float) cd[j];
 		}
 	}
-	pt_lstm_forward(x, T, B, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh,
-					lengths, reverse, h, c, out, work);
+	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w),
+					lengths, reverse, h, c, out, work, NULL);
 	CHECK(max_err(out, out_r, (size_t) T * B * H) <= TOL);
 	CHECK(max_err(h, h_r, (size_t) B * H) <= TOL);
 	CHECK(max_err(c, c_r, (size_t) B * H) <= TOL);
@@ -600,8 +610,8 @@ check_lstm_forward(int T, int B, int I, int H, const int32_t *lengths, int rever
 	/* without out, the final state is the same */
 	for (int i = 0; i < B * H; i++)
 		h[i] = c[i] = 0.0f;
-	pt_lstm_forward(x, T, B, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh,
-					lengths, reverse, h, c, NULL, work);
+	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w),
+					lengths, reverse, h, c, NULL, work, NULL);
 	for (int b = 0; b < B; b++)
 	{
 		int			len = lengths ? lengths[b] : T;
@@ -667,8 +677,8 @@ TEST(nn_lstm_length_clamp)
 	w = lstm_rand(I, H);
 	x = rand_vec(T * B * I, 1.0f);
 	work = zeros(pt_lstm_workspace(T, B, H));
-	pt_lstm_forward(x, T, B, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh, bad, 1, h1, c1, o1, work);
-	pt_lstm_forward(x, T, B, I, H, w.W_ih, w.W_hh, w.b_ih, w.b_hh, good, 1, h2, c2, o2, work);
+	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w), bad, 1, h1, c1, o1, work, NULL);
+	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w), good, 1, h2, c2, o2, work, NULL);
 	CHECK(memcmp(o1, o2, sizeof(o1)) == 0);
 	CHECK(memcmp(h1, h2, sizeof(h1)) == 0);
 	CHECK(memcmp(c1, c2, sizeof(c1)) == 0);
