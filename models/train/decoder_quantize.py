@@ -131,11 +131,14 @@ def dev_sets(task):
     return {n: rewrite_data.load(n) for n in ("dev_en", "dev_zh")}
 
 
-def outputs(task, path, srcs, int8):
+def outputs(task, path, srcs, int8, shortlist=True):
+    """The C core's dev outputs as served, with the 8-bit layers or not (and, summarize, the shortlist or not)."""
     cls = ptcore.Summarizer if task == "summarize" else ptcore.Rewriter
     with cls(path) as m:
         if m.set_int8(int8) != int8:
             raise SystemExit("this CPU has no AVX-512 VNNI: the 8-bit path cannot be measured here")
+        if task == "summarize":
+            m.set_shortlist(shortlist)
         outs = []
         for i in range(0, len(srcs), 64):
             part = srcs[i:i + 64]

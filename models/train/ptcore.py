@@ -256,6 +256,7 @@ _LAZY_SIGS = {
                                    c_void_p, POINTER(PtErr)]),
     "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
     "pt_summarizer_set_int8": (c_int, [c_void_p, c_int]),
+    "pt_summarizer_set_shortlist": (c_int, [c_void_p, c_int]),
     "pt_rewriter_set_int8": (c_int, [c_void_p, c_int]),
     "pt_text_tidy": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
@@ -338,6 +339,10 @@ class Summarizer(_TaskModel):
 
     def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
         return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill)
+
+    def set_shortlist(self, on):
+        """Score only the file's output shortlist and the sources' ids (True) or every id; True when in use."""
+        return bool(_fn("pt_summarizer_set_shortlist")(self._obj, int(on)))
 
     def greedy(self, text, steps=0):
         """(source ids, greedy ids, logp rows [steps][vocab]) as the C model computes them."""

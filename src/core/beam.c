@@ -48,7 +48,7 @@ typedef struct search
 	const pt_tokenizer *tok;
 	const pt_beam_opts *o;
 	pt_facts *const *facts;
-	int			vocab;
+	int			vocab;			/* columns of logp: tokens, or those of o->ids */
 	int			max_hyps;
 	int			propose;		/* candidates each hypothesis proposes */
 	size_t		text_cap;
@@ -81,16 +81,17 @@ cand_cmp(const void *a, const void *b)
 #define TOP_K_BLOCK 64			/* ids whose maximum is checked before any one of them */
 
 /*
- * The best k ids of logp[0..V) other than the never-generated specials,
- * best first.  Once k are held, a block of ids none of which beats the
+ * The best k ids of logp[0..V) (column w is token ids[w], or w when ids
+ * is NULL) other than the never-generated specials, best first.  Once k are held, a block of ids none of which beats the
  * k-th is skipped on its maximum: nearly all of a 16,000-word vocabulary.
  */
 static int
-top_k(const float *logp, int V, int k, int allow_eos, cand *out, int hyp_index, float base)
+top_k(const float *logp, int V, const int32_t *ids, int k, int allow_eos, cand *out,
+	  int hyp_index, float base)
 {
 	int			n = 0;
 
-	for (int w0 = PT_TOK_EOS; w0 < V; w0 += TOP_K_BLOCK)
+	for (int w0 = 0; w0 < V; w0 += TOP_K_BLOCK)
 	{
 		int			end = V - w0 < TOP_K_BLOCK ? V : w0 + TOP_K_BLOCK;
 
@@ -99,9 +100,10 @@ top_k(const float *logp, int V, int k, int allow_eos, cand *out, int hyp_index, 
 		for (int w = w0; w < end; w++)
 		{
 			float		s = logp[w];
+			int32_t		id = ids ? ids[w] : w;
 			int			at;
 
-			if ((w == PT_TOK_EOS && !allow_eos) || w == PT_TOK_SEP || isnan(s))
+			if (id < PT_TOK_EOS || (id == PT_TOK_EOS && !allow_eos) || id == PT_TOK_SEP || isnan(s))
 				continue;
 			if (n == k && s <= out[n - 1].score - base)
 				continue;
@@ -111,7 +113,7 @@ top_k(const float *logp, int V, int k, int allow_eos, cand *out, int hyp_index, 
 				out[at] = out[at - 1];
 				at--;
 			}
-			out[at] = (cand) {base + s, hyp_index, w};
+			out[at] = (cand) {base + s, hyp_index, id};
 		}
 	}
 	return n;
@@ -264,7 +266,7 @@ advance_row(search *S, int r, int first, int last, hyp *next, int *n_next, pt_er
 	pt_status	st;
 
 	for (int i = first; i < last; i++)
-		n_c += top_k(S->logp + (size_t) i * S->vocab, S->vocab, S->propose,
+		n_c += top_k(S->logp + (size_t) i * S->vocab, S->vocab, S->o->ids, S->propose,
 					 live[i].n_tok > 0, S->cands + n_c, i, live[i].score);
 	qsort(S->cands, n_c, sizeof(cand), cand_cmp);
 	for (int c = 0; c < n_c && taken < k; c++)

@@ -24,7 +24,8 @@
  * Advance N hypotheses by one token: hypothesis i belongs to row[i],
  * continues hypothesis parent[i] of the previous call (-1: a fresh start
  * of its row) and was extended by token[i]; write log P(next) into
- * logp [N, vocab].
+ * logp [N, vocab] (vocab columns: every token, or those of
+ * pt_beam_opts.ids).
  */
 typedef pt_status (*pt_decode_step) (void *ctx, int N, const int32_t *row,
 									 const int32_t *parent, const int32_t *token,
@@ -38,6 +39,7 @@ typedef struct pt_beam_opts
 	const size_t *row_max_chars;	/* per row instead of max_chars, or NULL */
 	float		length_alpha;	/* finished score = log P / tokens^alpha */
 	int			no_repeat_ngram;	/* block repeated token n-grams of this size; 0 = off */
+	const int32_t *ids;			/* [vocab] the token of each logp column, ascending; NULL: the column's index */
 } pt_beam_opts;
 
 /*

@@ -2,6 +2,7 @@
 #include "linear_q8.h"
 
 #include <stdio.h>
+#include <string.h>
 
 pt_status
 pt_linear_q8_load(const pt_model *m, const char *name, int in, int out,
@@ -66,6 +67,45 @@ pt_linear_q8_set(pt_linear_q8 *l, int on)
 {
 	l->on = on && l->conv.w != NULL && pt_q8_supported();
 	return l->on;
+}
+
+pt_status
+pt_linear_q8_gather(const pt_linear_q8 *l, const int32_t *ids, int n, pt_linear_q8 *dst,
+					pt_err *err)
+{
+	size_t		in = (size_t) l->conv.dim,
+				F = (size_t) l->conv.filters;
+	float	   *scale,
+			   *bias;
+	int32_t    *offset;
+	int8_t	   *w;
+
+	*dst = (pt_linear_q8) {0};
+	if (n < 64 || n % 64 != 0)
+		return pt_fail(err, PT_ERR_ARG, "8-bit layer: %d outputs is not a multiple of 64", n);
+	/* one allocation, freed as inv_scale: inv_scale [in], offset, scale, bias [n], then w */
+	dst->inv_scale = pt_alloc(pt_mul_size(in + 3 * (size_t) n, sizeof(float)) + in * (size_t) n);
+	if (dst->inv_scale == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	memcpy(dst->inv_scale, l->inv_scale, in * sizeof(float));
+	offset = (int32_t *) (dst->inv_scale + in);
+	scale = dst->inv_scale + in + n;
+	bias = scale + n;
+	w = (int8_t *) (bias + n);
+	for (int k = 0; k < n; k++)
+	{
+		offset[k] = l->conv.offset[ids[k]];
+		scale[k] = l->conv.scale[ids[k]];
+		bias[k] = l->conv.bias[ids[k]];
+	}
+	/* packed [in/4][out][4]: 4 bytes per output and group of inputs */
+	for (size_t g = 0; g < in / 4; g++)
+		for (int k = 0; k < n; k++)
+			memcpy(w + (g * (size_t) n + (size_t) k) * 4, l->conv.w + (g * F + (size_t) ids[k]) * 4, 4);
+	dst->conv = (pt_conv_q8) {.width = 1, .dim = l->conv.dim, .filters = n, .w = w,
+	.scale = scale, .bias = bias, .offset = offset};
+	dst->on = l->on;
+	return PT_OK;
 }
 
 void

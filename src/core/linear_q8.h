@@ -40,6 +40,14 @@ void		pt_linear_q8_free(pt_linear_q8 *l);
 /* Use the layer (on = 1, where it exists and the CPU runs VNNI) or not; returns whether it is used */
 int			pt_linear_q8_set(pt_linear_q8 *l, int on);
 
+/*
+ * dst = the layer's outputs ids[0..n) (n a multiple of 64), with its own
+ * copy of their packed weights, scales, offsets and biases; free with
+ * pt_linear_q8_free.
+ */
+pt_status	pt_linear_q8_gather(const pt_linear_q8 *l, const int32_t *ids, int n,
+								pt_linear_q8 *dst, pt_err *err);
+
 /* y[M, out] = x[M, in] · Wᵀ + b in 8 bits; q is scratch of M · in bytes */
 void		pt_linear_q8_apply(const pt_linear_q8 *l, const float *x, int M, uint8_t *q, float *y);
 

@@ -668,18 +668,42 @@ pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *w,
 	lstm_cell(work, B, H, w, h, c, NULL, 0, 0, work + (size_t) B * 4 * H, q);
 }
 
-/* Floats of scratch pt_lstm_forward needs: projections [T*B,4H] + gates [B,4H] + an 8-bit recurrent product [B,4H]. */
+#define LSTM_CHUNK 8			/* steps whose input projections are computed together */
+
+/*
+ * Floats of scratch pt_lstm_forward needs: a chunk's gathered inputs
+ * [LSTM_CHUNK·B, In] and their projections [LSTM_CHUNK·B, 4H], then the
+ * gates and an 8-bit recurrent product [B, 4H] each.
+ */
 size_t
-pt_lstm_workspace(int T, int B, int H)
+pt_lstm_workspace(int B, int In, int H)
 {
-	return pt_mul_size(pt_mul_size((size_t) T + 2, (size_t) B), 4 * (size_t) H);
+	return pt_mul_size(pt_mul_size(LSTM_CHUNK + 2, (size_t) B), (size_t) In + 4 * (size_t) H);
+}
+
+/* bytes of q pt_lstm_forward needs */
+size_t
+pt_lstm_q8_scratch(int B, int In, int H)
+{
+	size_t		proj = pt_mul_size(pt_mul_size(LSTM_CHUNK, (size_t) B), (size_t) In);
+
+	return proj > pt_mul_size((size_t) B, (size_t) H) ? proj : (size_t) B * H;
+}
+
+/* the time row b reads at step s */
+static inline int
+step_time(const int32_t *lengths, int b, int T, int s, int reverse)
+{
+	return reverse ? row_len(lengths, b, T) - 1 - s : s;
 }
 
 /*
- * One direction of nn.LSTM over x [T, B, In] with per-row lengths (see nn.h):
- * the input projections of every step come from one product, then each
- * step gathers each running row's projection (row b at step s reads time s,
- * or lengths[b]-1-s in reverse) and runs one batched recurrent product.
+ * One direction of nn.LSTM over x [T, B, In] with per-row lengths (see nn.h),
+ * LSTM_CHUNK steps at a time: the inputs each running row reads in those
+ * steps (row b at step s reads time s, or lengths[b]-1-s in reverse) are
+ * gathered, projected in one product, and then each step runs one batched
+ * recurrent product.  Padding is never projected, and the projections stay
+ * in cache (all T steps at once were megabytes for a batch of summaries).
  * h, c [B,H] in/out; out [T,B,H] or NULL, zero past each row's length.
  */
 void
@@ -688,45 +712,48 @@ pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weigh
 				float *h, float *c, float *out, float *work, uint8_t *q)
 {
 	size_t		G = 4 * (size_t) H;
-	float	   *proj = work;
-	float	   *gates = work + (size_t) T * B * G;
+	float	   *xs = work;
+	float	   *proj = xs + (size_t) LSTM_CHUNK * B * In;
+	float	   *gates = proj + (size_t) LSTM_CHUNK * B * G;
 	float	   *recurrent = gates + (size_t) B * G;
 	int			steps = 0;
 
 	if (T <= 0 || B <= 0 || H <= 0)
 		return;
-	lstm_input(x, T * B, In, H, w, proj, q);
 	if (out)
 		memset(out, 0, (size_t) T * B * H * sizeof(float));
 	for (int b = 0; b < B; b++)
 		if (row_len(lengths, b, T) > steps)
 			steps = row_len(lengths, b, T);
 
-	for (int s = 0; s < steps; s++)
+	for (int s0 = 0; s0 < steps; s0 += LSTM_CHUNK)
 	{
-		pt_check_interrupts();
-		for (int b = 0; b < B; b++)
-		{
-			int			len = row_len(lengths, b, T);
-			int			t = reverse ? len - 1 - s : s;
+		int			end = steps - s0 < LSTM_CHUNK ? steps : s0 + LSTM_CHUNK,
+					n = 0;
 
-			if (s < len)
-				memcpy(gates + b * G, proj + ((size_t) t * B + b) * G,
-					   G * sizeof(float));
-			else
-				memset(gates + b * G, 0, G * sizeof(float));
-		}
-		lstm_cell(gates, B, H, w, h, c, lengths, T, s, recurrent, q);
-		if (out)
+		for (int s = s0; s < end; s++)
 			for (int b = 0; b < B; b++)
-			{
-				int			len = row_len(lengths, b, T);
-				int			t = reverse ? len - 1 - s : s;
-
-				if (s < len)
-					memcpy(out + ((size_t) t * B + b) * H, h + (size_t) b * H,
-						   (size_t) H * sizeof(float));
-			}
+				if (s < row_len(lengths, b, T))
+					memcpy(xs + (size_t) n++ * In,
+						   x + ((size_t) step_time(lengths, b, T, s, reverse) * B + b) * In,
+						   (size_t) In * sizeof(float));
+		lstm_input(xs, n, In, H, w, proj, q);
+		n = 0;
+		for (int s = s0; s < end; s++)
+		{
+			pt_check_interrupts();
+			for (int b = 0; b < B; b++)
+				if (s < row_len(lengths, b, T))
+					memcpy(gates + b * G, proj + (size_t) n++ * G, G * sizeof(float));
+				else
+					memset(gates + b * G, 0, G * sizeof(float));
+			lstm_cell(gates, B, H, w, h, c, lengths, T, s, recurrent, q);
+			if (out)
+				for (int b = 0; b < B; b++)
+					if (s < row_len(lengths, b, T))
+						memcpy(out + ((size_t) step_time(lengths, b, T, s, reverse) * B + b) * H,
+							   h + (size_t) b * H, (size_t) H * sizeof(float));
+		}
 	}
 }
 

@@ -110,11 +110,12 @@ void		pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *
  * reverse = 1 runs each row from t = lengths[b] - 1 down to 0 (the backward
  * half of a bidirectional LSTM); outputs stay at their own positions.
  * h and c [B, H] hold h0/c0 on entry and each row's final state on exit.
- * out [T, B, H] may be NULL.  work holds pt_lstm_workspace(T, B, H) floats;
- * q, scratch for the 8-bit copies, max(T · B · In, B · H) bytes (NULL when
- * w has none).
+ * out [T, B, H] may be NULL.  work holds pt_lstm_workspace(B, In, H) floats;
+ * q, scratch for the 8-bit copies, pt_lstm_q8_scratch(B, In, H) bytes (NULL
+ * when w has none).
  */
-size_t		pt_lstm_workspace(int T, int B, int H);
+size_t		pt_lstm_workspace(int B, int In, int H);
+size_t		pt_lstm_q8_scratch(int B, int In, int H);
 void		pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weights *w,
 							const int32_t *lengths, int reverse,
 							float *h, float *c, float *out, float *work, uint8_t *q);

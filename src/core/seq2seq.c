@@ -44,9 +44,47 @@ struct pt_s2s_batch
 	uint8_t    *q;				/* [max_hyps, E + D + 2H] the 8-bit layers' quantized inputs */
 
 	void	   *arena;			/* every array above lives in one allocation */
+
+	/* the output columns (pt_s2s_encode): all V, or the shortlist's */
+	int			width;
+	int32_t    *cols;			/* [width] ascending ids, or NULL: all */
+	const float *embed_cols,	/* [width, E] output projection rows */
+			   *bias_cols;		/* [width] */
+	const pt_linear_q8 *logits_q8;	/* 8-bit projection over the columns */
+	pt_linear_q8 gathered_q8;	/* its storage when cols */
+	float	   *gathered;		/* the fp32 rows' storage when cols */
+	int32_t    *excl;			/* when cols: row r may not generate columns */
+	int		   *excl_start;		/* excl[excl_start[r] .. excl_start[r+1]) */
 };
 
 /* ---- loading ---- */
+
+/* the optional tensor "shortlist": i32 [N], ids in [0, V) */
+static pt_status
+load_shortlist(const pt_model *m, pt_s2s *s, pt_err *err)
+{
+	static const int64_t any1[1] = {-1};
+	const pt_tensor *t;
+	const int32_t *ids;
+	pt_status	st;
+
+	if (pt_model_tensor(m, "shortlist") == NULL)
+		return PT_OK;
+	if ((st = pt_model_require(m, "shortlist", PT_I32, 1, any1, &t, err)) != PT_OK)
+		return st;
+	if (t->shape[0] < 1 || t->shape[0] > s->vocab)
+		return pt_fail(err, PT_ERR_MODEL, "model \"%s\": a shortlist of %lld ids for %d words",
+					   m->name, (long long) t->shape[0], s->vocab);
+	ids = t->data;
+	for (int64_t i = 0; i < t->shape[0]; i++)
+		if (ids[i] < 0 || ids[i] >= s->vocab)
+			return pt_fail(err, PT_ERR_MODEL, "model \"%s\": shortlist id %d outside the vocabulary",
+						   m->name, (int) ids[i]);
+	s->shortlist = ids;
+	s->n_shortlist = (int) t->shape[0];
+	s->shortlist_on = 1;
+	return PT_OK;
+}
 
 pt_status
 pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
@@ -103,6 +141,8 @@ pt_s2s_load(const pt_model *m, int vocab, pt_s2s *s, pt_err *err)
 		(st = pt_model_require_f32(m, "gen.bias", 1, (int64_t[]) {V}, &s->gen_b, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "pgen.weight", 2, (int64_t[]) {1, D + 2 * H + E}, &s->pgen_w, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "pgen.bias", 1, (int64_t[]) {1}, &s->pgen_b, err)) != PT_OK)
+		return st;
+	if ((st = load_shortlist(m, s, err)) != PT_OK)
 		return st;
 	if ((st = pt_linear_q8_load(m, "logits", (int) E, (int) V, s->gen_b, &s->logits_q8, err)) != PT_OK ||
 		(st = pt_linear_q8_load(m, "dec.weight_ih", (int) (E + 2 * H), (int) (4 * D), s->dec_b_ih,
@@ -162,6 +202,13 @@ pt_s2s_set_int8(pt_s2s *s, int on)
 	return used;
 }
 
+int
+pt_s2s_set_shortlist(pt_s2s *s, int on)
+{
+	s->shortlist_on = on && s->shortlist != NULL;
+	return s->shortlist_on;
+}
+
 /* ---- the batch: one arena for every array ---- */
 
 void
@@ -170,7 +217,170 @@ pt_s2s_batch_free(pt_s2s_batch *b)
 	if (b == NULL)
 		return;
 	pt_free(b->arena);
+	pt_free(b->cols);
+	pt_free(b->gathered);
+	pt_free(b->excl);
+	pt_free(b->excl_start);
+	pt_linear_q8_free(&b->gathered_q8);
 	pt_free(b);
+}
+
+int
+pt_s2s_batch_width(const pt_s2s_batch *b)
+{
+	return b->width;
+}
+
+const int32_t *
+pt_s2s_batch_columns(const pt_s2s_batch *b)
+{
+	return b->cols;
+}
+
+/* every id scored: the whole vocabulary */
+static void
+all_columns(pt_s2s_batch *b)
+{
+	b->width = b->m->vocab;
+	b->cols = NULL;
+	b->embed_cols = b->m->embed;
+	b->bias_cols = b->m->gen_b;
+	b->logits_q8 = &b->m->logits_q8;
+}
+
+/*
+ * Row r may generate: the shortlist, <eos> and its own source's ids
+ * (marked in `allowed`, V bytes, the shortlist and <eos> already set).
+ * The batch's other columns (other rows' ids, padding) go on the row's
+ * exclusion list, so that its outputs do not depend on the other rows.
+ */
+static void
+exclude_for_row(pt_s2s_batch *b, int r, uint8_t *allowed, int32_t *excl, int *n_excl)
+{
+	const pt_copy_source *c = &b->copy[r];
+	int			n = 0;
+
+	for (int u = 0; u < c->n_uniq; u++)
+		allowed[c->uniq[u]] |= 2;
+	for (int k = 0; k < b->width; k++)
+		if (allowed[b->cols[k]] == 0)
+			excl[n++] = k;
+	for (int u = 0; u < c->n_uniq; u++)
+		allowed[c->uniq[u]] &= 1;
+	*n_excl = n;
+}
+
+/*
+ * The batch's columns: the shortlist, <eos> and every row's source ids,
+ * padded with the lowest other ids to a multiple of 64 (the 8-bit
+ * kernel's tile), ascending.  Fills b->cols and b->width, or leaves all
+ * columns when that would be nearly all of them.
+ */
+static pt_status
+choose_columns(pt_s2s_batch *b, uint8_t *allowed, pt_err *err)
+{
+	const pt_s2s *m = b->m;
+	int			V = m->vocab,
+				n = 0;
+	uint8_t    *in = pt_alloc_zero((size_t) V);
+
+	if (in == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	allowed[PT_TOK_EOS] = in[PT_TOK_EOS] = 1;
+	for (int i = 0; i < m->n_shortlist; i++)
+		allowed[m->shortlist[i]] = in[m->shortlist[i]] = 1;
+	for (int r = 0; r < b->n_rows; r++)
+		for (int u = 0; u < b->copy[r].n_uniq; u++)
+			in[b->copy[r].uniq[u]] = 1;
+	for (int id = 0; id < V; id++)
+		n += in[id];
+	b->width = (n + 63) / 64 * 64;
+	if (b->width >= V)
+	{
+		pt_free(in);
+		all_columns(b);
+		return PT_OK;
+	}
+	for (int id = 0; n < b->width; id++)
+		if (!in[id])
+		{
+			in[id] = 1;
+			n++;
+		}
+	b->cols = pt_alloc(pt_mul_size((size_t) b->width, sizeof(int32_t)));
+	if (b->cols != NULL)
+		for (int id = 0, k = 0; id < V; id++)
+			if (in[id])
+				b->cols[k++] = id;
+	pt_free(in);
+	return b->cols ? PT_OK : pt_fail(err, PT_ERR_NOMEM, "out of memory");
+}
+
+/* the output projection's rows of the columns: 8-bit, or fp32 rows and biases */
+static pt_status
+gather_projection(pt_s2s_batch *b, pt_err *err)
+{
+	const pt_s2s *m = b->m;
+	size_t		E = (size_t) m->embed_dim,
+				W = (size_t) b->width;
+
+	b->logits_q8 = &b->gathered_q8;	/* stays zero, so off, for fp32 */
+	if (m->logits_q8.on)
+		return pt_linear_q8_gather(&m->logits_q8, b->cols, b->width, &b->gathered_q8, err);
+	b->gathered = pt_alloc(pt_mul_size(W, E + 1) * sizeof(float));
+	if (b->gathered == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	for (size_t k = 0; k < W; k++)
+	{
+		memcpy(b->gathered + k * E, m->embed + (size_t) b->cols[k] * E, E * sizeof(float));
+		b->gathered[W * E + k] = m->gen_b[b->cols[k]];
+	}
+	b->embed_cols = b->gathered;
+	b->bias_cols = b->gathered + W * E;
+	return PT_OK;
+}
+
+/*
+ * A shortlisted batch (pt_s2s_encode): its columns, each row's exclusions,
+ * the copy indexes renumbered from ids to columns, the gathered projection.
+ */
+static pt_status
+shortlist_columns(pt_s2s_batch *b, pt_err *err)
+{
+	uint8_t    *allowed = pt_alloc_zero((size_t) b->m->vocab);
+	int32_t    *col = NULL;
+	pt_status	st;
+
+	if (allowed == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if ((st = choose_columns(b, allowed, err)) != PT_OK || b->cols == NULL)
+		goto done;
+	b->excl = pt_alloc(pt_mul_size(pt_mul_size((size_t) b->n_rows, (size_t) b->width), sizeof(int32_t)));
+	b->excl_start = pt_alloc(pt_mul_size((size_t) b->n_rows + 1, sizeof(int)));
+	col = pt_alloc(pt_mul_size((size_t) b->m->vocab, sizeof(int32_t)));
+	if (b->excl == NULL || b->excl_start == NULL || col == NULL)
+	{
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	b->excl_start[0] = 0;
+	for (int r = 0; r < b->n_rows; r++)
+	{
+		int			n;
+
+		exclude_for_row(b, r, allowed, b->excl + b->excl_start[r], &n);
+		b->excl_start[r + 1] = b->excl_start[r] + n;
+	}
+	for (int k = 0; k < b->width; k++)
+		col[b->cols[k]] = k;
+	for (int r = 0; r < b->n_rows; r++)
+		for (int u = 0; u < b->copy[r].n_uniq; u++)
+			b->copy[r].uniq[u] = col[b->copy[r].uniq[u]];
+	st = gather_projection(b, err);
+done:
+	pt_free(allowed);
+	pt_free(col);
+	return st;
 }
 
 /* Lay out the arena: per-row arrays are sized by the rows' lengths. */
@@ -286,16 +496,17 @@ run_encoder(pt_s2s_batch *b, const int32_t *const *ids, pt_err *err)
 			   *ccat,
 			   *h,
 			   *c;
-	uint8_t    *q;				/* the 8-bit layers' quantized inputs: [T · B, E] or [T, 2H] */
+	uint8_t    *q;				/* the 8-bit layers' quantized inputs: the LSTMs' or [T, 2H] */
 	pt_status	st = PT_OK;
 
 	for (int r = 0; r < B; r++)
 		if (b->src_len[r] > T)
 			T = b->src_len[r];
-	q = pt_alloc(pt_mul_size((size_t) T, (size_t) B * E > H2 ? (size_t) B * E : H2));
+	q = pt_alloc(pt_lstm_q8_scratch(B, E, H) > pt_mul_size((size_t) T, H2) ?
+				 pt_lstm_q8_scratch(B, E, H) : pt_mul_size((size_t) T, H2));
 	x = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, E), sizeof(float)));
 	out = pt_alloc(pt_mul_size(pt_mul_size((size_t) T * B, H), sizeof(float)));
-	work = pt_alloc(pt_mul_size(pt_lstm_workspace(T, B, H), sizeof(float)));
+	work = pt_alloc(pt_mul_size(pt_lstm_workspace(B, E, H), sizeof(float)));
 	hcat = pt_alloc(pt_mul_size((size_t) B * H2, sizeof(float)));
 	ccat = pt_alloc(pt_mul_size((size_t) B * H2, sizeof(float)));
 	h = pt_alloc(pt_mul_size((size_t) B * H, sizeof(float)));
@@ -353,7 +564,7 @@ done:
 
 pt_status
 pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids, const int *n_ids,
-			  int max_hyps, pt_s2s_batch **out, pt_err *err)
+			  int max_hyps, int shortlist, pt_s2s_batch **out, pt_err *err)
 {
 	pt_s2s_batch *b;
 	pt_status	st;
@@ -375,7 +586,9 @@ pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids, const int 
 		return st;
 	for (int r = 0; r < n_rows; r++)
 		pt_copy_index(ids[r], n_ids[r], &b->copy[r]);
-	if ((st = run_encoder(b, ids, err)) != PT_OK)
+	all_columns(b);
+	if ((shortlist && m->shortlist_on && (st = shortlist_columns(b, err)) != PT_OK) ||
+		(st = run_encoder(b, ids, err)) != PT_OK)
 	{
 		pt_s2s_batch_free(b);
 		return st;
@@ -460,12 +673,19 @@ pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 	else
 		pt_linear(b->hc, N, D + H2, m->out_w, m->out_b, E, b->o);
 	pt_tanh_inplace(b->o, (size_t) N * E);
-	if (m->logits_q8.on)
-		pt_linear_q8_apply(&m->logits_q8, b->o, N, b->q, logp);
+	if (b->logits_q8->on)
+		pt_linear_q8_apply(b->logits_q8, b->o, N, b->q, logp);
 	else
-		pt_linear(b->o, N, E, m->embed, m->gen_b, V, logp);
+		pt_linear(b->o, N, E, b->embed_cols, b->bias_cols, b->width, logp);
 	for (int i = 0; i < N; i++)
+	{
+		float	   *lp = logp + (size_t) i * b->width;
+
+		if (b->cols)
+			for (int e = b->excl_start[row[i]]; e < b->excl_start[row[i] + 1]; e++)
+				lp[b->excl[e]] = -INFINITY;
 		pt_copy_mix(&b->copy[row[i]], b->attn + (size_t) i * m->max_src, b->p_gen[i],
-					logp + (size_t) i * V, V, b->mass);
+					lp, b->width, b->mass);
+	}
 	return PT_OK;
 }

@@ -39,6 +39,10 @@ typedef struct pt_s2s
 	pt_linear_q8 enc_ih_q8[2],	/* the encoder LSTM's products, fwd and bwd */
 				enc_hh_q8[2];
 	pt_linear_q8 attn_q8;		/* attn.weight (the attention keys) */
+	/* the optional output shortlist (models/summarize.md): see pt_s2s_encode */
+	const int32_t *shortlist;	/* [n_shortlist] ids, or NULL */
+	int			n_shortlist;
+	int			shortlist_on;	/* the file has one and it is not turned off */
 } pt_s2s;
 
 /* Check the hyper-parameters and every tensor of an "lstm-pg" model. */
@@ -48,21 +52,39 @@ void		pt_s2s_free(pt_s2s *s);
 /* Use the 8-bit layers the file has (on = 1, where the CPU runs VNNI) or none; returns whether any is used */
 int			pt_s2s_set_int8(pt_s2s *s, int on);
 
+/* Use the file's shortlist (on = 1, where it has one) or not; returns whether it is used */
+int			pt_s2s_set_shortlist(pt_s2s *s, int on);
+
 typedef struct pt_s2s_batch pt_s2s_batch;
 
 /*
  * Encode n_rows sources (ids[r][0..n_ids[r]), each 1..max_src ids ending
  * in <eos>) and make room for up to max_hyps live hypotheses.
+ *
+ * With shortlist = 1 and the model's shortlist on, a row may generate only
+ * the shortlist's ids, <eos> and its own source's ids, and its output
+ * distribution is normalized over them.  A summary's words are nearly all
+ * copied or frequent, and the output projection over all V ids was most of
+ * a step.  The steps score the batch's columns (pt_s2s_batch_columns): those
+ * ids for every row, padded with the lowest other ids to a multiple of 64;
+ * the columns a row may not generate get log P = -inf.  Otherwise the
+ * columns are the whole vocabulary.
  */
 pt_status	pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids,
-						  const int *n_ids, int max_hyps, pt_s2s_batch **out, pt_err *err);
+						  const int *n_ids, int max_hyps, int shortlist,
+						  pt_s2s_batch **out, pt_err *err);
 void		pt_s2s_batch_free(pt_s2s_batch *b);
+
+/* The batch's logp columns: their number, and their ids (NULL: column = id) */
+int			pt_s2s_batch_width(const pt_s2s_batch *b);
+const int32_t *pt_s2s_batch_columns(const pt_s2s_batch *b);
 
 /*
  * One decoder step for N <= max_hyps hypotheses: hypothesis i belongs to
  * row[i], continues hypothesis parent[i] of the previous step (-1: starts
  * afresh from its row's encoder state) and was extended by token[i].
- * Writes log P(next token) into logp [N, V].  A pt_decode_step (beam.h).
+ * Writes log P(next token) into logp [N, width], one column per id of
+ * pt_s2s_batch_columns.  A pt_decode_step (beam.h).
  */
 pt_status	pt_s2s_step(void *batch, int N, const int32_t *row, const int32_t *parent,
 						const int32_t *token, float *logp, pt_err *err);

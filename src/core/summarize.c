@@ -5,6 +5,7 @@
  */
 #include "summarize.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "beam.h"
@@ -60,6 +61,12 @@ int
 pt_summarizer_set_int8(pt_summarizer *s, int on)
 {
 	return pt_s2s_set_int8(&s->m, on);
+}
+
+int
+pt_summarizer_set_shortlist(pt_summarizer *s, int on)
+{
+	return pt_s2s_set_shortlist(&s->m, on);
 }
 
 int
@@ -163,9 +170,11 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 		}
 	if (B == 0)
 		return PT_OK;
-	if ((st = pt_s2s_encode(&s->m, B, ids, n_ids, B * o->beam_width, &batch, err)) != PT_OK)
+	if ((st = pt_s2s_encode(&s->m, B, ids, n_ids, B * o->beam_width, 1, &batch, err)) != PT_OK)
 		return st;
-	st = pt_beam_search(s->tok, s->m.vocab, pt_s2s_step, batch, B, facts, &bo, out, out_len, err);
+	bo.ids = pt_s2s_batch_columns(batch);
+	st = pt_beam_search(s->tok, pt_s2s_batch_width(batch), pt_s2s_step, batch, B, facts, &bo,
+						out, out_len, err);
 	pt_s2s_batch_free(batch);
 	if (st != PT_OK)
 		return st;
@@ -212,11 +221,48 @@ summarize_batch(const pt_summarizer *s, const char *const *texts, const size_t *
 	return st;
 }
 
+typedef struct by_len
+{
+	size_t		len;
+	size_t		at;
+} by_len;
+
+static int
+cmp_by_len(const void *a, const void *b)
+{
+	const by_len *x = a,
+			   *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->at < y->at ? -1 : (x->at > y->at);
+}
+
+/*
+ * Rows are batched in order of input length, so that a batch's sources
+ * have similar lengths: the encoder runs every row of a batch up to the
+ * longest, and the padding had doubled its cost per row in arrays.  The
+ * order changes no output (rows are decoded independently).
+ */
+static by_len *
+length_order(const size_t *lens, size_t n)
+{
+	by_len	   *order = pt_alloc(pt_mul_size(n, sizeof(by_len)));
+
+	if (order == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (by_len) {lens[i], i};
+	qsort(order, n, sizeof(by_len), cmp_by_len);
+	return order;
+}
+
 pt_status
 pt_summarize(const pt_summarizer *s, const char *const *texts, const size_t *lens, size_t n,
 			 const pt_summarize_opts *opts, char **outs, size_t *out_lens, pt_err *err)
 {
 	pt_status	st = PT_OK;
+	by_len	   *order;
 
 	for (size_t i = 0; i < n; i++)
 	{
@@ -226,12 +272,32 @@ pt_summarize(const pt_summarizer *s, const char *const *texts, const size_t *len
 	if (opts->max_chars < 1 || opts->beam_width < 1 || opts->beam_width > PT_SUMMARIZE_MAX_BEAM)
 		return pt_fail(err, PT_ERR_ARG, "summarize: max_chars must be >= 1 and beam_width in [1, %d]",
 					   PT_SUMMARIZE_MAX_BEAM);
+	if (n == 0)
+		return PT_OK;
+	if ((order = length_order(lens, n)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	for (size_t at = 0; at < n && st == PT_OK; at += ROWS_PER_BATCH)
 	{
 		size_t		k = n - at < ROWS_PER_BATCH ? n - at : ROWS_PER_BATCH;
+		const char *t[ROWS_PER_BATCH];
+		size_t		l[ROWS_PER_BATCH];
+		char	   *o[ROWS_PER_BATCH];
+		size_t		ol[ROWS_PER_BATCH];
 
-		st = summarize_batch(s, texts + at, lens + at, k, opts, outs + at, out_lens + at, err);
+		for (size_t i = 0; i < k; i++)
+		{
+			t[i] = texts[order[at + i].at];
+			l[i] = lens[order[at + i].at];
+			o[i] = NULL;
+		}
+		st = summarize_batch(s, t, l, k, opts, o, ol, err);
+		for (size_t i = 0; i < k; i++)
+		{
+			outs[order[at + i].at] = o[i];
+			out_lens[order[at + i].at] = o[i] ? ol[i] : 0;
+		}
 	}
+	pt_free(order);
 	if (st != PT_OK)
 		for (size_t i = 0; i < n; i++)
 		{
@@ -262,7 +328,7 @@ pt_summarizer_greedy(const pt_summarizer *s, const char *text, size_t len,
 		(st = pt_tokenize_source(s->tok, norm, norm_len, src, (size_t) s->m.max_src, &n, err)) == PT_OK)
 	{
 		*n_src = (int) n;
-		if ((st = pt_s2s_encode(&s->m, 1, &ids, n_src, 1, &batch, err)) == PT_OK)
+		if ((st = pt_s2s_encode(&s->m, 1, &ids, n_src, 1, 0, &batch, err)) == PT_OK)
 			st = pt_greedy_trace(pt_s2s_step, batch, s->m.vocab, s->m.max_tgt, out, n_out,
 								 logp, steps, err);
 	}

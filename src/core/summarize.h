@@ -76,6 +76,14 @@ int			pt_summarizer_max_src(const pt_summarizer *s);
  * Returns whether 8-bit layers are in use.
  */
 int			pt_summarizer_set_int8(pt_summarizer *s, int on);
+
+/*
+ * Score only the model's output shortlist and the batch's source ids where
+ * the file has a shortlist (the default; seq2seq.h), or every id (on = 0).
+ * Greedy golden traces (pt_summarizer_greedy) always score every id.
+ * Returns whether the shortlist is in use.
+ */
+int			pt_summarizer_set_shortlist(pt_summarizer *s, int on);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
 int			pt_summarizer_vocab(const pt_summarizer *s);
 

@@ -258,3 +258,40 @@ TEST(linear_q8_is_quantized_linear)
 		}
 	case_free(&c);
 }
+
+/* a gathered layer computes exactly the chosen outputs of the whole one */
+TEST(linear_q8_gather_keeps_chosen_outputs)
+{
+	enum
+	{
+		M = 3, IN = 32, OUT = 256, N = 128
+	};
+	q8_case		c;
+	pt_linear_q8 l,
+				g;
+	pt_err		err;
+	int32_t		ids[N];
+	float		x[M * IN],
+				inv[IN],
+				y[M * OUT],
+				yg[M * N];
+	uint8_t		q[M * IN];
+
+	case_init(&c, 1, 1, IN, OUT);
+	for (int d = 0; d < IN; d++)
+		inv[d] = 127.0f;
+	for (int i = 0; i < M * IN; i++)
+		x[i] = ((float) (unit_rand(&rng) % 2001) - 1000.0f) / 1000.0f;
+	for (int k = 0; k < N; k++)
+		ids[k] = (k * 37 + 5) % OUT;	/* distinct, not in order */
+	l = (pt_linear_q8) {.conv = c.conv, .inv_scale = inv, .on = 1};
+	CHECK(pt_linear_q8_gather(&l, ids, N, &g, &err) == PT_OK);
+	pt_linear_q8_apply(&l, x, M, q, y);
+	pt_linear_q8_apply(&g, x, M, q, yg);
+	for (int m = 0; m < M; m++)
+		for (int k = 0; k < N; k++)
+			CHECK(yg[m * N + k] == y[m * OUT + ids[k]]);
+	pt_linear_q8_free(&g);
+	CHECK(pt_linear_q8_gather(&l, ids, 100, &g, &err) == PT_ERR_ARG && g.inv_scale == NULL);
+	case_free(&c);
+}

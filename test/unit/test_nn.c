@@ -572,7 +572,7 @@ check_lstm_forward(int T, int B, int I, int H, const int32_t *lengths, int rever
 	float	   *out_r = zeros((size_t) T * B * H);
 	float	   *h_r = zeros((size_t) B * H);
 	float	   *c_r = zeros((size_t) B * H);
-	float	   *work = zeros(pt_lstm_workspace(T, B, H));
+	float	   *work = zeros(pt_lstm_workspace(B, I, H));
 	double	   *hd = malloc(sizeof(double) * H);
 	double	   *cd = malloc(sizeof(double) * H);
 
@@ -644,6 +644,7 @@ TEST(nn_lstm_forward)
 	static const int32_t lens4[] = {5, 0, 3, 1};
 	static const int32_t lens3[] = {2, 7, 4};
 	static const int32_t lens1[] = {1};
+	static const int32_t lens5[] = {20, 9, 17, 1, 8};	/* across chunks of steps, ending inside and at their edges */
 
 	seed(8);
 	for (int reverse = 0; reverse < 2; reverse++)
@@ -654,6 +655,8 @@ TEST(nn_lstm_forward)
 		check_lstm_forward(1, 1, 4, 3, NULL, reverse);
 		check_lstm_forward(1, 1, 4, 3, lens1, reverse);
 		check_lstm_forward(9, 1, 17, 16, NULL, reverse);
+		check_lstm_forward(20, 5, 6, 8, lens5, reverse);
+		check_lstm_forward(17, 2, 4, 4, NULL, reverse);
 	}
 }
 
@@ -676,7 +679,7 @@ TEST(nn_lstm_length_clamp)
 	seed(9);
 	w = lstm_rand(I, H);
 	x = rand_vec(T * B * I, 1.0f);
-	work = zeros(pt_lstm_workspace(T, B, H));
+	work = zeros(pt_lstm_workspace(B, I, H));
 	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w), bad, 1, h1, c1, o1, work, NULL);
 	pt_lstm_forward(x, T, B, I, H, fp32_weights(&w), good, 1, h2, c2, o2, work, NULL);
 	CHECK(memcmp(o1, o2, sizeof(o1)) == 0);

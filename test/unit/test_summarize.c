@@ -5,10 +5,13 @@
  */
 #include "golden_decoder.h"
 #include "model.h"
+#include "seq2seq.h"
 #include "summarize.h"
 #include "text.h"
+#include "tokenizer.h"
 #include "unit.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static pt_model *model;
@@ -143,6 +146,89 @@ TEST(summarize_batched_equals_one_by_one)
 		pt_free(one);
 		pt_free(all[i]);
 	}
+}
+
+/* one decoder step from <bos> of source src, over every id or the shortlist: its columns and log P */
+static int
+first_step(const pt_s2s *m, const int32_t *src, int n_src, int shortlist, float **logp,
+		   const int32_t **cols, pt_s2s_batch **batch)
+{
+	int32_t		row = 0,
+				parent = -1,
+				token = PT_TOK_BOS;
+	pt_err		err;
+	int			width;
+
+	CHECK(pt_s2s_encode(m, 1, &src, &n_src, 1, shortlist, batch, &err) == PT_OK);
+	width = pt_s2s_batch_width(*batch);
+	*cols = pt_s2s_batch_columns(*batch);
+	*logp = malloc(sizeof(float) * width);
+	CHECK(pt_s2s_step(*batch, 1, &row, &parent, &token, *logp, &err) == PT_OK);
+	return width;
+}
+
+/*
+ * With the shortlist, a row's distribution is the full one renormalized
+ * over the shortlist, <eos> and its source ids: apart from those copied
+ * ids, every log P moves by the same constant; the other columns are -inf.
+ */
+TEST(summarize_shortlist_renormalizes_the_full_distribution)
+{
+	const char *text = "Cotton kurta with 3/4 sleeves by Anouk, machine wash, size M";
+	pt_s2s		m;
+	pt_tokenizer *tok = NULL;
+	pt_s2s_batch *full_b = NULL,
+			   *short_b = NULL;
+	const int32_t *cols,
+			   *no_cols;
+	float	   *full,
+			   *lp,
+				shift = NAN;
+	int32_t		src[64];
+	size_t		n_src;
+	double		mass = 0;
+	int			width,
+				in_source = 0;
+	pt_err		err;
+
+	if (get_summarizer() == NULL)
+		return;
+	CHECK(pt_tokenizer_from_model(model, &tok, &err) == PT_OK);
+	CHECK(pt_s2s_load(model, pt_tokenizer_vocab_size(tok), &m, &err) == PT_OK);
+	CHECK(m.shortlist != NULL && m.n_shortlist < m.vocab);
+	CHECK(pt_tokenize_source(tok, text, strlen(text), src, 64, &n_src, &err) == PT_OK);
+	CHECK(first_step(&m, src, (int) n_src, 0, &full, &no_cols, &full_b) == m.vocab && no_cols == NULL);
+	width = first_step(&m, src, (int) n_src, 1, &lp, &cols, &short_b);
+	CHECK(cols != NULL && width % 64 == 0 && width < m.vocab);
+	for (int k = 0; k < width; k++)
+	{
+		int			source = 0,
+					listed = cols[k] == PT_TOK_EOS;
+
+		CHECK(k == 0 || cols[k] > cols[k - 1]);
+		for (size_t j = 0; j < n_src; j++)
+			source |= src[j] == cols[k];
+		for (int i = 0; i < m.n_shortlist && !listed; i++)
+			listed = m.shortlist[i] == cols[k];
+		in_source += source;
+		mass += exp(lp[k]);
+		if (!source && !listed)
+			CHECK(lp[k] == -INFINITY);	/* padding */
+		else if (!source)
+		{
+			if (isnan(shift))
+				shift = lp[k] - full[cols[k]];
+			CHECK_NEAR(lp[k] - full[cols[k]], shift, 1e-4);
+		}
+	}
+	CHECK(in_source > 0 && shift > 0.0f);	/* fewer ids: each keeps a larger share */
+	CHECK_NEAR(mass, 1.0, 1e-4);
+	free(full);
+	free(lp);
+	pt_s2s_batch_free(full_b);
+	pt_s2s_batch_free(short_b);
+	pt_s2s_free(&m);
+	pt_tokenizer_free(tok);
 }
 
 TEST(summarize_rejects_bad_options)
