@@ -120,7 +120,9 @@ def peer_sql(peerdir):
         return (f"if {key!r} not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
                 f"    import {module}\n    GD[{key!r}] = {module}\n")
     calls = {"torch_sentiment": ("real", body("peer", "pg_torch_peer"), "GD['peer'].score({})"),
-             "torch_summarize": ("text", body("dec", "pg_torch_decoders"), "GD['dec'].run('summarize', {})"),
+             "torch_summarize": ("text", body("dec", "pg_torch_decoders"),
+                                 "GD['dec'].run('summarize', {}, int(plpy.execute(\"SELECT "
+                                 "current_setting('prodtext.beam_width') b\")[0]['b']))"),
              "torch_rewrite": ("text", body("dec", "pg_torch_decoders"), "GD['dec'].run('rewrite', {})")}
     sql = "CREATE EXTENSION IF NOT EXISTS plpython3u;\n"
     for fn, (ret, load, call) in calls.items():
@@ -225,10 +227,13 @@ DECODERS = {
          "torch_summarize(text)"),
         ("summarize(text[]) x256", "RESET prodtext.beam_width", batched("summarize", 256), "torch_summarize(text[]) x256"),
         ("summarize(text[]) x256, greedy", "SET prodtext.beam_width = 1", batched("summarize", 256),
-         "torch_summarize(text[]) x256"),
+         "torch_summarize(text[]) x256, greedy"),
     ], {
-        "torch_summarize(text)": f"SELECT sum(length(torch_summarize(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}",
-        "torch_summarize(text[]) x256": batched("torch_summarize", 256, PEER_DESCRIPTIONS),
+        "torch_summarize(text)": ("RESET prodtext.beam_width",
+                                  f"SELECT sum(length(torch_summarize(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}"),
+        "torch_summarize(text[]) x256": ("RESET prodtext.beam_width", batched("torch_summarize", 256, PEER_DESCRIPTIONS)),
+        "torch_summarize(text[]) x256, greedy": ("SET prodtext.beam_width = 1",
+                                                 batched("torch_summarize", 256, PEER_DESCRIPTIONS)),
     }),
     "rewrite": ("rewrites", 50, "no budget", [
         ("rewrite(text), greedy", "RESET prodtext.rewrite_beam_width", "SELECT sum(length(rewrite(body))) FROM bench_descriptions",
@@ -237,8 +242,9 @@ DECODERS = {
         ("rewrite(text[]) x64, beam 4", "SET prodtext.rewrite_beam_width = 4", batched("rewrite", 64),
          "torch_rewrite(text[]) x64"),
     ], {
-        "torch_rewrite(text)": f"SELECT sum(length(torch_rewrite(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}",
-        "torch_rewrite(text[]) x64": batched("torch_rewrite", 64, PEER_DESCRIPTIONS),
+        "torch_rewrite(text)": ("RESET prodtext.rewrite_beam_width",
+                                f"SELECT sum(length(torch_rewrite(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}"),
+        "torch_rewrite(text[]) x64": ("RESET prodtext.rewrite_beam_width", batched("torch_rewrite", 64, PEER_DESCRIPTIONS)),
     }),
 }
 
@@ -261,7 +267,8 @@ def decoder(out, task, peerdir):
         s.run(peer_sql(peerdir))
         n_peer = int(s.run(f"SELECT count(*) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}")[0])
         s.run(f"SELECT torch_{task}('{DESCRIPTION}')")  # warm-up: loads torch and the model
-        for name, q in peer_forms.items():
+        for name, (setting, q) in peer_forms.items():
+            s.run(setting)
             rows.append(rate_row("plpython+torch", name, "en", n_peer, *s.timed(q)))
             print(f"   peer     {name:<32} en: {rows[-1]['rows_per_cpu_s']:>8} {what}/s", flush=True)
     s.close()
@@ -288,8 +295,9 @@ def decoder_report(out, task):
               f"{peer if p else '':<30} {f'{p:.0f}' if p else '':>11} {ratio:>7}")
         summary.append(dict(what=r["function"], lang="en", rows_per_s=f"{v:.0f}", gflops="", pct_peak="",
                             peer_rows_per_s=f"{p:.0f}" if p else "", ratio=ratio))
+    decoding = "the beam width prodtext.beam_width sets" if task == "summarize" else "greedy"
     print(f"(peer: PL/Python torch_{task}() in the same server, the same weights in the training code's "
-          f"PyTorch modules, greedy, one model pass per row, no guards; every 5th description)")
+          f"PyTorch modules, {decoding}, one model pass per row, no guards; every 5th description)")
     return summary
 
 

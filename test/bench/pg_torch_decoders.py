@@ -7,10 +7,11 @@ rewrite_model.py, ptm.py, ptcore.py, libptcore.so and the model files).
 
 The weights come from the same .ptm files, loaded into the training code's own modules
 (models/train/summarize_model.py, rewrite_model.py); the text is normalized (rewrite: also tidied)
-and tokenized by the same C code, and decoded greedily with a batch of rows at a time.  The peer
-does less than prodtext does: one model pass per row (prodtext rewrites sentence chunks and guards
-every one, and extends summaries extractively), no beam and no fact constraints, so its rate is an
-upper bound for a Python implementation of the same functions.
+and tokenized by the same C code, and decoded with a batch of rows at a time: summaries with the beam
+width prodtext.beam_width sets for summarize() (Summarizer.beam_batch; 1 = greedy_batch), rewrites
+greedily (rewrite()'s default).  The peer does less than prodtext does: one model pass per row
+(prodtext rewrites sentence chunks and guards every one, and extends summaries extractively) and no
+fact constraints, so its rate is an upper bound for a Python implementation of the same functions.
 """
 import os
 
@@ -49,21 +50,23 @@ class Decoder:
         self.S, self.T = meta["max_src_tokens"], meta["max_tgt_tokens"]
         self.source = source
 
-    def run(self, texts):
-        """Greedy outputs of texts (None stays None), BATCH rows per pass."""
+    def run(self, texts, beam=1):
+        """Outputs of texts (None stays None), BATCH rows per pass."""
         out = [None] * len(texts)
         live = [i for i, t in enumerate(texts) if t is not None]
         for s in range(0, len(live), BATCH):
             part = live[s:s + BATCH]
             srcs = [self.tok.encode(self.source(texts[i]))[:self.S - 1] + [EOS] for i in part]
-            for i, ids in zip(part, self._decode(srcs)):
+            for i, ids in zip(part, self._decode(srcs, beam)):
                 out[i] = self.tok.decode(ids)
         return out
 
-    def _decode(self, srcs):
+    def _decode(self, srcs, beam):
         if isinstance(self.model, Rewriter):
             longest = max(len(s) for s in srcs)
             return self.model.greedy_batch(srcs, min(longest + REWRITE_EXTRA_TOKENS, self.T))
+        if beam > 1:
+            return self.model.beam_batch(srcs, self.T, beam)
         return self.model.greedy_batch(srcs, self.T)
 
 
@@ -71,8 +74,8 @@ _decoders = {}
 SOURCES = {"summarize": (_summarizer, normalize), "rewrite": (_rewriter, tidy)}
 
 
-def run(task, texts):
+def run(task, texts, beam=1):
     if task not in _decoders:
         torch.set_num_threads(1)
         _decoders[task] = Decoder(task, *SOURCES[task])
-    return _decoders[task].run(texts)
+    return _decoders[task].run(texts, beam)
