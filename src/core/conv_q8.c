@@ -8,6 +8,7 @@
  * 4 broadcasts per group of 4 input bytes, each used 4 times.
  */
 #include "conv_q8.h"
+#include "pt_common.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,11 +21,17 @@
 #define TILE_WINDOWS 4
 #define TILE_FILTERS 64
 
+static int	offsets_vnni(const pt_conv_q8 *c, int32_t *offset);
+
 void
 pt_conv_q8_offsets(const int8_t *w, int width, int dim, int filters, int32_t *offset)
 {
 	size_t		groups = (size_t) width * (dim / 4);
+	pt_conv_q8	c = {.width = width, .dim = dim, .filters = filters, .w = w};
 
+	/* computed at every model load: the 16,000-row decoder projections took a millisecond */
+	if (offsets_vnni(&c, offset))
+		return;
 	memset(offset, 0, sizeof(int32_t) * (size_t) filters);
 	for (size_t g = 0; g < groups; g++)
 		for (int f = 0; f < filters; f++)
@@ -172,6 +179,20 @@ tile(const uint8_t *x, int p, int n, int f0, const pt_conv_q8 *c, float *y)
 			_mm512_storeu_ps(y + (size_t) (p + i) * c->filters + f0 + 16 * t, epilogue16(c, f0 + 16 * t, acc[i][t]));
 }
 
+VNNI static void
+offsets_avx512(const uint8_t *x, const pt_conv_q8 *c, int32_t *offset)
+{
+	for (int f0 = 0; f0 < c->filters; f0 += TILE_FILTERS)
+	{
+		__m512i		acc[TILE_WINDOWS][4];
+
+		tile_acc(x, 0, 1, (size_t) f0, c, acc);
+#pragma GCC unroll 4
+		for (int t = 0; t < 4; t++)
+			_mm512_storeu_si512(offset + f0 + 16 * t, acc[0][t]);
+	}
+}
+
 /*
  * out[f] = max(0, max of y[p, f] over the windows p = first .. last): the
  * maximum is taken over the int32 accumulators and only it goes through
@@ -205,6 +226,23 @@ maxpool_windows(const uint8_t *x, int first, int last, const pt_conv_q8 *c, floa
 			_mm512_storeu_ps(out + f0 + 16 * t,
 							 _mm512_max_ps(epilogue16(c, f0 + 16 * t, m[t]), _mm512_setzero_ps()));
 	}
+}
+
+static int	vnni_fits(const pt_conv_q8 *c);
+
+/* the offsets are the accumulators of an input of 128s: one window of the kernel */
+static int
+offsets_vnni(const pt_conv_q8 *c, int32_t *offset)
+{
+	size_t		bytes = (size_t) c->width * (size_t) c->dim;
+	uint8_t    *x;
+
+	if (!vnni_fits(c) || (x = pt_alloc(bytes)) == NULL)
+		return 0;
+	memset(x, 128, bytes);
+	offsets_avx512(x, c, offset);
+	pt_free(x);
+	return 1;
 }
 
 /* pt_q8_quantize_rows 16 values at a time, the same arithmetic (dim % 16 == 0) */
@@ -287,6 +325,12 @@ pt_conv1d_q8_maxpool(const uint8_t *x, const size_t *start, int B, const pt_conv
 
 int
 pt_q8_supported(void)
+{
+	return 0;
+}
+
+static int
+offsets_vnni(const pt_conv_q8 *c, int32_t *offset)
 {
 	return 0;
 }

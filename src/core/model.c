@@ -56,48 +56,40 @@ crc_init(void)
 #define PT_CRC_CLMUL 1
 
 /*
- * The raw CRC register after len bytes (len >= 64, a multiple of 16): four
- * 128-bit lanes are folded forward 64 bytes at a time, then into one lane,
- * then reduced to 32 bits (Barrett).  The constants are x^k mod P for the
- * bit-reflected polynomial (Gopal et al., "Fast CRC Computation for Generic
- * Polynomials Using PCLMULQDQ", Intel, 2009): k1 = x^(4*128+32),
- * k2 = x^(4*128-32), k3 = x^(128+32), k4 = x^(128-32), k5 = x^64, and the
- * Barrett pair mu = x^64 / P, P itself.
+ * CRC-32 by carry-less multiplication (Gopal et al., "Fast CRC Computation
+ * for Generic Polynomials Using PCLMULQDQ", Intel, 2009): 128-bit lanes of
+ * the message are folded forward, a lane at distance D bits through the
+ * constants x^(D+32) and x^(D-32) mod P (bit-reflected, shifted left by
+ * one: low and high qword), then the last lane is reduced to 32 bits
+ * (Barrett: mu = x^64 / P, and P).  Fold distances: 4·128 (k1, k2), 128
+ * (k3, k4), 2048 for the AVX-512 path; k5 = x^64.  A model file is
+ * checked whole at every open, in every backend: 17 MB took 2 ms with
+ * 128-bit lanes, half of a new connection's first rewrite().
  */
-__attribute__((target("pclmul,sse2")))
-static uint32_t
-crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
-{
-	const __m128i k1k2 = _mm_set_epi64x(0x1c6e41596, 0x154442bd4);
-	const __m128i k3k4 = _mm_set_epi64x(0x0ccaa009e, 0x1751997d0);
-	const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124);
-	const __m128i mu_p = _mm_set_epi64x(0x1f7011641, 0x1db710641);
-	const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
-	__m128i		x1 = _mm_loadu_si128((const __m128i *) p),
-				x2 = _mm_loadu_si128((const __m128i *) (p + 16)),
-				x3 = _mm_loadu_si128((const __m128i *) (p + 32)),
-				x4 = _mm_loadu_si128((const __m128i *) (p + 48)),
-				t;
+#define CRC_K1K2 _mm_set_epi64x(0x1c6e41596, 0x154442bd4)
+#define CRC_K3K4 _mm_set_epi64x(0x0ccaa009e, 0x1751997d0)
+#define CRC_K2048 _mm_set_epi64x(0x1322d1430, 0x11542778a)
 
 #define FOLD(x, k, next) \
 	_mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128((x), (k), 0x00), \
 								_mm_clmulepi64_si128((x), (k), 0x11)), (next))
-	x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int) crc));
-	p += 64;
-	len -= 64;
-	for (; len >= 64; p += 64, len -= 64)
-	{
-		x1 = FOLD(x1, k1k2, _mm_loadu_si128((const __m128i *) p));
-		x2 = FOLD(x2, k1k2, _mm_loadu_si128((const __m128i *) (p + 16)));
-		x3 = FOLD(x3, k1k2, _mm_loadu_si128((const __m128i *) (p + 32)));
-		x4 = FOLD(x4, k1k2, _mm_loadu_si128((const __m128i *) (p + 48)));
-	}
+
+/* four consecutive lanes x1..x4, then the rest (len a multiple of 16) -> the raw register */
+__attribute__((target("pclmul,sse2")))
+static uint32_t
+crc32_clmul_finish(__m128i x1, __m128i x2, __m128i x3, __m128i x4, const uint8_t *p, size_t len)
+{
+	const __m128i k3k4 = CRC_K3K4;
+	const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124);
+	const __m128i mu_p = _mm_set_epi64x(0x1f7011641, 0x1db710641);
+	const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+	__m128i		t;
+
 	x1 = FOLD(x1, k3k4, x2);
 	x1 = FOLD(x1, k3k4, x3);
 	x1 = FOLD(x1, k3k4, x4);
 	for (; len >= 16; p += 16, len -= 16)
 		x1 = FOLD(x1, k3k4, _mm_loadu_si128((const __m128i *) p));
-#undef FOLD
 	/* 128 → 64 bits, appending 32 zero bits, then 64 → 32 */
 	x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(k3k4, x1, 0x01));
 	t = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00);
@@ -108,6 +100,72 @@ crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
 	x1 = _mm_xor_si128(x1, t);
 	return (uint32_t) _mm_cvtsi128_si32(_mm_srli_si128(x1, 4));
 }
+
+/* the raw register after len bytes (len >= 64, a multiple of 16): four lanes, 64 bytes a step */
+__attribute__((target("pclmul,sse2")))
+static uint32_t
+crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
+{
+	const __m128i k1k2 = CRC_K1K2;
+	__m128i		x1 = _mm_loadu_si128((const __m128i *) p),
+				x2 = _mm_loadu_si128((const __m128i *) (p + 16)),
+				x3 = _mm_loadu_si128((const __m128i *) (p + 32)),
+				x4 = _mm_loadu_si128((const __m128i *) (p + 48));
+
+	x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int) crc));
+	p += 64;
+	len -= 64;
+	for (; len >= 64; p += 64, len -= 64)
+	{
+		x1 = FOLD(x1, k1k2, _mm_loadu_si128((const __m128i *) p));
+		x2 = FOLD(x2, k1k2, _mm_loadu_si128((const __m128i *) (p + 16)));
+		x3 = FOLD(x3, k1k2, _mm_loadu_si128((const __m128i *) (p + 32)));
+		x4 = FOLD(x4, k1k2, _mm_loadu_si128((const __m128i *) (p + 48)));
+	}
+	return crc32_clmul_finish(x1, x2, x3, x4, p, len);
+}
+
+#define VPCLMUL __attribute__((target("avx512f,vpclmulqdq,pclmul,sse2")))
+#define FOLD512(x, k, next) \
+	_mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128((x), (k), 0x00), \
+							  _mm512_clmulepi64_epi128((x), (k), 0x11), (next), 0x96)
+
+/*
+ * The same with AVX-512 (len >= 256, a multiple of 16): sixteen lanes in
+ * four registers, 256 bytes a step; the registers are then folded into the
+ * last one 64 bytes apart, which is crc32_clmul's state.
+ */
+VPCLMUL static uint32_t
+crc32_vpclmul(uint32_t crc, const uint8_t *p, size_t len)
+{
+	const __m512i k2048 = _mm512_broadcast_i32x4(CRC_K2048),
+				k512 = _mm512_broadcast_i32x4(CRC_K1K2);
+	__m512i		z0 = _mm512_loadu_si512(p),
+				z1 = _mm512_loadu_si512(p + 64),
+				z2 = _mm512_loadu_si512(p + 128),
+				z3 = _mm512_loadu_si512(p + 192);
+
+	z0 = _mm512_xor_si512(z0, _mm512_zextsi128_si512(_mm_cvtsi32_si128((int) crc)));
+	p += 256;
+	len -= 256;
+	for (; len >= 256; p += 256, len -= 256)
+	{
+		z0 = FOLD512(z0, k2048, _mm512_loadu_si512(p));
+		z1 = FOLD512(z1, k2048, _mm512_loadu_si512(p + 64));
+		z2 = FOLD512(z2, k2048, _mm512_loadu_si512(p + 128));
+		z3 = FOLD512(z3, k2048, _mm512_loadu_si512(p + 192));
+	}
+	z1 = FOLD512(z0, k512, z1);
+	z2 = FOLD512(z1, k512, z2);
+	z3 = FOLD512(z2, k512, z3);
+	for (; len >= 64; p += 64, len -= 64)
+		z3 = FOLD512(z3, k512, _mm512_loadu_si512(p));
+	return crc32_clmul_finish(_mm512_extracti32x4_epi32(z3, 0), _mm512_extracti32x4_epi32(z3, 1),
+							  _mm512_extracti32x4_epi32(z3, 2), _mm512_extracti32x4_epi32(z3, 3),
+							  p, len);
+}
+#undef FOLD
+#undef FOLD512
 #endif
 
 uint32_t
@@ -123,7 +181,10 @@ pt_crc32(uint32_t crc, const void *buf, size_t len)
 	{
 		size_t		n = len & ~(size_t) 15;
 
-		crc = crc32_clmul(crc, p, n);
+		if (n >= 256 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("vpclmulqdq"))
+			crc = crc32_vpclmul(crc, p, n);
+		else
+			crc = crc32_clmul(crc, p, n);
 		p += n;
 		len -= n;
 	}

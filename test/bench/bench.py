@@ -313,6 +313,8 @@ LATENCY_CALLS = [
      f"SELECT sentiment_avg(t) FROM (VALUES ('{TEXT['en']}'), ('{TEXT['zh']}')) v(t)"),
     ("sentiment_explain(text)", f"SELECT count(*) FROM sentiment_explain('{TEXT['en']}')"),
     ("summarize(text) en", f"SELECT summarize('{DESCRIPTION}')"),
+    ("summarize_agg(text) en", f"SELECT summarize_agg(t) FROM (VALUES ('{TEXT['en']}'), ('{DESCRIPTION}')) v(t)"),
+    ("rewrite(text) en", f"SELECT rewrite('{DESCRIPTION}')"),
 ]
 PEER_LATENCY_CALLS = [
     ("LOAD 'prodtext' (library only)", "LOAD 'prodtext'"),

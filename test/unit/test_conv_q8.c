@@ -295,3 +295,33 @@ TEST(linear_q8_gather_keeps_chosen_outputs)
 	CHECK(pt_linear_q8_gather(&l, ids, 100, &g, &err) == PT_ERR_ARG && g.inv_scale == NULL);
 	case_free(&c);
 }
+
+/* the offsets (the VNNI kernel's, where it runs) are 128 · Σ r_f over the taps and inputs */
+TEST(conv_q8_offsets_sum_the_weights)
+{
+	static const int shapes[][3] = {{1, 128, 64}, {3, 32, 128}, {2, 4, 64}, {1, 8, 100}};
+
+	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+	{
+		int			k = shapes[s][0],
+					dim = shapes[s][1],
+					F = shapes[s][2];
+		int8_t	   *w = malloc((size_t) k * dim * F);
+		int32_t    *got = malloc(sizeof(int32_t) * F);
+
+		for (int i = 0; i < k * dim * F; i++)
+			w[i] = (int8_t) ((int) (unit_rand(&rng) % 255) - 127);
+		pt_conv_q8_offsets(w, k, dim, F, got);
+		for (int f = 0; f < F; f++)
+		{
+			int32_t		want = 0;
+
+			for (int g = 0; g < k * dim / 4; g++)
+				for (int i = 0; i < 4; i++)
+					want += 128 * w[((size_t) g * F + f) * 4 + i];
+			CHECK(got[f] == want);
+		}
+		free(w);
+		free(got);
+	}
+}

@@ -215,3 +215,31 @@ TEST(model_crc32_matches_zlib)
 	CHECK(pt_crc32(0, "123456789", 9) == 0xCBF43926u);
 	CHECK(pt_crc32(pt_crc32(0, "1234", 4), "56789", 5) == 0xCBF43926u);
 }
+
+/* every length and offset the folding paths split differently (16, 64, 256 bytes) equals a bitwise CRC */
+TEST(model_crc32_folding_equals_bitwise)
+{
+	enum
+	{
+		N = 2300
+	};
+	unsigned char *b = malloc(N);
+	uint32_t	x = 12345;
+
+	for (int i = 0; i < N; i++)
+		b[i] = (unsigned char) ((x = x * 1103515245u + 12345u) >> 16);
+	for (size_t len = 0; len + 3 <= N; len += len < 300 ? 1 : 97)
+		for (size_t off = 0; off < 3; off++)
+		{
+			uint32_t	want = 0xFFFFFFFFu;
+
+			for (size_t i = 0; i < len; i++)
+			{
+				want ^= b[off + i];
+				for (int k = 0; k < 8; k++)
+					want = (want & 1) ? 0xEDB88320u ^ (want >> 1) : want >> 1;
+			}
+			CHECK(pt_crc32(0, b + off, len) == ~want);
+		}
+	free(b);
+}
