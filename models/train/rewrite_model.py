@@ -20,6 +20,8 @@ import math
 import torch
 import torch.nn as nn
 
+from beam_torch import beam_batch
+
 BOS, EOS = 1, 2
 P_FLOOR = 1e-20
 LN_EPS = 1e-5
@@ -253,6 +255,25 @@ class Rewriter(nn.Module):
                 break
             y = nxt
         return outs
+
+    def beam_batch(self, srcs, max_tgt, width=4, alpha=1.0):
+        """Beam search of many sources at once (key/value cache; beam_torch.beam_batch) -> id lists."""
+        rep = lambda t: t.repeat_interleave(width, 0)  # noqa: E731  row b's hypotheses: b*width ..
+        n = max(len(s) for s in srcs)
+        src = torch.zeros(len(srcs), n, dtype=torch.long)
+        for i, s in enumerate(srcs):
+            src[i, :len(s)] = torch.tensor(s)
+        enc, mask = self.encode(src, torch.tensor([len(s) for s in srcs]))
+        src, enc, mask = rep(src), rep(enc), rep(mask)
+        enc_kv = [layer.cross.kv(enc).split(self.d, dim=-1) for layer in self.dec]
+        cache = [None] * self.Ld
+
+        def reorder(sel):
+            for l, kv in enumerate(cache):
+                cache[l] = (kv[0][sel], kv[1][sel])
+
+        return beam_batch(lambda y, t: self._cached_step(y, t, cache, enc_kv, src, enc, mask), reorder,
+                          len(srcs), width, min(max_tgt, self.T), BOS, alpha)
 
     def tensor_names(self):
         """(.ptm tensor name, state_dict key) of every weight, in file order."""

@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from beam_torch import beam_batch
+
 BOS, EOS = 1, 2
 P_FLOOR = 1e-20
 
@@ -142,60 +144,22 @@ class Summarizer(nn.Module):
                 break
         return outs
 
-    @torch.no_grad()
     def beam_batch(self, srcs, max_tgt, width=4, alpha=1.0):
-        """Beam search of many sources at once, as a PyTorch user would write it -> id lists (EOS stripped).
-
-        Per row, the `width` best live hypotheses by summed log P; a hypothesis that emits EOS is
-        finished with score / tokens^alpha, and a row stops when `width` have finished or its best
-        finished score beats every live one's.  No constraints (the C core adds them, beam.h)."""
-        B, k = len(srcs), width
+        """Beam search of many sources at once (beam_torch.beam_batch) -> id lists (EOS stripped)."""
         src, enc_out, keys, mask, (h, c), ctx = self._start(srcs)
-        rep = lambda t: t.repeat_interleave(k, 0)  # noqa: E731  row b's hypotheses are rows b*k .. b*k+k-1
-        src, enc_out, keys, mask, h, c, ctx = map(rep, (src, enc_out, keys, mask, h, c, ctx))
-        score = torch.full((B, k), float("-inf"))
-        score[:, 0] = 0.0                       # one live hypothesis per row at the start
-        y = torch.full((B * k,), BOS, dtype=torch.long)
-        hyps = [[[] for _ in range(k)] for _ in range(B)]
-        best = [(float("-inf"), []) for _ in range(B)]
-        n_done = [0] * B
-        live = [True] * B
-        for t in range(max_tgt):
-            p, (h, c), ctx = self._p_step(y, ctx, (h, c), enc_out, keys, mask, src)
-            logp = torch.log(p.clamp(min=P_FLOOR)).view(B, k, -1)
-            V = logp.shape[2]
-            top, idx = (score.unsqueeze(2) + logp).view(B, -1).topk(2 * k, 1)
-            parent = torch.arange(B * k).view(B, k).clone()
-            new_score = torch.full((B, k), float("-inf"))
-            new_y = torch.full((B, k), EOS, dtype=torch.long)
-            new_hyps = [[[] for _ in range(k)] for _ in range(B)]
-            for b in range(B):
-                if not live[b]:
-                    continue
-                taken = 0
-                for s_, i in zip(top[b].tolist(), idx[b].tolist()):
-                    j, w = divmod(i, V)
-                    if s_ == float("-inf") or taken == k:
-                        break
-                    if w == EOS:
-                        n_done[b] += 1
-                        norm = s_ / (t + 1) ** alpha
-                        if norm > best[b][0]:
-                            best[b] = (norm, hyps[b][j])
-                        continue
-                    parent[b, taken] = b * k + j
-                    new_score[b, taken] = s_
-                    new_y[b, taken] = w
-                    new_hyps[b][taken] = hyps[b][j] + [w]
-                    taken += 1
-                if n_done[b] >= k or taken == 0 or best[b][0] >= new_score[b].max() / (t + 2) ** alpha:
-                    live[b] = False
-            if not any(live):
-                break
-            sel = parent.view(-1)
-            h, c, ctx = h[sel], c[sel], ctx[sel]
-            score, y, hyps = new_score, new_y.view(-1), new_hyps
-        return [bst if bst or not live_h else live_h[0] for (_, bst), live_h in zip(best, hyps)]
+        rep = lambda t: t.repeat_interleave(width, 0)  # noqa: E731  row b's hypotheses: b*width ..
+        src, enc_out, keys, mask = map(rep, (src, enc_out, keys, mask))
+        state = {"hc": (rep(h), rep(c)), "ctx": rep(ctx)}
+
+        def step(y, _t):
+            p, state["hc"], state["ctx"] = self._p_step(y, state["ctx"], state["hc"], enc_out, keys, mask, src)
+            return torch.log(p.clamp(min=P_FLOOR))
+
+        def reorder(sel):
+            state["hc"] = (state["hc"][0][sel], state["hc"][1][sel])
+            state["ctx"] = state["ctx"][sel]
+
+        return beam_batch(step, reorder, len(srcs), width, max_tgt, BOS, alpha)
 
     def export_tensors(self):
         sd = {k: v.detach().float().contiguous().numpy() for k, v in self.state_dict().items()}

@@ -119,11 +119,13 @@ def peer_sql(peerdir):
     def body(key, module):
         return (f"if {key!r} not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
                 f"    import {module}\n    GD[{key!r}] = {module}\n")
+    def beam(setting):  # the decoders' peers decode with the beam width of prodtext's setting
+        return f"int(plpy.execute(\"SELECT current_setting('{setting}') b\")[0]['b'])"
     calls = {"torch_sentiment": ("real", body("peer", "pg_torch_peer"), "GD['peer'].score({})"),
              "torch_summarize": ("text", body("dec", "pg_torch_decoders"),
-                                 "GD['dec'].run('summarize', {}, int(plpy.execute(\"SELECT "
-                                 "current_setting('prodtext.beam_width') b\")[0]['b']))"),
-             "torch_rewrite": ("text", body("dec", "pg_torch_decoders"), "GD['dec'].run('rewrite', {})")}
+                                 "GD['dec'].run('summarize', {}, " + beam("prodtext.beam_width") + ")"),
+             "torch_rewrite": ("text", body("dec", "pg_torch_decoders"),
+                               "GD['dec'].run('rewrite', {}, " + beam("prodtext.rewrite_beam_width") + ")")}
     sql = "CREATE EXTENSION IF NOT EXISTS plpython3u;\n"
     for fn, (ret, load, call) in calls.items():
         sql += (f"CREATE OR REPLACE FUNCTION {fn}(t text) RETURNS {ret}\n"
@@ -240,11 +242,13 @@ DECODERS = {
          "torch_rewrite(text)"),
         ("rewrite(text[]) x64, greedy", "RESET prodtext.rewrite_beam_width", batched("rewrite", 64), "torch_rewrite(text[]) x64"),
         ("rewrite(text[]) x64, beam 4", "SET prodtext.rewrite_beam_width = 4", batched("rewrite", 64),
-         "torch_rewrite(text[]) x64"),
+         "torch_rewrite(text[]) x64, beam 4"),
     ], {
         "torch_rewrite(text)": ("RESET prodtext.rewrite_beam_width",
                                 f"SELECT sum(length(torch_rewrite(body))) FROM bench_descriptions WHERE {PEER_DESCRIPTIONS}"),
         "torch_rewrite(text[]) x64": ("RESET prodtext.rewrite_beam_width", batched("torch_rewrite", 64, PEER_DESCRIPTIONS)),
+        "torch_rewrite(text[]) x64, beam 4": ("SET prodtext.rewrite_beam_width = 4",
+                                              batched("torch_rewrite", 64, PEER_DESCRIPTIONS)),
     }),
 }
 
@@ -295,9 +299,9 @@ def decoder_report(out, task):
               f"{peer if p else '':<30} {f'{p:.0f}' if p else '':>11} {ratio:>7}")
         summary.append(dict(what=r["function"], lang="en", rows_per_s=f"{v:.0f}", gflops="", pct_peak="",
                             peer_rows_per_s=f"{p:.0f}" if p else "", ratio=ratio))
-    decoding = "the beam width prodtext.beam_width sets" if task == "summarize" else "greedy"
     print(f"(peer: PL/Python torch_{task}() in the same server, the same weights in the training code's "
-          f"PyTorch modules, {decoding}, one model pass per row, no guards; every 5th description)")
+          f"PyTorch modules, the beam width of prodtext's setting, one model pass per row, no guards; "
+          f"every 5th description)")
     return summary
 
 

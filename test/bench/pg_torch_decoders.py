@@ -3,13 +3,13 @@ the database without prodtext.
 
 Imported by the plpython3u functions torch_summarize(text[, text[]]) and torch_rewrite(...) that
 test/bench/bench.py creates, from the directory pg_torch_peer.py sits in (with summarize_model.py,
-rewrite_model.py, ptm.py, ptcore.py, libptcore.so and the model files).
+rewrite_model.py, beam_torch.py, ptm.py, ptcore.py, libptcore.so and the model files).
 
 The weights come from the same .ptm files, loaded into the training code's own modules
 (models/train/summarize_model.py, rewrite_model.py); the text is normalized (rewrite: also tidied)
-and tokenized by the same C code, and decoded with a batch of rows at a time: summaries with the beam
-width prodtext.beam_width sets for summarize() (Summarizer.beam_batch; 1 = greedy_batch), rewrites
-greedily (rewrite()'s default).  The peer does less than prodtext does: one model pass per row
+and tokenized by the same C code, and decoded with a batch of rows at a time, with the beam width the
+setting of the prodtext function sets (prodtext.beam_width, prodtext.rewrite_beam_width): beam_batch
+(models/train/beam_torch.py) or, for 1, greedy_batch.  The peer does less than prodtext does: one model pass per row
 (prodtext rewrites sentence chunks and guards every one, and extends summaries extractively) and no
 fact constraints, so its rate is an upper bound for a Python implementation of the same functions.
 """
@@ -62,12 +62,12 @@ class Decoder:
         return out
 
     def _decode(self, srcs, beam):
+        limit = self.T
         if isinstance(self.model, Rewriter):
-            longest = max(len(s) for s in srcs)
-            return self.model.greedy_batch(srcs, min(longest + REWRITE_EXTRA_TOKENS, self.T))
+            limit = min(max(len(s) for s in srcs) + REWRITE_EXTRA_TOKENS, self.T)
         if beam > 1:
-            return self.model.beam_batch(srcs, self.T, beam)
-        return self.model.greedy_batch(srcs, self.T)
+            return self.model.beam_batch(srcs, limit, beam)
+        return self.model.greedy_batch(srcs, limit)
 
 
 _decoders = {}

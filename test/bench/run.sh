@@ -85,7 +85,7 @@ if [ $have_plpython = 1 ]; then
     PEERDIR=$CLUSTER_DIR/peer
     mkdir -p "$PEERDIR"
     cp test/bench/pg_torch_peer.py test/bench/pg_torch_decoders.py models/train/ptm.py models/train/ptcore.py \
-       models/train/summarize_model.py models/train/rewrite_model.py build/libptcore.so \
+       models/train/summarize_model.py models/train/rewrite_model.py models/train/beam_torch.py build/libptcore.so \
        models/sentiment-en.ptm models/sentiment-zh.ptm models/summarize-multi.ptm models/rewrite-multi.ptm "$PEERDIR/"
     [ "$(id -u)" -eq 0 ] && chown -R "$CLUSTER_USER" "$PEERDIR"
     chmod -R a+rX "$PEERDIR"
