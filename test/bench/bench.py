@@ -114,13 +114,17 @@ def append_csv(path, rows, fields):
 
 # ---- the PL/Python peer ----
 
+PRODTEXT_DEFAULTS = {"prodtext.beam_width": 4, "prodtext.rewrite_beam_width": 1}  # src/pg/prodtext.c
+
 def peer_sql(peerdir):
     """The peer's functions: torch_sentiment, torch_summarize and torch_rewrite, each for text and text[]."""
     def body(key, module):
         return (f"if {key!r} not in GD:\n    import sys\n    sys.path.insert(0, {peerdir!r})\n"
                 f"    import {module}\n    GD[{key!r}] = {module}\n")
-    def beam(setting):  # the decoders' peers decode with the beam width of prodtext's setting
-        return f"int(plpy.execute(\"SELECT current_setting('{setting}') b\")[0]['b'])"
+    def beam(setting):
+        """The beam width of prodtext's setting; its default where prodtext is not loaded (memory runs)."""
+        return (f"int(plpy.execute(\"SELECT coalesce(current_setting('{setting}', true), "
+                f"'{PRODTEXT_DEFAULTS[setting]}') b\")[0]['b'])")
     calls = {"torch_sentiment": ("real", body("peer", "pg_torch_peer"), "GD['peer'].score({})"),
              "torch_summarize": ("text", body("dec", "pg_torch_decoders"),
                                  "GD['dec'].run('summarize', {}, " + beam("prodtext.beam_width") + ")"),
@@ -350,14 +354,22 @@ def latency(out, config, peerdir):
 
 # ---- memory ----
 
-WORKLOADS = {  # what each backend runs before its PSS is read; {k} spreads rows over backends
+# what each backend runs before its PSS is read, using every model: 200 reviews of both languages
+# through every form of sentiment, 10 descriptions through summarize and rewrite; {k} spreads rows
+# over backends; plain backends run the same SQL with length()
+DESCRIPTIONS_K = "FROM bench_descriptions d WHERE d.id % 100 = {k}"
+WORKLOADS = {
     "plain": ("SELECT count(length(body)), avg(length(body)), "
-              "(SELECT sum(length(s)) FROM unnest(array_agg(body)) s) "
+              "(SELECT sum(length(s)) FROM unnest(array_agg(body)) s), "
+              f"(SELECT sum(length(d.body)) + sum(length(d.body)) {DESCRIPTIONS_K}) "
               "FROM bench_reviews WHERE id % 100 = {k}"),
     "prodtext": ("SELECT count(sentiment(body)), sentiment_avg(body), "
-                 "(SELECT sum(s) FROM unnest(sentiment(array_agg(body))) s) "
+                 "(SELECT sum(s) FROM unnest(sentiment(array_agg(body))) s), "
+                 f"(SELECT sum(length(summarize(d.body))) + sum(length(rewrite(d.body))) {DESCRIPTIONS_K}) "
                  "FROM bench_reviews WHERE id % 100 = {k}"),
-    "plpython+torch": ("SELECT (SELECT sum(s) FROM unnest(torch_sentiment(array_agg(body))) s) "
+    "plpython+torch": ("SELECT (SELECT sum(s) FROM unnest(torch_sentiment(array_agg(body))) s), "
+                       "(SELECT sum(length(s)) FROM (SELECT unnest(torch_summarize(array_agg(d.body)) || "
+                       f"torch_rewrite(array_agg(d.body))) s {DESCRIPTIONS_K}) x) "
                        "FROM bench_reviews WHERE id % 100 = {k}"),
 }
 MEMORY_FIELDS = ["config", "engine", "backends", "pss_total_kib", "pss_per_backend_kib",
@@ -451,7 +463,7 @@ def report(out):
         print(f"{name:<32} {a['first_call_ms'] if a else '':>11} {b['first_call_ms'] if b else '':>9} "
               f"{(a or b)['second_call_ms']:>9}")
 
-    print("\nmemory: PSS of N backends that each used both models (MiB); extra = over as many plain backends "
+    print("\nmemory: PSS of N backends that each used every model (MiB); extra = over as many plain backends "
           "running the same SQL without prodtext;\nmarginal = extra PSS one more backend adds (from the previous N), "
           "all / file-backed (the weights' mapping) / anonymous (heap)")
     print(f"{'config':<11} {'engine':<15} {'N':>3} {'PSS total':>10} {'per backend':>12} "

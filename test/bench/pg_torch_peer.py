@@ -19,11 +19,16 @@ import sys
 
 DIR = os.path.dirname(os.path.abspath(__file__))
 os.environ.setdefault("PTCORE_LIB", os.path.join(DIR, "libptcore.so"))
+# One BLAS thread, as prodtext runs by default (prodtext.threads = 1): libptcore.so and torch share
+# Debian's libopenblas, whose idle pool threads would otherwise spin on the backend's CPU time.
+# (prodtext.so, which links its own private OpenBLAS, used to share this library and set it to 1.)
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 sys.path.insert(0, DIR)
 # The backend may have prodtext.so loaded, which exports the same pt_* symbols
 # (dlopen'd RTLD_GLOBAL by PostgreSQL, with a palloc allocator): bind the
 # library to its own symbols first, so ptcore's CDLL() reuses this handle.
 ctypes.CDLL(os.environ["PTCORE_LIB"], mode=os.RTLD_NOW | os.RTLD_DEEPBIND)
+ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(1)  # in case it was loaded before
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

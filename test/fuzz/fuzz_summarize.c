@@ -28,7 +28,8 @@
  *     the prefix alone is over budget);
  *   - pt_summarize: every fact word of the output occurs in the input
  *     (facts.h; skipped with FUZZ_SUMMARIZE_NO_FACTS=1), and a row gives
- *     the same summary alone as in a batch (extractive path);
+ *     the same summary alone as in a batch (extractive path; model path:
+ *     the first text alone and with the second);
  *   - pt_summarize_many does not depend on the order of the texts.
  * Memory goes through malloc, so LeakSanitizer checks every path.
  */
@@ -251,6 +252,37 @@ check_fill(const char *norm, size_t norm_len, const char *prefix, size_t prefix_
 	free(o);
 }
 
+/*
+ * The model's summary of text 0 (cut to MODEL_BYTES: alone_out) is the
+ * same in a batch with text 1: a row's output distribution, shortlist
+ * included, does not depend on the other rows.
+ */
+static void
+check_batch_independent(const char *const *raw, const size_t *raw_len, size_t n, const pt_summarize_opts *o,
+						const char *alone_out, size_t alone_len)
+{
+	const char *two[2];
+	size_t		lens[2],
+				out_len[2] = {0, 0};
+	char	   *out[2] = {NULL, NULL};
+	pt_err		err;
+
+	if (n < 2 || raw[1] == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+	{
+		two[i] = raw[i];
+		lens[i] = raw_len[i] < MODEL_BYTES ? raw_len[i] : MODEL_BYTES;
+	}
+	if (!pt_utf8_valid(two[1], lens[1]))
+		return;
+	FUZZ_CHECK(pt_summarize(summ, two, lens, 2, o, out, out_len, &err) == PT_OK, "model batch: %s", err.msg);
+	FUZZ_CHECK(out_len[0] == alone_len && (alone_len == 0 || memcmp(out[0], alone_out, alone_len) == 0),
+			   "model: \"%s\" alone but \"%s\" in a batch", show(alone_out, alone_len), show(out[0], out_len[0]));
+	free(out[0]);
+	free(out[1]);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -395,6 +427,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (mnorm_len == 0)
 				FUZZ_CHECK(mo_len == 0, "model: empty input gave \"%s\"", show(mo, mo_len));
 			check_faithful("summarize (model)", summ_tok, mnorm, mnorm_len, mo, mo_len);
+			check_batch_independent(raw, raw_len, n, &o, mo, mo_len);
 		}
 		free(mo);
 		free(mnorm);
