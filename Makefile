@@ -31,9 +31,12 @@ PG_CFLAGS    = $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-fiel
 # backend ~5 ms, its 16,000 symbolic relocations each looked up through the
 # postgres binary's symbols.  -Bsymbolic and --exclude-libs keep the copy
 # private, so it cannot clash with another library's OpenBLAS.
+# Its own dependencies (pthread, gfortran; gomp for the OpenMP build) come
+# from the .pc file's Libs.private, kept only where used (--as-needed).
 BLAS_STATIC := $(wildcard $(shell pkg-config --variable=libdir openblas 2>/dev/null)/libopenblas.a)
 ifneq ($(BLAS_STATIC),)
-SHLIB_LINK   = -Wl,-Bsymbolic -Wl,--exclude-libs,ALL $(BLAS_STATIC) -lpthread -lm
+BLAS_PRIVATE := $(filter-out -lopenblas,$(shell pkg-config --static --libs-only-l openblas))
+SHLIB_LINK   = -Wl,-Bsymbolic -Wl,--exclude-libs,ALL $(BLAS_STATIC) -Wl,--as-needed $(BLAS_PRIVATE) -lm
 else
 SHLIB_LINK   = $(BLAS_LIBS) -lm
 endif
