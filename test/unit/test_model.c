@@ -1,19 +1,18 @@
 /* test_model.c — the .ptm loader on a good file and on every kind of damage. */
 #include "model.h"
+#include "summarize.h"
 #include "unit.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
 static unsigned char *
-read_fixture(const char *name, size_t *len)
+read_file(const char *path, size_t *len)
 {
-	char		path[512];
 	FILE	   *f;
 	unsigned char *buf;
 	long		n;
 
-	snprintf(path, sizeof path, "%s/%s", unit_fixture_dir, name);
 	f = fopen(path, "rb");
 	if (f == NULL)
 		return NULL;
@@ -29,6 +28,15 @@ read_fixture(const char *name, size_t *len)
 	fclose(f);
 	*len = (size_t) n;
 	return buf;
+}
+
+static unsigned char *
+read_fixture(const char *name, size_t *len)
+{
+	char		path[512];
+
+	snprintf(path, sizeof path, "%s/%s", unit_fixture_dir, name);
+	return read_file(path, len);
 }
 
 /* rewrite the header checksum so damage reaches the structural checks */
@@ -241,5 +249,37 @@ TEST(model_crc32_folding_equals_bitwise)
 			}
 			CHECK(pt_crc32(0, b + off, len) == ~want);
 		}
+	free(b);
+}
+
+/* a summarize model whose shortlist names an id outside its vocabulary is refused, never used */
+TEST(model_summarize_refuses_a_bad_shortlist)
+{
+	size_t		len,
+				at;
+	unsigned char *b = read_file("models/summarize-multi.ptm", &len);
+	const int32_t outside = 16000;	/* the vocabulary's size */
+	pt_model   *m = NULL;
+	pt_summarizer *s = NULL;
+	pt_err		err;
+
+	CHECK(b != NULL);
+	if (b == NULL)
+		return;
+	CHECK(pt_model_open_buffer(b, len, &m, &err) == PT_OK);
+	CHECK(m != NULL && pt_model_tensor(m, "shortlist") != NULL);
+	if (m == NULL || pt_model_tensor(m, "shortlist") == NULL)
+	{
+		free(b);
+		return;
+	}
+	at = (size_t) ((const unsigned char *) pt_model_tensor(m, "shortlist")->data - b);
+	pt_model_close(m);
+	memcpy(b + at + 7 * sizeof(int32_t), &outside, sizeof outside);
+	fix_crc(b, len);
+	CHECK(pt_model_open_buffer(b, len, &m, &err) == PT_OK);
+	CHECK(pt_summarizer_load(m, &s, &err) == PT_ERR_MODEL && s == NULL);
+	CHECK(strstr(err.msg, "shortlist id 16000") != NULL);
+	pt_model_close(m);
 	free(b);
 }
