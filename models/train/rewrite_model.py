@@ -223,16 +223,20 @@ class Rewriter(nn.Module):
         return torch.log(p.clamp(min=P_FLOOR))
 
     @torch.no_grad()
+    def _start(self, srcs):
+        """Encode a batch of id lists: (src [B, S] 0-padded, enc, mask, each decoder layer's cross keys/values)."""
+        src = torch.zeros(len(srcs), max(len(s) for s in srcs), dtype=torch.long)
+        for i, s in enumerate(srcs):
+            src[i, :len(s)] = torch.tensor(s)
+        enc, mask = self.encode(src, torch.tensor([len(s) for s in srcs]))
+        return src, enc, mask, [layer.cross.kv(enc).split(self.d, dim=-1) for layer in self.dec]
+
+    @torch.no_grad()
     def greedy_batch(self, srcs, max_tgt, ban=None):
         """Greedy decoding of many sources at once (key/value cache) -> list of id lists (EOS stripped).
         ban(row, logp_row) may edit a row's log P in place (e.g. constrained decoding)."""
         B = len(srcs)
-        n = max(len(s) for s in srcs)
-        src = torch.zeros(B, n, dtype=torch.long)
-        for i, s in enumerate(srcs):
-            src[i, :len(s)] = torch.tensor(s)
-        enc, mask = self.encode(src, torch.tensor([len(s) for s in srcs]))
-        enc_kv = [layer.cross.kv(enc).split(self.d, dim=-1) for layer in self.dec]
+        src, enc, mask, enc_kv = self._start(srcs)
         cache = [None] * self.Ld
         y = torch.full((B,), BOS, dtype=torch.long)
         done = torch.zeros(B, dtype=torch.bool)
@@ -259,13 +263,9 @@ class Rewriter(nn.Module):
     def beam_batch(self, srcs, max_tgt, width=4, alpha=1.0):
         """Beam search of many sources at once (key/value cache; beam_torch.beam_batch) -> id lists."""
         rep = lambda t: t.repeat_interleave(width, 0)  # noqa: E731  row b's hypotheses: b*width ..
-        n = max(len(s) for s in srcs)
-        src = torch.zeros(len(srcs), n, dtype=torch.long)
-        for i, s in enumerate(srcs):
-            src[i, :len(s)] = torch.tensor(s)
-        enc, mask = self.encode(src, torch.tensor([len(s) for s in srcs]))
+        src, enc, mask, enc_kv = self._start(srcs)
         src, enc, mask = rep(src), rep(enc), rep(mask)
-        enc_kv = [layer.cross.kv(enc).split(self.d, dim=-1) for layer in self.dec]
+        enc_kv = [(rep(k), rep(v)) for k, v in enc_kv]
         cache = [None] * self.Ld
 
         def reorder(sel):

@@ -100,12 +100,13 @@ top_k(const float *logp, int V, const int32_t *ids, int k, int allow_eos, cand *
 		for (int w = w0; w < end; w++)
 		{
 			float		s = logp[w];
-			int32_t		id = ids ? ids[w] : w;
+			int32_t		id;
 			int			at;
 
-			if (id < PT_TOK_EOS || (id == PT_TOK_EOS && !allow_eos) || id == PT_TOK_SEP || isnan(s))
+			if ((n == k && s <= out[n - 1].score - base) || isnan(s))
 				continue;
-			if (n == k && s <= out[n - 1].score - base)
+			id = ids ? ids[w] : w;
+			if (id < PT_TOK_EOS || (id == PT_TOK_EOS && !allow_eos) || id == PT_TOK_SEP)
 				continue;
 			at = n < k ? n++ : k - 1;
 			while (at > 0 && out[at - 1].score - base < s)

@@ -273,47 +273,52 @@ exclude_for_row(pt_s2s_batch *b, int r, uint8_t *allowed, int32_t *excl, int *n_
 /*
  * The batch's columns: the shortlist, <eos> and every row's source ids,
  * padded with the lowest other ids to a multiple of 64 (the 8-bit
- * kernel's tile), ascending.  Fills b->cols and b->width, or leaves all
- * columns when that would be nearly all of them.
+ * kernel's tile), ascending.  Marks the shortlist and <eos> in allowed,
+ * sets col[id] to an id's column (-1: none) and fills b->cols and
+ * b->width, or leaves all columns when that would be nearly all of them.
  */
 static pt_status
-choose_columns(pt_s2s_batch *b, uint8_t *allowed, pt_err *err)
+choose_columns(pt_s2s_batch *b, uint8_t *allowed, int32_t *col, pt_err *err)
 {
 	const pt_s2s *m = b->m;
 	int			V = m->vocab,
 				n = 0;
-	uint8_t    *in = pt_alloc_zero((size_t) V);
 
-	if (in == NULL)
-		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	allowed[PT_TOK_EOS] = in[PT_TOK_EOS] = 1;
+	memset(col, 0xff, (size_t) V * sizeof(int32_t));
+	allowed[PT_TOK_EOS] = 1;
+	col[PT_TOK_EOS] = 0;
 	for (int i = 0; i < m->n_shortlist; i++)
-		allowed[m->shortlist[i]] = in[m->shortlist[i]] = 1;
+	{
+		allowed[m->shortlist[i]] = 1;
+		col[m->shortlist[i]] = 0;
+	}
 	for (int r = 0; r < b->n_rows; r++)
 		for (int u = 0; u < b->copy[r].n_uniq; u++)
-			in[b->copy[r].uniq[u]] = 1;
+			col[b->copy[r].uniq[u]] = 0;
 	for (int id = 0; id < V; id++)
-		n += in[id];
+		n += col[id] == 0;
 	b->width = (n + 63) / 64 * 64;
 	if (b->width >= V)
 	{
-		pt_free(in);
 		all_columns(b);
 		return PT_OK;
 	}
 	for (int id = 0; n < b->width; id++)
-		if (!in[id])
+		if (col[id] != 0)
 		{
-			in[id] = 1;
+			col[id] = 0;
 			n++;
 		}
 	b->cols = pt_alloc(pt_mul_size((size_t) b->width, sizeof(int32_t)));
-	if (b->cols != NULL)
-		for (int id = 0, k = 0; id < V; id++)
-			if (in[id])
-				b->cols[k++] = id;
-	pt_free(in);
-	return b->cols ? PT_OK : pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if (b->cols == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	for (int id = 0, k = 0; id < V; id++)
+		if (col[id] == 0)
+		{
+			col[id] = k;
+			b->cols[k++] = id;
+		}
+	return PT_OK;
 }
 
 /* the output projection's rows of the columns: 8-bit, or fp32 rows and biases */
@@ -348,36 +353,33 @@ static pt_status
 shortlist_columns(pt_s2s_batch *b, pt_err *err)
 {
 	uint8_t    *allowed = pt_alloc_zero((size_t) b->m->vocab);
-	int32_t    *col = NULL;
+	int32_t    *col = pt_alloc(pt_mul_size((size_t) b->m->vocab, sizeof(int32_t)));
 	pt_status	st;
 
-	if (allowed == NULL)
-		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
-	if ((st = choose_columns(b, allowed, err)) != PT_OK || b->cols == NULL)
-		goto done;
-	b->excl = pt_alloc(pt_mul_size(pt_mul_size((size_t) b->n_rows, (size_t) b->width), sizeof(int32_t)));
-	b->excl_start = pt_alloc(pt_mul_size((size_t) b->n_rows + 1, sizeof(int)));
-	col = pt_alloc(pt_mul_size((size_t) b->m->vocab, sizeof(int32_t)));
-	if (b->excl == NULL || b->excl_start == NULL || col == NULL)
-	{
+	if (allowed == NULL || col == NULL)
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	b->excl_start[0] = 0;
-	for (int r = 0; r < b->n_rows; r++)
+	else if ((st = choose_columns(b, allowed, col, err)) == PT_OK && b->cols != NULL)
 	{
-		int			n;
-
-		exclude_for_row(b, r, allowed, b->excl + b->excl_start[r], &n);
-		b->excl_start[r + 1] = b->excl_start[r] + n;
+		b->excl = pt_alloc(pt_mul_size(pt_mul_size((size_t) b->n_rows, (size_t) b->width), sizeof(int32_t)));
+		b->excl_start = pt_alloc(pt_mul_size((size_t) b->n_rows + 1, sizeof(int)));
+		if (b->excl == NULL || b->excl_start == NULL)
+			st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	}
-	for (int k = 0; k < b->width; k++)
-		col[b->cols[k]] = k;
-	for (int r = 0; r < b->n_rows; r++)
-		for (int u = 0; u < b->copy[r].n_uniq; u++)
-			b->copy[r].uniq[u] = col[b->copy[r].uniq[u]];
-	st = gather_projection(b, err);
-done:
+	if (st == PT_OK && b->cols != NULL)
+	{
+		b->excl_start[0] = 0;
+		for (int r = 0; r < b->n_rows; r++)
+		{
+			int			n;
+
+			exclude_for_row(b, r, allowed, b->excl + b->excl_start[r], &n);
+			b->excl_start[r + 1] = b->excl_start[r] + n;
+		}
+		for (int r = 0; r < b->n_rows; r++)
+			for (int u = 0; u < b->copy[r].n_uniq; u++)
+				b->copy[r].uniq[u] = col[b->copy[r].uniq[u]];
+		st = gather_projection(b, err);
+	}
 	pt_free(allowed);
 	pt_free(col);
 	return st;
