@@ -23,13 +23,19 @@ def label_of(row):
     return None
 
 
-def load(lang, normalize):
+def load(lang, normalize, hold_out=()):
     """Return (train, dev, held_out): lists of (text, class, file, three_class).
 
     `normalize` maps raw text to the model's input form.  Train rows are
     de-duplicated; review titles (headlines) of train rows are added as extra
-    short examples so the model sees short and long text alike.
+    short examples so the model sees short and long text alike.  Files named
+    in `hold_out` (paths as in FILES) join HELD_OUT: never trained on, scored
+    whole, a cross-shop test for a language whose files are all trained on.
     """
+    unknown = set(hold_out) - set(FILES[lang])
+    if unknown:
+        raise ValueError(f"not a {lang} training file: {', '.join(sorted(unknown))}")
+    held_files = HELD_OUT[lang] + list(hold_out)
     train, dev, held = [], [], []
     seen = set()
     for rel in FILES[lang] + HELD_OUT[lang]:
@@ -40,7 +46,7 @@ def load(lang, normalize):
             if y is None or not text:
                 continue
             item = (text, y, rel, three)
-            if rel in HELD_OUT[lang]:
+            if rel in held_files:
                 held.append(item)
             elif is_dev(text):
                 dev.append(item)

@@ -113,7 +113,7 @@ def train(args):
     tok = Tokenizer.from_file(args.tokenizer)
     prep = lambda s: ascii_lower(normalize(s))  # noqa: E731
     t0 = time.time()
-    train_rows, dev_rows, held_rows = sentiment_data.load(args.lang, prep)
+    train_rows, dev_rows, held_rows = sentiment_data.load(args.lang, prep, args.hold_out)
     train_seqs = encode_rows(tok, train_rows)
     dev_seqs = encode_rows(tok, dev_rows)
     held_seqs = encode_rows(tok, held_rows)
@@ -261,6 +261,9 @@ def main():
     ap.add_argument("--linear-balanced", type=int,
                     help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root "
                          "frequency; default: en 1, zh 0)")
+    ap.add_argument("--hold-out", action="append", default=[], metavar="FILE",
+                    help="train without this review file (e.g. reviews/en_womens_clothing.jsonl) and score "
+                         "it whole, as text from another shop; repeatable")
     ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
