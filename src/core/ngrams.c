@@ -140,6 +140,8 @@ pt_char_ngram_occurrences(const char *text, size_t len, int nmin, int nmax, int 
 		at[c] = (uint32_t) i;
 		if (c < n_chars)
 			i += pt_utf8_decode(text + i, len - i, &cp);
+		if ((c & 0xFFFF) == 0xFFFF)
+			pt_check_interrupts();
 	}
 	for (int g = nmin; g <= nmax; g++)
 	{
@@ -268,11 +270,13 @@ pt_char_ngram_dot(const char *text, size_t len, int nmin, int nmax, int buckets,
 				  const float *w, int classes, float *out, pt_err *err)
 {
 	size_t		most = pt_char_ngram_max_features(len, nmin, nmax) + 1,
+				/* there are never more distinct n-grams than buckets */
+				most_distinct = most < (size_t) buckets ? most : (size_t) buckets,
 				size = 16,
 				n_grams,
 				n;
 	/* the n-grams' buckets, the distinct ones, their counts; then the table */
-	int32_t    *grams = pt_alloc(pt_mul_size(most, 3 * sizeof(int32_t))),
+	int32_t    *grams = pt_alloc(pt_mul_size(most + 2 * most_distinct, sizeof(int32_t))),
 			   *slot = NULL;
 	double		norm = 0;
 	pt_status	st;
@@ -282,14 +286,20 @@ pt_char_ngram_dot(const char *text, size_t len, int nmin, int nmax, int buckets,
 	if (grams == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
 	st = pt_char_ngram_occurrences(text, len, nmin, nmax, buckets, grams, NULL, NULL, &n_grams, err);
-	while (st == PT_OK && size < 2 * n_grams)
+	/*
+	 * A table at most half full: twice the distinct n-grams there can be,
+	 * which on a long text is bounded by the buckets, not by its n-grams (a
+	 * table sized by those took half a gigabyte and a quarter second to
+	 * clear, uninterruptible, for 10 MB of text).
+	 */
+	while (st == PT_OK && size < 2 * n_grams && size < 2 * (size_t) buckets)
 		size *= 2;
 	if (st == PT_OK && n_grams > 0 && (slot = pt_alloc(pt_mul_size(size, sizeof(int32_t)))) == NULL)
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory computing n-gram features");
 	if (st == PT_OK && n_grams > 0)
 	{
 		int32_t    *distinct = grams + most;
-		uint32_t   *count = (uint32_t *) (grams + 2 * most);
+		uint32_t   *count = (uint32_t *) (grams + most + most_distinct);
 
 		n = count_distinct(grams, n_grams, slot, size, distinct, count);
 		for (size_t i = 0; i < n; i++)

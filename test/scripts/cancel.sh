@@ -21,11 +21,13 @@ worst=0
 out=$(mktemp -d /tmp/prodtext-cancel.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# the long calls: each runs for seconds unless canceled
+# the long calls: each runs for seconds unless canceled (the cancel comes
+# ~0.4 s in; sentiment scores ~100k short rows a second, so the row counts
+# leave several seconds of headroom; a call that ends first is a FAIL below)
 calls=(
-  "array_100k|SELECT cardinality(sentiment(array_agg('works great, but the strap broke'::text))) FROM generate_series(1, 100000)"
-  "avg_200k|SELECT sentiment_avg('bad thing, do not buy ' || g) FROM generate_series(1, 200000) g"
-  "scalar_rows|SELECT sum(sentiment('nice one ' || g)) FROM generate_series(1, 200000) g"
+  "array_1M|SELECT cardinality(sentiment(array_agg('works great, but the strap broke ' || g))) FROM generate_series(1, 1000000) g"
+  "avg_1M|SELECT sentiment_avg('bad thing, do not buy ' || g) FROM generate_series(1, 1000000) g"
+  "scalar_1M|SELECT sum(sentiment('nice one ' || g)) FROM generate_series(1, 1000000) g"
   "explain_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM count(*) FROM sentiment_explain(repeat('good product. ', 750000))"
   "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000)) FROM generate_series(1, 5)"
   "summarize_2k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 2000) g"
@@ -50,6 +52,11 @@ SELECT 'alive:' || (sentiment('still works fine') > 0);
 SQL
 }
 
+too_short() {   # too_short VICTIM_OUTPUT → a hint when the call ended before its cancel
+    grep -q 'finished [0-9]* ms' <<<"$1" && echo " (the call finished before the cancel: make it longer)"
+    return 0
+}
+
 record() {   # record NAME HOW LATENCY_MS
     local ms=$3 verdict=ok
     awk -v l="$ms" -v t="$target" 'BEGIN { exit !(l > t) }' && verdict="over the ${target} ms target"
@@ -64,7 +71,7 @@ for entry in "${calls[@]}"; do
     # 1. statement_timeout
     res=$(psql -X -At -d postgres -c "SET statement_timeout = '400ms'" -f <(victim_sql "$sql") 2>&1)
     if ! grep -q 'canceled .* 57014' <<<"$res" || ! grep -q 'alive:true' <<<"$res"; then
-        echo "FAIL: $name under statement_timeout: $res"; fail=1; continue
+        echo "FAIL: $name under statement_timeout: $res$(too_short "$res")"; fail=1; continue
     fi
     elapsed=$(grep -oE 'canceled [0-9.]+ [0-9.]+' <<<"$res" | awk '{print $3}')
     record "$name" statement_timeout "$(awk -v e="$elapsed" 'BEGIN { printf "%.1f", e - 400 }')"
@@ -85,7 +92,7 @@ for entry in "${calls[@]}"; do
     wait $vpid || true
     res=$(cat "$out/victim")
     if [ "${sent%%|*}" != t ] || ! grep -q 'canceled .* 57014' <<<"$res" || ! grep -q 'alive:true' <<<"$res"; then
-        echo "FAIL: $name under pg_cancel_backend (sent: $sent): $res"; fail=1; continue
+        echo "FAIL: $name under pg_cancel_backend (sent: $sent): $res$(too_short "$res")"; fail=1; continue
     fi
     got=$(grep -oE 'canceled [0-9.]+' <<<"$res" | awk '{print $2}')
     record "$name" pg_cancel_backend "$(awk -v a="$got" -v b="${sent#*|}" 'BEGIN { printf "%.1f", a - b }')"

@@ -110,3 +110,51 @@ TEST(ngram_features_sorted_sublinear_unit_norm)
 	free(idx);
 	free(val);
 }
+
+/*
+ * pt_char_ngram_dot is the features' dot product with a weight table, for
+ * few n-grams and for many more n-grams than buckets (its counting table is
+ * then sized by the buckets).
+ */
+TEST(ngram_dot_equals_features_times_weights)
+{
+	enum
+	{
+		CLASSES = 3
+	};
+	static const int bucket_counts[] = {1 << 18, 64};
+	static const size_t lens[] = {40, 3000};
+	char		text[3001];
+	pt_err		err;
+
+	for (size_t i = 0; i < sizeof text - 1; i++)
+		text[i] = "the quick brown fox, jumps! "[(i * 7 + i / 5) % 28];
+	text[sizeof text - 1] = '\0';
+	for (int b = 0; b < 2; b++)
+		for (int l = 0; l < 2; l++)
+		{
+			int			buckets = bucket_counts[b];
+			size_t		len = lens[l],
+						cap = pt_char_ngram_max_features(len, 1, 5),
+						n;
+			int32_t    *idx = malloc(sizeof(int32_t) * cap);
+			float	   *val = malloc(sizeof(float) * cap),
+					   *w = malloc(sizeof(float) * (size_t) buckets * CLASSES),
+						out[CLASSES];
+			double		want[CLASSES] = {0};
+
+			for (size_t i = 0; i < (size_t) buckets * CLASSES; i++)
+				w[i] = (float) ((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+			CHECK(pt_char_ngram_features(text, len, 1, 5, buckets, idx, val, cap, &n, &err) == PT_OK);
+			CHECK(n <= (size_t) buckets);
+			for (size_t i = 0; i < n; i++)
+				for (int c = 0; c < CLASSES; c++)
+					want[c] += (double) val[i] * w[(size_t) idx[i] * CLASSES + c];
+			CHECK(pt_char_ngram_dot(text, len, 1, 5, buckets, w, CLASSES, out, &err) == PT_OK);
+			for (int c = 0; c < CLASSES; c++)
+				CHECK_NEAR(out[c], want[c], 1e-4);
+			free(idx);
+			free(val);
+			free(w);
+		}
+}
