@@ -21,16 +21,17 @@ worst=0
 out=$(mktemp -d /tmp/prodtext-cancel.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-# the long calls: each runs for seconds unless canceled (the cancel comes
-# ~0.4 s in; sentiment scores ~100k short rows a second, so the row counts
-# leave several seconds of headroom; a call that ends first is a FAIL below)
+# the long calls: each runs for seconds unless canceled.  The cancel comes
+# ~0.4 s in; sentiment scores ~100k short rows a second and summarize ~3k,
+# so the row counts leave seconds of headroom (a call that ends first is a
+# FAIL below, named as such).
 calls=(
   "array_1M|SELECT cardinality(sentiment(array_agg('works great, but the strap broke ' || g))) FROM generate_series(1, 1000000) g"
   "avg_1M|SELECT sentiment_avg('bad thing, do not buy ' || g) FROM generate_series(1, 1000000) g"
   "scalar_1M|SELECT sum(sentiment('nice one ' || g)) FROM generate_series(1, 1000000) g"
   "explain_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM count(*) FROM sentiment_explain(repeat('good product. ', 750000))"
   "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000)) FROM generate_series(1, 5)"
-  "summarize_2k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 2000) g"
+  "summarize_20k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 20000) g"
   "rewrite_1MB|SET LOCAL prodtext.max_input_chars = 1000000; PERFORM rewrite(string_agg('BEST PRICE!!! Soft cotton shirt, style ' || g || ', with long sleeves.', ' ')) FROM generate_series(1, 17000) g"
 )
 
