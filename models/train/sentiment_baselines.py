@@ -70,8 +70,7 @@ def lr_probs(train, rows, lang):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--lang", choices=("en", "zh"), required=True)
-    ap.add_argument("--hold-out", action="append", default=[], metavar="FILE",
-                    help="as sentiment_train.py --hold-out: train without this file and score it whole")
+    sentiment_data.add_hold_out_argument(ap)
     args = ap.parse_args()
     train, dev, held = sentiment_data.load(args.lang, lambda s: ascii_lower(normalize(s)), args.hold_out)
     for name, fn in (("tfidf+lr", lambda rows: lr_probs(train, rows, args.lang)),

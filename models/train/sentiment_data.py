@@ -23,6 +23,13 @@ def label_of(row):
     return None
 
 
+def add_hold_out_argument(ap):
+    """The --hold-out option of the scripts that train on these rows (argparse)."""
+    ap.add_argument("--hold-out", action="append", default=[], metavar="FILE",
+                    help="train without this review file (e.g. reviews/en_womens_clothing.jsonl) and score "
+                         "it whole, as text from another shop; repeatable")
+
+
 def load(lang, normalize, hold_out=()):
     """Return (train, dev, held_out): lists of (text, class, file, three_class).
 

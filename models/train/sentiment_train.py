@@ -261,9 +261,7 @@ def main():
     ap.add_argument("--linear-balanced", type=int,
                     help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root "
                          "frequency; default: en 1, zh 0)")
-    ap.add_argument("--hold-out", action="append", default=[], metavar="FILE",
-                    help="train without this review file (e.g. reviews/en_womens_clothing.jsonl) and score "
-                         "it whole, as text from another shop; repeatable")
+    sentiment_data.add_hold_out_argument(ap)
     ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
