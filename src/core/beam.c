@@ -194,6 +194,7 @@ try_extend(search *S, const hyp *h, int32_t token, float score, hyp *to)
 	size_t		len = h->text_len + plen,
 				chars;
 	pt_facts   *f = S->facts ? S->facts[h->row] : NULL;
+	const pt_lexicon *lex = S->o->lexicons ? S->o->lexicons[h->row] : NULL;
 
 	/* NUL never occurs in normalized text and would end a C string early */
 	if (piece == NULL || token < PT_TOK_N_SPECIAL || memchr(piece, 0, plen) != NULL ||
@@ -208,7 +209,8 @@ try_extend(search *S, const hyp *h, int32_t token, float score, hyp *to)
 	memcpy(S->scratch + h->text_len, piece, plen);
 	/* only the unsettled tail needs the fact check */
 	if (!utf8_prefix_ok(S->scratch, len, 0) ||
-		(f != NULL && !pt_facts_allowed(f, S->scratch + h->settled, len - h->settled, 0)))
+		(f != NULL && !pt_facts_allowed(f, S->scratch + h->settled, len - h->settled, 0)) ||
+		(lex != NULL && !pt_lexicon_allowed(lex, S->scratch, len, h->text_len, 0)))
 		return 0;
 	to->settled = f == NULL ? 0 :
 		h->settled + pt_facts_settled(f, S->scratch + h->settled, len - h->settled);
@@ -229,6 +231,7 @@ try_finish(search *S, const hyp *h, float score, pt_err *err)
 {
 	finished   *f = &S->fin[h->row];
 	pt_facts   *facts = S->facts ? S->facts[h->row] : NULL;
+	const pt_lexicon *lex = S->o->lexicons ? S->o->lexicons[h->row] : NULL;
 	size_t		start = 0,
 				end = h->text_len;
 	float		norm;
@@ -238,7 +241,8 @@ try_finish(search *S, const hyp *h, float score, pt_err *err)
 	while (end > start && (h->text[end - 1] == ' ' || h->text[end - 1] == '\n'))
 		end--;
 	if (end == start || !utf8_prefix_ok(h->text, h->text_len, 1) ||
-		(facts != NULL && !pt_facts_allowed(facts, h->text, h->text_len, 1)))
+		(facts != NULL && !pt_facts_allowed(facts, h->text, h->text_len, 1)) ||
+		(lex != NULL && !pt_lexicon_allowed(lex, h->text, h->text_len, h->text_len, 1)))
 		return PT_OK;
 	norm = score / powf((float) (h->n_tok + 1), S->o->length_alpha);
 	f->count++;

@@ -10,13 +10,16 @@
  *   - it does not repeat an n-gram of the hypothesis (no_repeat_ngram),
  *   - the text stays valid UTF-8 (a multi-byte character may be completed
  *     by the next byte token) and within max_chars characters,
- *   - the row's facts allow it (facts.h): fact words can only be copied.
+ *   - the row's facts allow it (facts.h): fact words can only be copied;
+ *   - the row's lexicon allows it (lexicon.h), where one is given: every
+ *     word is a word of the input or a connective.
  * Candidates are checked lazily in score order, so constraints cost little.
  */
 #ifndef PT_BEAM_H
 #define PT_BEAM_H
 
 #include "facts.h"
+#include "lexicon.h"
 #include "pt_common.h"
 #include "tokenizer.h"
 
@@ -40,6 +43,7 @@ typedef struct pt_beam_opts
 	float		length_alpha;	/* finished score = log P / tokens^alpha */
 	int			no_repeat_ngram;	/* block repeated token n-grams of this size; 0 = off */
 	const int32_t *ids;			/* [vocab] the token of each logp column, ascending; NULL: the column's index */
+	const pt_lexicon *const *lexicons;	/* [rows] the words each row may use, or NULL: any */
 } pt_beam_opts;
 
 /*

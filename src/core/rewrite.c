@@ -15,6 +15,7 @@
 #include "tidy.h"
 #include "tokenizer.h"
 #include "transformer.h"
+#include "typography.h"
 
 #define CHUNKS_PER_BATCH 8		/* chunks decoded together: logp is chunks · beam · V floats; 8 was fastest of 4-16 */
 #define LENGTH_ALPHA 1.0f
@@ -108,7 +109,9 @@ typedef struct job
 {
 	const pt_rewriter *r;
 	const pt_rewrite_opts *o;
-	char	  **norm;			/* per text: normalized, NULL for NULL input */
+	char	  **input;			/* per text: normalized, NULL for NULL input */
+	size_t	   *input_len;
+	char	  **norm;			/* per text: tidied, without boilerplate: what is rewritten */
 	size_t	   *norm_len;
 	pt_lang    *lang;
 	pt_facts  **facts;			/* per text, NULL when the model does not serve it */
@@ -455,14 +458,27 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 	char	   *norm;
 	pt_status	st;
 
-	/* the model sees, and falls back to, the tidied text (tidy.h) */
+	/* the model sees, and falls back to, the tidied text (tidy.h) without its boilerplate */
 	if ((st = pt_text_normalize(text, len, J->o->max_input_chars, &norm, &norm_len, err)) != PT_OK)
 		return st;
-	st = pt_text_tidy(norm, norm_len, &J->norm[t], &J->norm_len[t], err);
-	pt_free(norm);
-	if (st != PT_OK)
+	J->input[t] = norm;
+	J->input_len[t] = norm_len;
+	if ((st = pt_text_tidy(norm, norm_len, &J->norm[t], &J->norm_len[t], err)) != PT_OK)
 		return st;
 	J->lang[t] = pt_detect_lang(J->norm[t], J->norm_len[t]);
+	if (J->o->boiler != NULL && (J->lang[t] == PT_LANG_EN || J->lang[t] == PT_LANG_ZH))
+	{
+		char	   *tidied = J->norm[t];
+
+		st = pt_boiler_strip(J->o->boiler, tidied, J->norm_len[t], &J->norm[t], &J->norm_len[t],
+							 NULL, err);
+		pt_free(tidied);
+		if (st != PT_OK)
+		{
+			J->norm[t] = NULL;
+			return st;
+		}
+	}
 	if (r == NULL || J->norm_len[t] == 0 || (J->lang[t] != PT_LANG_EN && J->lang[t] != PT_LANG_ZH))
 		return PT_OK;
 	J->first_chunk[t] = first;
@@ -486,7 +502,11 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 	return PT_OK;
 }
 
-/* the output of text t: its chunks' rewrites (or the chunks themselves) within the budget */
+/*
+ * The output of text t: its chunks' rewrites (or the chunks themselves)
+ * within the budget, in the typography of its language with the input's
+ * brand and model casing (typography.h).
+ */
 static pt_status
 assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 {
@@ -498,6 +518,7 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 				at = 0,
 				chars = 0;
 	char	   *buf;
+	pt_status	st;
 
 	for (size_t c = first; c < end; c++)
 		cap += (J->chunks[c].out ? J->chunks[c].out_len : 0) + 1;
@@ -532,17 +553,23 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 		at = budget > 0 ? pt_text_cut(J->norm[t], J->norm_len[t], budget) : J->norm_len[t];
 		memcpy(buf, J->norm[t], at);
 	}
-	buf[at] = '\0';
-	*out = buf;
-	*out_len = at;
-	return PT_OK;
+	st = pt_typography_apply(buf, at, J->input[t], J->input_len[t], out, out_len, err);
+	pt_free(buf);
+	/* English typography may add a space after a mark: the budget still holds */
+	if (st == PT_OK && budget > 0 && pt_utf8_chars(*out, *out_len) > budget)
+	{
+		*out_len = pt_text_cut(*out, *out_len, budget);
+		(*out)[*out_len] = '\0';
+	}
+	return st;
 }
 
 static void
 free_job(job *J, size_t n)
 {
-	for (size_t i = 0; i < n && J->norm != NULL && J->facts != NULL; i++)
+	for (size_t i = 0; i < n && J->norm != NULL && J->input != NULL && J->facts != NULL; i++)
 	{
+		pt_free(J->input[i]);
 		pt_free(J->norm[i]);
 		pt_facts_free(J->facts[i]);
 	}
@@ -552,6 +579,8 @@ free_job(job *J, size_t n)
 		pt_free(J->chunks[c].out);
 	}
 	pt_free(J->chunks);
+	pt_free(J->input);
+	pt_free(J->input_len);
 	pt_free(J->norm);
 	pt_free(J->norm_len);
 	pt_free(J->lang);
@@ -575,6 +604,8 @@ pt_rewrite(const pt_rewriter *r, const char *const *texts, const size_t *lens, s
 	}
 	if (opts->beam_width < 1 || opts->beam_width > PT_REWRITE_MAX_BEAM)
 		return pt_fail(err, PT_ERR_ARG, "rewrite: beam_width must be in [1, %d]", PT_REWRITE_MAX_BEAM);
+	J.input = pt_alloc_zero(pt_mul_size(n + 1, sizeof(char *)));
+	J.input_len = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
 	J.norm = pt_alloc_zero(pt_mul_size(n + 1, sizeof(char *)));
 	J.norm_len = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
 	J.lang = pt_alloc_zero(pt_mul_size(n + 1, sizeof(pt_lang)));
@@ -583,7 +614,7 @@ pt_rewrite(const pt_rewriter *r, const char *const *texts, const size_t *lens, s
 	J.end_chunk = pt_alloc_zero(pt_mul_size(n + 1, sizeof(size_t)));
 	if (r != NULL)
 		ids = pt_alloc(pt_mul_size((size_t) r->m.max_src + 1, sizeof(int32_t)));
-	if (!J.norm || !J.norm_len || !J.lang || !J.facts || !J.first_chunk || !J.end_chunk ||
+	if (!J.input || !J.input_len || !J.norm || !J.norm_len || !J.lang || !J.facts || !J.first_chunk || !J.end_chunk ||
 		(r != NULL && ids == NULL))
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n && st == PT_OK; i++)

@@ -4,6 +4,8 @@
  *
  * The input is normalized and tidied by rules that hold for any shop's
  * noise (tidy.h: symbols, punctuation runs, shouting, repeated sentences),
+ * English and Chinese text loses its seller boilerplate (boiler.h: shipping,
+ * returns, store, promotion, call to action — numbers included), the rest is
  * cut into chunks of whole sentences that fit the
  * model's source, and each chunk is rewritten by the Transformer
  * (transformer.h) under the constrained beam search (beam.h).  Guarantees:
@@ -27,6 +29,7 @@
 #ifndef PT_REWRITE_H
 #define PT_REWRITE_H
 
+#include "boiler.h"
 #include "model.h"
 #include "pt_common.h"
 
@@ -37,6 +40,7 @@ typedef struct pt_rewrite_opts
 	size_t		max_chars;		/* 0 = no limit beyond the input's length */
 	int			beam_width;		/* 1 = greedy; at most PT_REWRITE_MAX_BEAM */
 	size_t		max_input_chars;	/* long inputs are cut (pt_text_normalize); 0 = no cut */
+	const pt_boiler *boiler;	/* drops seller boilerplate first (boiler.h); NULL = none */
 } pt_rewrite_opts;
 
 #define PT_REWRITE_MAX_BEAM 16

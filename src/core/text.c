@@ -346,18 +346,11 @@ is_dropped(uint32_t cp)
 		(cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
-static int
-is_ideograph(uint32_t cp)
-{
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
-}
-
 /* ideographs plus the scripts and punctuation written among them */
 static int
 is_cjk(uint32_t cp)
 {
-	return is_ideograph(cp) || (cp >= 0x3000 && cp <= 0x30FF) ||
+	return pt_is_ideograph(cp) || (cp >= 0x3000 && cp <= 0x30FF) ||
 		(cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xFF00 && cp <= 0xFFEF);
 }
 
@@ -812,7 +805,7 @@ pt_detect_lang(const char *s, size_t len)
 		if (++steps % INTERRUPT_STRIDE == 0)
 			pt_check_interrupts();
 		i += decode_lenient(s, len, i, &cp);
-		if (is_ideograph(cp))
+		if (pt_is_ideograph(cp))
 			ideographs++;
 		else if (is_latin_letter(cp))
 			latin++;

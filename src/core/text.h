@@ -38,6 +38,14 @@ size_t		pt_utf8_chars(const char *s, size_t len);
 /* Byte length of the longest prefix of valid UTF-8 s holding at most max_chars code points. */
 size_t		pt_utf8_prefix(const char *s, size_t len, size_t max_chars);
 
+/* a CJK ideograph (Han character): the unified blocks, Extension A, compatibility, planes 2 */
+static inline int
+pt_is_ideograph(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
 /* an ASCII letter or digit */
 static inline int
 pt_ascii_alnum(char c)

@@ -1,15 +1,16 @@
 /*
  * tidy.c — the rule-based clean-up of tidy.h, in two passes: characters
  * (symbols, punctuation runs, spaces), then sentences (repeats, shouting).
+ * Shouting is typography.h's: a sentence with a Han character never is, and
+ * a word that the text also writes as a name outside shouted sentences
+ * ("ACME" in "Made by ACME.") keeps that casing when its sentence is unshouted.
  */
 #include "tidy.h"
 
 #include <string.h>
 
 #include "text.h"
-
-#define SHOUT_MIN_LETTERS 6
-#define SHOUT_UPPER_SHARE 0.7
+#include "typography.h"
 
 static int
 dropped_symbol(uint32_t cp)
@@ -124,21 +125,6 @@ sentence_key(const char *s, size_t len)
 	return any ? (h | 1) : 0;
 }
 
-static int
-shouted(const char *s, size_t len)
-{
-	size_t		letters = 0,
-				upper = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
-		{
-			letters++;
-			upper += s[i] <= 'Z';
-		}
-	return letters >= SHOUT_MIN_LETTERS && upper >= SHOUT_UPPER_SHARE * letters;
-}
-
 /* write a shouted sentence in sentence case: words lower-cased unless they hold a digit, or are "I" */
 static void
 unshout(const char *s, size_t len, char *out)
@@ -174,6 +160,7 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 {
 	pt_span    *spans;
 	uint64_t   *seen;			/* open-addressing set of sentence keys, 0 = empty */
+	pt_namecase *names = NULL;	/* built at the first shouted sentence */
 	size_t		n_spans,
 				mask = 15,
 				n = 0;
@@ -212,8 +199,13 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			else if (memchr(gap, ' ', gap_len))
 				out[n++] = ' ';
 		}
-		if (shouted(p, plen))
+		if (pt_text_shouted(p, plen))
+		{
+			if (names == NULL && (st = pt_namecase_build(s, len, &names, err)) != PT_OK)
+				break;
 			unshout(p, plen, out + n);
+			pt_namecase_apply(names, out + n, plen);
+		}
 		else
 			memcpy(out + n, p, plen);
 		n += plen;
@@ -222,8 +214,9 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	}
 	pt_free(spans);
 	pt_free(seen);
+	pt_namecase_free(names);
 	*out_len = n;
-	return PT_OK;
+	return st;
 }
 
 pt_status

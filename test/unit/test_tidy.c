@@ -51,6 +51,17 @@ TEST(tidy_unshouts_sentences_but_not_model_numbers)
 	check_tidy("USB-C", "USB-C");	/* too few letters to call shouting */
 }
 
+/* a sentence with Han is Chinese naming a brand, not shouting; names used elsewhere keep their casing */
+TEST(tidy_keeps_brands_when_unshouting)
+{
+	check_tidy("三鼎(SANDING)肠粉机,好用!", "三鼎(SANDING)肠粉机,好用!");
+	check_tidy("三鼎（SANDING）肠粉机，好用！", "三鼎（SANDING）肠粉机，好用！");
+	check_tidy("BEST KETTLE FROM ACME. Made by ACME in USA.", "Best kettle from ACME. Made by ACME in USA.");
+	check_tidy("GREAT KETTLE FROM ACME", "Great kettle from acme");
+	check_tidy("IPHONE CASE FOR IPHONE 12. Fits the iPhone well.",
+			   "iPhone case for iPhone 12. Fits the iPhone well.");
+}
+
 TEST(tidy_drops_repeated_and_empty_sentences)
 {
 	check_tidy("Great shoes! Great shoes! great   SHOES. Comfy.", "Great shoes! Comfy.");

@@ -1,0 +1,287 @@
+/*
+ * boiler.c — the seller-boilerplate detector of boiler.h: units of text,
+ * their probability of being boilerplate, and the text without them.
+ */
+#include "boiler.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ngrams.h"
+
+struct pt_boiler
+{
+	int			buckets,
+				nmin,
+				nmax;
+	const float *w;				/* [buckets] */
+	float		bias,
+				threshold;
+};
+
+pt_status
+pt_boiler_load(const pt_model *m, pt_boiler **out, pt_err *err)
+{
+	pt_boiler	b;
+	const float *bias;
+	double		threshold;
+	pt_status	st;
+
+	*out = NULL;
+	if (strcmp(m->task, "boilerplate") != 0)
+		return pt_fail(err, PT_ERR_MODEL, "model \"%s\" is a %s model, not a boilerplate model",
+					   m->name, m->task);
+	if ((st = pt_model_require_int32(m, "buckets", 1, 1 << 24, &b.buckets, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "ngram_min", 1, PT_NGRAM_MAX_N, &b.nmin, err)) != PT_OK ||
+		(st = pt_model_require_int32(m, "ngram_max", b.nmin, PT_NGRAM_MAX_N, &b.nmax, err)) != PT_OK ||
+		(st = pt_model_require_float(m, "threshold", 0.0, 1.0, &threshold, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "linear.weight", 1, (int64_t[]) {b.buckets}, &b.w, err)) != PT_OK ||
+		(st = pt_model_require_f32(m, "linear.bias", 1, (int64_t[]) {1}, &bias, err)) != PT_OK)
+		return st;
+	b.bias = bias[0];
+	b.threshold = (float) threshold;
+	if (!isfinite(b.bias))
+		return pt_fail(err, PT_ERR_MODEL, "model \"%s\": linear.bias is not finite", m->name);
+	if ((*out = pt_alloc(sizeof b)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	**out = b;
+	return PT_OK;
+}
+
+void
+pt_boiler_free(pt_boiler *b)
+{
+	pt_free(b);
+}
+
+float
+pt_boiler_threshold(const pt_boiler *b)
+{
+	return b->threshold;
+}
+
+/* the classifier's view of a unit: " " + ASCII-lower-cased text with digits as '0' + " " */
+static void
+classifier_text(const char *s, size_t len, char *out)
+{
+	out[0] = ' ';
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c - 'A' + 'a');
+		else if (c >= '0' && c <= '9')
+			c = '0';
+		out[i + 1] = c;
+	}
+	out[len + 1] = ' ';
+}
+
+pt_status
+pt_boiler_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err)
+{
+	char	   *view;
+	float		z = 0.0f;
+	pt_status	st;
+
+	*p = 0.0f;
+	if (len == 0)
+		return PT_OK;
+	if ((view = pt_alloc(len + 2)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory scoring boilerplate");
+	classifier_text(s, len, view);
+	st = pt_char_ngram_dot(view, len + 2, b->nmin, b->nmax, b->buckets, b->w, 1, &z, err);
+	pt_free(view);
+	if (st == PT_OK)
+		*p = 1.0f / (1.0f + expf(-(z + b->bias)));
+	return st;
+}
+
+/* ---- units ---- */
+
+#define LENTICULAR_OPEN(cp) ((cp) == 0x3010 || (cp) == 0x3016)	/* 【 〖 */
+#define LENTICULAR_CLOSE(cp) ((cp) == 0x3011 || (cp) == 0x3017)	/* 】 〗 */
+
+typedef struct span_list
+{
+	pt_span    *v;
+	size_t		n,
+				cap;
+} span_list;
+
+/* append [a, b) trimmed of spaces, if anything is left */
+static pt_status
+push_unit(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
+{
+	while (a < b && s[a] == ' ')
+		a++;
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	if (a == b)
+		return PT_OK;
+	if (L->n == L->cap)
+	{
+		size_t		cap = L->cap ? 2 * L->cap : 16;
+		pt_span    *grown = pt_realloc(L->v, pt_mul_size(cap, sizeof(pt_span)));
+
+		if (grown == NULL)
+			return pt_fail(err, PT_ERR_NOMEM, "out of memory splitting units");
+		L->v = grown;
+		L->cap = cap;
+	}
+	L->v[L->n].start = a;
+	L->v[L->n].end = b;
+	L->n++;
+	return PT_OK;
+}
+
+/* cut one sentence [a, b) into units */
+static pt_status
+split_sentence(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
+{
+	size_t		start = a,
+				i = a;
+	pt_status	st = PT_OK;
+
+	while (i < b && st == PT_OK)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, b - i, &cp);
+
+		if (k == 0)
+			k = 1;
+		if (LENTICULAR_OPEN(cp) && i > start)
+		{
+			st = push_unit(L, s, start, i, err);
+			start = i;
+		}
+		else if (LENTICULAR_CLOSE(cp))
+		{
+			st = push_unit(L, s, start, i + k, err);
+			start = i + k;
+		}
+		else if (cp == '!' || cp == '?' || cp == ';')
+		{
+			size_t		e = i + 1;
+
+			while (e < b && (s[e] == '!' || s[e] == '?' || s[e] == ';'))
+				e++;
+			/* "包邮!七天无理由退换": a mark another character follows at once */
+			if (e < b && s[e] != ' ')
+			{
+				st = push_unit(L, s, start, e, err);
+				start = e;
+			}
+			k = e - i;
+		}
+		i += k;
+	}
+	if (st == PT_OK)
+		st = push_unit(L, s, start, b, err);
+	return st;
+}
+
+pt_status
+pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_spans, pt_err *err)
+{
+	span_list	L = {0};
+	pt_span    *sent = NULL;
+	size_t		n_sent = 0;
+	pt_status	st;
+
+	*spans = NULL;
+	*n_spans = 0;
+	if ((st = pt_split_sentences(s, len, &sent, &n_sent, err)) != PT_OK)
+		return st;
+	for (size_t i = 0; i < n_sent && st == PT_OK; i++)
+		st = split_sentence(&L, s, sent[i].start, sent[i].end, err);
+	pt_free(sent);
+	if (st != PT_OK)
+	{
+		pt_free(L.v);
+		return st;
+	}
+	*spans = L.v;
+	*n_spans = L.n;
+	return PT_OK;
+}
+
+/* whether s[a..b) holds white space */
+static int
+has_space(const char *s, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++)
+		if (s[i] == ' ' || s[i] == '\n')
+			return 1;
+	return 0;
+}
+
+pt_status
+pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_t *out_len,
+				size_t *n_dropped, pt_err *err)
+{
+	pt_span    *u = NULL;
+	size_t		n = 0,
+				at = 0,
+				dropped = 0,
+				prev_end = 0;	/* end of the last unit written */
+	int			any = 0,
+				gap = 0;		/* a dropped unit since the last one written */
+	char	   *buf;
+	pt_status	st;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((buf = pt_alloc(len + 1)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	if (b == NULL)
+	{
+		memcpy(buf, s, len);
+		at = len;
+		st = PT_OK;
+	}
+	else
+		st = pt_boiler_units(s, len, &u, &n, err);
+	for (size_t i = 0; i < n && st == PT_OK; i++)
+	{
+		float		p;
+
+		pt_check_interrupts();
+		if ((st = pt_boiler_prob(b, s + u[i].start, u[i].end - u[i].start, &p, err)) != PT_OK)
+			break;
+		if (p >= b->threshold)
+		{
+			dropped++;
+			gap = 1;
+			continue;
+		}
+		if (any)
+		{
+			if (!gap)			/* neighbours: the text between them as it was */
+			{
+				memcpy(buf + at, s + prev_end, u[i].start - prev_end);
+				at += u[i].start - prev_end;
+			}
+			else if (has_space(s, prev_end, u[i].start))
+				buf[at++] = ' ';
+		}
+		memcpy(buf + at, s + u[i].start, u[i].end - u[i].start);
+		at += u[i].end - u[i].start;
+		prev_end = u[i].end;
+		any = 1;
+		gap = 0;
+	}
+	pt_free(u);
+	if (st != PT_OK)
+	{
+		pt_free(buf);
+		return st;
+	}
+	buf[at] = '\0';
+	*out = buf;
+	*out_len = at;
+	if (n_dropped)
+		*n_dropped = dropped;
+	return PT_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * boiler.h — seller boilerplate: the sentences of a listing that are about
+ * the shop, not the product (shipping, returns, store, warranty service,
+ * call to action, promotion, greetings), in English and Chinese.
+ *
+ * One detector serves rewrite() and summarize(), so the two agree on what
+ * noise is.  It is a logistic regression over hashed character n-grams
+ * (ngrams.h) of one unit of text, trained on boilerplate mined from the
+ * shared product data (models/boilerplate.md).  A unit's text is shown to
+ * the classifier ASCII-lower-cased with every digit mapped to '0', so
+ * "Ships in 24 hours" and "Ships in 48 hours" are one phrase to it; the
+ * training side (models/train/boilerplate) applies the same mapping.
+ *
+ * Units are finer than sentences, because Chinese seller copy runs its
+ * noise into one sentence ("【爆款热卖】316不锈钢内胆…包邮!七天无理由退换!"):
+ * a unit ends where pt_split_sentences ends a sentence, after ! ? ; that
+ * another character follows without a space (normalized Chinese text), and
+ * around a 【…】 or 〖…〗 group.
+ */
+#ifndef PT_BOILER_H
+#define PT_BOILER_H
+
+#include "model.h"
+#include "pt_common.h"
+#include "text.h"
+
+typedef struct pt_boiler pt_boiler;
+
+pt_status	pt_boiler_load(const pt_model *m, pt_boiler **out, pt_err *err);
+void		pt_boiler_free(pt_boiler *b);
+
+/* P(boilerplate) of one unit of normalized, valid UTF-8 text; 0 for empty text */
+pt_status	pt_boiler_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err);
+
+/* The decision threshold the model was calibrated with (models/boilerplate.md) */
+float		pt_boiler_threshold(const pt_boiler *b);
+
+/* The units of normalized text, in order; *spans is pt_alloc'd (NULL when none) */
+pt_status	pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_spans,
+							pt_err *err);
+
+/*
+ * s without its boilerplate units, as a new pt_alloc'd, NUL-terminated
+ * string: the kept units joined by the text that separated them (one space
+ * where a dropped unit stood between two kept ones in space-separated
+ * text).  b NULL keeps everything.  *n_dropped (may be NULL) counts the
+ * units dropped.  Text that is all boilerplate gives "".
+ */
+pt_status	pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out,
+							size_t *out_len, size_t *n_dropped, pt_err *err);
+
+#endif							/* PT_BOILER_H */

@@ -1,0 +1,692 @@
+/*
+ * typography.c — the output conventions of typography.h: names (a hash set
+ * of the input's name-cased words) and the punctuation of the language.
+ */
+#include "typography.h"
+
+#include <string.h>
+
+#include "text.h"
+
+#define SHOUT_MIN_LETTERS 6
+#define SHOUT_UPPER_TENTHS 7	/* 70 % */
+
+/* how many loop steps pass between two calls of pt_check_interrupts */
+#define INTERRUPT_STRIDE 65536
+
+/* a code point no class below holds, for bytes that are not UTF-8 */
+#define NOT_UTF8 0x110000u
+
+typedef struct name_entry
+{
+	uint64_t	hash;			/* of the lower-cased word; 0 = empty slot */
+	size_t		off;			/* the word as cased in the input: words[off..off+len) */
+	size_t		len;
+} name_entry;
+
+struct pt_namecase
+{
+	name_entry *tab;			/* open addressing, mask + 1 slots, at most half full */
+	size_t		mask;
+	size_t		count;
+	char	   *words;			/* the names, back to back (never longer than the input) */
+	size_t		words_len;
+};
+
+/* the ideographs, as text.c classifies them */
+static int
+is_han(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* CJK symbols and punctuation, full-width forms */
+static int
+is_cjk_punct(uint32_t cp)
+{
+	return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
+/* c is in set; never for NUL, which strchr would find */
+static int
+in_set(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+static int
+is_mark(char c)
+{
+	return in_set(c, ",.!?:;");
+}
+
+/* characters that glue a mark into a number, address or code ("3.5", "a.b@c", "http://") */
+static int
+code_char(char c)
+{
+	return pt_ascii_alnum(c) || in_set(c, "/@_-~%#&=+\\");
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + 'a' - 'A') : c;
+}
+
+/* long loops call this once a step: it lets the glue cancel every INTERRUPT_STRIDE steps */
+static void
+tick(size_t *steps)
+{
+	if (++*steps % INTERRUPT_STRIDE == 0)
+		pt_check_interrupts();
+}
+
+/* one code point at s[i]; bytes that are not UTF-8 are taken one at a time as NOT_UTF8 */
+static size_t
+next_cp(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+	size_t		k = pt_utf8_decode(s + i, len - i, cp);
+
+	if (k == 0)
+	{
+		*cp = NOT_UTF8;
+		return 1;
+	}
+	return k;
+}
+
+static uint32_t
+wide_of(char c)
+{
+	switch (c)
+	{
+		case ',':
+			return 0xFF0C;
+		case '.':
+			return 0x3002;
+		case '!':
+			return 0xFF01;
+		case '?':
+			return 0xFF1F;
+		case ':':
+			return 0xFF1A;
+		case ';':
+			return 0xFF1B;
+		case '(':
+			return 0xFF08;
+		default:
+			return 0xFF09;		/* ')' */
+	}
+}
+
+/* the ASCII form of a full-width mark, or 0 */
+static char
+narrow_of(uint32_t cp)
+{
+	static const char marks[] = ",.!?:;()";
+
+	if (cp < 0x3000)
+		return 0;
+	for (const char *m = marks; *m; m++)
+		if (wide_of(*m) == cp)
+			return *m;
+	return 0;
+}
+
+int
+pt_text_shouted(const char *s, size_t len)
+{
+	size_t		letters = 0,
+				upper = 0,
+				steps = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+
+		tick(&steps);
+		i += next_cp(s, len, i, &cp);
+		if (is_han(cp))
+			return 0;
+		if (cp >= 0xFF21 && cp <= 0xFF5A)	/* full-width letters */
+			cp -= 0xFEE0;
+		if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+		{
+			letters++;
+			upper += cp <= 'Z';
+		}
+	}
+	return letters >= SHOUT_MIN_LETTERS && upper * 10 >= letters * SHOUT_UPPER_TENTHS;
+}
+
+/* ------------------------------------------------------------ names */
+
+static uint64_t
+word_hash(const char *w, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) lower(w[i])) * 1099511628211ULL;
+	return h | 1;
+}
+
+static int
+same_word(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return 0;
+	return 1;
+}
+
+/* the slot holding the word, or the empty slot where it would go */
+static size_t
+find_slot(const pt_namecase *nc, const char *w, size_t len, uint64_t h)
+{
+	size_t		slot = h & nc->mask;
+
+	while (nc->tab[slot].hash != 0 &&
+		   !(nc->tab[slot].hash == h && nc->tab[slot].len == len &&
+			 same_word(nc->words + nc->tab[slot].off, w, len)))
+		slot = (slot + 1) & nc->mask;
+	return slot;
+}
+
+static pt_status
+grow(pt_namecase *nc, pt_err *err)
+{
+	size_t		new_mask = 2 * nc->mask + 1;
+	name_entry *old = nc->tab,
+			   *tab = pt_alloc_zero(pt_mul_size(new_mask + 1, sizeof(name_entry)));
+
+	if (tab == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
+	for (size_t i = 0; i <= nc->mask; i++)
+	{
+		size_t		slot;
+
+		if (old[i].hash == 0)
+			continue;
+		for (slot = old[i].hash & new_mask; tab[slot].hash != 0; slot = (slot + 1) & new_mask)
+			;
+		tab[slot] = old[i];
+	}
+	nc->tab = tab;
+	nc->mask = new_mask;
+	pt_free(old);
+	return PT_OK;
+}
+
+/* keep the word just written at words[words_len..+len) unless an earlier occurrence is kept */
+static pt_status
+add_name(pt_namecase *nc, size_t len, pt_err *err)
+{
+	const char *w = nc->words + nc->words_len;
+	uint64_t	h = word_hash(w, len);
+	size_t		slot = find_slot(nc, w, len, h);
+	pt_status	st;
+
+	if (nc->tab[slot].hash != 0)
+		return PT_OK;
+	if (2 * (nc->count + 1) > nc->mask + 1)
+	{
+		if ((st = grow(nc, err)) != PT_OK)
+			return st;
+		slot = find_slot(nc, w, len, h);
+	}
+	nc->tab[slot].hash = h;
+	nc->tab[slot].off = nc->words_len;
+	nc->tab[slot].len = len;
+	nc->count++;
+	nc->words_len += len;
+	return PT_OK;
+}
+
+/* the ASCII character at s[i], full-width forms folded; '\0' for any other; returns the bytes */
+static size_t
+folded_at(const char *s, size_t len, size_t i, char *c)
+{
+	uint32_t	cp;
+	size_t		k = next_cp(s, len, i, &cp);
+
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		cp -= 0xFEE0;
+	*c = cp < 0x80 ? (char) cp : '\0';
+	return k;
+}
+
+/* the names of one sentence of the input */
+static pt_status
+add_sentence(pt_namecase *nc, const char *s, size_t len, pt_err *err)
+{
+	int			shouted = pt_text_shouted(s, len);
+	size_t		i = 0,
+				steps = 0;
+
+	while (i < len)
+	{
+		char		c,
+				   *w = nc->words + nc->words_len;
+		size_t		k = folded_at(s, len, i, &c),
+					n = 0;
+		int			named = 0,
+					digit = 0;
+		pt_status	st;
+
+		tick(&steps);
+		if (!pt_ascii_alnum(c))
+		{
+			i += k;
+			continue;
+		}
+		/* the word is written where it would be kept: words is as long as the input */
+		for (;;)
+		{
+			char		c2;
+			size_t		k2;
+
+			tick(&steps);
+			named |= n > 0 && c >= 'A' && c <= 'Z';
+			digit |= is_digit(c);
+			w[n++] = c;
+			i += k;
+			if (i >= len)
+				break;
+			k = folded_at(s, len, i, &c);
+			if (c == '-' && i + k < len && (k2 = folded_at(s, len, i + k, &c2), pt_ascii_alnum(c2)))
+			{
+				w[n++] = '-';
+				i += k;
+				c = c2;
+				k = k2;
+			}
+			else if (!pt_ascii_alnum(c))
+				break;
+		}
+		if (named && (!shouted || digit) && (st = add_name(nc, n, err)) != PT_OK)
+			return st;
+	}
+	return PT_OK;
+}
+
+void
+pt_namecase_free(pt_namecase *names)
+{
+	if (names == NULL)
+		return;
+	pt_free(names->tab);
+	pt_free(names->words);
+	pt_free(names);
+}
+
+pt_status
+pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *err)
+{
+	pt_namecase *nc;
+	pt_span    *spans = NULL;
+	size_t		n_spans = 0;
+	pt_status	st;
+
+	if (names == NULL || (input == NULL && len > 0))
+		return pt_fail(err, PT_ERR_ARG, "pt_namecase_build: bad argument");
+	*names = NULL;
+	if ((nc = pt_alloc_zero(sizeof *nc)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
+	nc->mask = 63;
+	nc->tab = pt_alloc_zero((nc->mask + 1) * sizeof(name_entry));
+	nc->words = pt_alloc(len + 1);
+	if (nc->tab == NULL || nc->words == NULL)
+		st = pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
+	else
+		st = pt_split_sentences(input, len, &spans, &n_spans, err);
+	for (size_t i = 0; st == PT_OK && i < n_spans; i++)
+		st = add_sentence(nc, input + spans[i].start, spans[i].end - spans[i].start, err);
+	pt_free(spans);
+	if (st != PT_OK)
+	{
+		pt_namecase_free(nc);
+		return st;
+	}
+	*names = nc;
+	return PT_OK;
+}
+
+void
+pt_namecase_apply(const pt_namecase *names, char *text, size_t len)
+{
+	size_t		i = 0,
+				steps = 0;
+
+	if (names == NULL || names->count == 0)
+		return;
+	while (i < len)
+	{
+		size_t		e = i + 1,
+					slot;
+
+		tick(&steps);
+		if (!pt_ascii_alnum(text[i]))
+		{
+			i++;
+			continue;
+		}
+		while (e < len && (pt_ascii_alnum(text[e]) ||
+						   (text[e] == '-' && e + 1 < len && pt_ascii_alnum(text[e + 1]))))
+			e++;
+		slot = find_slot(names, text + i, e - i, word_hash(text + i, e - i));
+		if (names->tab[slot].hash != 0)
+			memcpy(text + i, names->words + names->tab[slot].off, e - i);
+		i = e;
+	}
+}
+
+/* ------------------------------------------------------------ punctuation */
+
+#define F_PREV_CJK	0x01		/* the nearest neighbour before (typography.h, a.) is CJK */
+#define F_NEXT_CJK	0x02		/* ... after */
+#define F_HAN_SENT	0x04		/* in a sentence that holds a Han character */
+#define F_SENT_END	0x08		/* ends a sentence */
+#define F_CONVERT	0x10		/* becomes full-width */
+
+/* skipped when looking for a mark's neighbours */
+static int
+transparent(uint32_t cp)
+{
+	return cp < 0x80 && (cp == ' ' || cp == '(' || cp == ')' || is_mark((char) cp));
+}
+
+static int
+has_han(const char *s, size_t len)
+{
+	size_t		steps = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+
+		tick(&steps);
+		i += next_cp(s, len, i, &cp);
+		if (is_han(cp))
+			return 1;
+	}
+	return 0;
+}
+
+/* English: full-width marks become ASCII; res has room for len bytes */
+static size_t
+punct_english(const char *s, size_t len, char *res)
+{
+	size_t		n = 0,
+				steps = 0,
+				k;
+
+	for (size_t i = 0; i < len; i += k)
+	{
+		uint32_t	cp;
+		char		a;
+
+		tick(&steps);
+		k = next_cp(s, len, i, &cp);
+		if ((a = narrow_of(cp)) == 0)
+		{
+			memcpy(res + n, s + i, k);
+			n += k;
+		}
+		else if (a == '(')
+		{
+			/* 3 bytes become at most 2 */
+			if (n > 0 && pt_ascii_alnum(res[n - 1]))
+				res[n++] = ' ';
+			res[n++] = '(';
+			while (i + k < len && s[i + k] == ' ')
+				k++;
+		}
+		else
+		{
+			while (n > 0 && res[n - 1] == ' ')
+				n--;
+			res[n++] = a;
+			if (i + k < len && pt_ascii_alnum(s[i + k]) &&
+				!(is_digit(s[i + k]) && n >= 2 && is_digit(res[n - 2])))
+				res[n++] = ' ';
+		}
+	}
+	return n;
+}
+
+/* fl: the neighbours (F_*_CJK) of every mark and parenthesis; returns the '(' count */
+static size_t
+find_neighbours(const char *s, size_t len, uint8_t *fl)
+{
+	size_t		i = 0,
+				after_last = 0,	/* just past the last character that is not transparent */
+				opens = 0,
+				steps = 0;
+	int			prev_cjk = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		k = next_cp(s, len, i, &cp);
+		int			cjk;
+
+		tick(&steps);
+		if (transparent(cp))
+		{
+			if (prev_cjk && cp != ' ')
+				fl[i] |= F_PREV_CJK;
+			opens += cp == '(';
+			i += k;
+			continue;
+		}
+		/* everything in s[after_last..i) is transparent ASCII, so each byte is seen once here */
+		cjk = is_han(cp) || is_cjk_punct(cp);
+		for (size_t p = after_last; cjk && p < i; p++)
+			if (s[p] != ' ')
+				fl[p] |= F_NEXT_CJK;
+		after_last = i + k;
+		prev_cjk = cjk;
+		i += k;
+	}
+	return opens;
+}
+
+/* rule b.: matched parentheses around or next to Han become full-width, counted in *n_conv */
+static pt_status
+convert_parens(const char *s, size_t len, uint8_t *fl, size_t opens, size_t *n_conv, pt_err *err)
+{
+	struct open
+	{
+		size_t		pos;
+		size_t		han_before;
+	}		   *stack;
+	size_t		depth = 0,
+				hans = 0,
+				steps = 0,
+				k;
+
+	if (opens == 0)
+		return PT_OK;
+	if ((stack = pt_alloc(pt_mul_size(opens, sizeof *stack))) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory fixing punctuation");
+	for (size_t i = 0; i < len; i += k)
+	{
+		uint32_t	cp;
+
+		tick(&steps);
+		k = next_cp(s, len, i, &cp);
+		if (is_han(cp))
+			hans++;
+		else if (cp == '(')
+		{
+			stack[depth].pos = i;
+			stack[depth].han_before = hans;
+			depth++;
+		}
+		else if (cp == ')' && depth > 0)
+		{
+			size_t		o = stack[--depth].pos;
+
+			if (hans > stack[depth].han_before || (fl[o] & F_PREV_CJK) || (fl[i] & F_NEXT_CJK))
+			{
+				fl[o] |= F_CONVERT;
+				fl[i] |= F_CONVERT;
+				*n_conv += 2;
+			}
+		}
+	}
+	pt_free(stack);
+	return PT_OK;
+}
+
+/* rules c. and d.: which marks are in a Han sentence, which end a sentence */
+static pt_status
+mark_sentences(const char *s, size_t len, uint8_t *fl, pt_err *err)
+{
+	pt_span    *spans;
+	size_t		n_spans,
+				steps = 0;
+	pt_status	st;
+
+	if ((st = pt_split_sentences(s, len, &spans, &n_spans, err)) != PT_OK)
+		return st;
+	for (size_t j = 0; j < n_spans; j++)
+	{
+		size_t		start = spans[j].start,
+					e = spans[j].end;
+
+		if (has_han(s + start, e - start))
+			for (size_t p = start; p < e; p++)
+			{
+				tick(&steps);
+				if (is_mark(s[p]))
+					fl[p] |= F_HAN_SENT;
+			}
+		while (e > start && in_set(s[e - 1], ")]}\"'"))
+			e--;
+		while (e > start && in_set(s[e - 1], ".!?;"))
+			fl[--e] |= F_SENT_END;
+	}
+	pt_free(spans);
+	return PT_OK;
+}
+
+/* Chinese: ASCII marks become full-width by the rules of typography.h */
+static pt_status
+punct_chinese(const char *s, size_t len, char **res, size_t *res_len, pt_err *err)
+{
+	uint8_t    *fl = pt_alloc_zero(len + 1);
+	size_t		n_conv = 0,
+				n = 0,
+				steps = 0;
+	char	   *out;
+	int			skip_spaces = 0;
+	pt_status	st;
+
+	if (fl == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory fixing punctuation");
+	st = convert_parens(s, len, fl, find_neighbours(s, len, fl), &n_conv, err);
+	if (st == PT_OK && pt_detect_lang(s, len) == PT_LANG_ZH)
+		st = mark_sentences(s, len, fl, err);
+	if (st != PT_OK)
+	{
+		pt_free(fl);
+		return st;
+	}
+	for (size_t i = 0; i < len; i++)
+	{
+		tick(&steps);
+		if (!is_mark(s[i]) ||
+			(s[i] == '.' && ((i > 0 && s[i - 1] == '.') || (i + 1 < len && s[i + 1] == '.'))) ||
+			(i > 0 && i + 1 < len && code_char(s[i - 1]) && code_char(s[i + 1])))
+			continue;
+		if ((fl[i] & (F_PREV_CJK | F_NEXT_CJK | F_SENT_END)) || ((fl[i] & F_HAN_SENT) && s[i] != '.'))
+		{
+			fl[i] |= F_CONVERT;
+			n_conv++;
+		}
+	}
+	/* each converted mark grows from 1 to 3 bytes */
+	if ((out = pt_alloc(len + 2 * n_conv + 1)) == NULL)
+	{
+		pt_free(fl);
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory fixing punctuation");
+	}
+	for (size_t i = 0; i < len; i++)
+	{
+		tick(&steps);
+		if (fl[i] & F_CONVERT)
+		{
+			while (n > 0 && out[n - 1] == ' ')
+				n--;
+			n += pt_utf8_encode(wide_of(s[i]), out + n);
+			skip_spaces = 1;
+		}
+		else if (!(skip_spaces && s[i] == ' '))
+		{
+			out[n++] = s[i];
+			skip_spaces = 0;
+		}
+	}
+	pt_free(fl);
+	out[n] = '\0';
+	*res = out;
+	*res_len = n;
+	return PT_OK;
+}
+
+pt_status
+pt_typography_punct(const char *s, size_t len, char **res, size_t *res_len, pt_err *err)
+{
+	char	   *out;
+
+	if (res == NULL || res_len == NULL || (s == NULL && len > 0))
+		return pt_fail(err, PT_ERR_ARG, "pt_typography_punct: bad argument");
+	*res = NULL;
+	*res_len = 0;
+	if (has_han(s, len))
+		return punct_chinese(s, len, res, res_len, err);
+	if ((out = pt_alloc(len + 1)) == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory fixing punctuation");
+	*res_len = punct_english(s, len, out);
+	out[*res_len] = '\0';
+	*res = out;
+	return PT_OK;
+}
+
+pt_status
+pt_typography_apply(const char *out, size_t out_len, const char *input, size_t in_len,
+					char **res, size_t *res_len, pt_err *err)
+{
+	pt_namecase *names;
+	char	   *text;
+	pt_status	st;
+
+	if (res == NULL || res_len == NULL || (out == NULL && out_len > 0) ||
+		(input == NULL && in_len > 0))
+		return pt_fail(err, PT_ERR_ARG, "pt_typography_apply: bad argument");
+	*res = NULL;
+	*res_len = 0;
+	if ((st = pt_namecase_build(input, in_len, &names, err)) != PT_OK)
+		return st;
+	if ((text = pt_alloc(out_len + 1)) == NULL)
+	{
+		pt_namecase_free(names);
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory fixing typography");
+	}
+	if (out_len > 0)
+		memcpy(text, out, out_len);
+	pt_namecase_apply(names, text, out_len);
+	st = pt_typography_punct(text, out_len, res, res_len, err);
+	pt_namecase_free(names);
+	pt_free(text);
+	return st;
+}

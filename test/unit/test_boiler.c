@@ -1,0 +1,134 @@
+/*
+ * test_boiler.c — the seller-boilerplate detector (boiler.h): units, the
+ * shipped model against scikit-learn's probabilities (test/golden/
+ * boilerplate.txt, written by models/train/boilerplate/train.py), and
+ * stripping.
+ */
+#include "boiler.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+static pt_model *
+open_model(const char *path)
+{
+	pt_model   *m = NULL;
+	pt_err		err;
+
+	CHECK(pt_model_open(path, &m, &err) == PT_OK);
+	return m;
+}
+
+static void
+check_units(const char *text, const char *const *want, size_t n_want)
+{
+	pt_span    *u = NULL;
+	size_t		n = 0;
+	pt_err		err;
+
+	CHECK(pt_boiler_units(text, strlen(text), &u, &n, &err) == PT_OK);
+	CHECK(n == n_want);
+	for (size_t i = 0; i < n && i < n_want; i++)
+	{
+		char		got[256];
+		size_t		len = u[i].end - u[i].start;
+
+		snprintf(got, sizeof got, "%.*s", (int) len, text + u[i].start);
+		CHECK_STR_EQ(got, want[i]);
+	}
+	pt_free(u);
+}
+
+TEST(boiler_units_cut_chinese_noise_runs)
+{
+	const char *en[] = {"Buy now!", "Soft cotton tee, 3.5 oz.", "Ships in 24 hours."};
+	const char *zh[] = {"【爆款热卖】", "316不锈钢内胆保温杯,容量500ml。", "包邮!", "七天无理由退换!"};
+	const char *none[] = {NULL};
+
+	check_units("Buy now! Soft cotton tee, 3.5 oz. Ships in 24 hours.", en, 3);
+	check_units("【爆款热卖】316不锈钢内胆保温杯,容量500ml。包邮!七天无理由退换!", zh, 4);
+	check_units("   ", none, 0);
+}
+
+TEST(boiler_matches_training_probabilities)
+{
+	pt_model   *m = open_model("models/boilerplate-multi.ptm");
+	pt_boiler  *b = NULL;
+	pt_err		err;
+	FILE	   *f = fopen("test/golden/boilerplate.txt", "r");
+	static char line[65536];
+	int			n = 0;
+
+	CHECK(f != NULL);
+	if (m == NULL || f == NULL)
+		return;
+	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
+	while (b != NULL && fgets(line, sizeof line, f))
+	{
+		char	   *tab = strchr(line, '\t');
+		float		p;
+		size_t		len;
+
+		if (line[0] == '#' || tab == NULL)
+			continue;
+		len = strcspn(tab + 1, "\n");
+		CHECK(pt_boiler_prob(b, tab + 1, len, &p, &err) == PT_OK);
+		CHECK_NEAR(p, strtod(line, NULL), 1e-4);
+		n++;
+	}
+	CHECK(n >= 50);
+	fclose(f);
+	pt_boiler_free(b);
+	pt_model_close(m);
+}
+
+static void
+check_strip(const pt_boiler *b, const char *in, const char *want)
+{
+	char	   *out = NULL;
+	size_t		n = 0;
+	pt_err		err;
+
+	CHECK(pt_boiler_strip(b, in, strlen(in), &out, &n, NULL, &err) == PT_OK);
+	CHECK(out != NULL && strlen(out) == n && n <= strlen(in));
+	CHECK_STR_EQ(out, want);
+	pt_free(out);
+}
+
+TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
+{
+	pt_model   *m = open_model("models/boilerplate-multi.ptm");
+	pt_boiler  *b = NULL;
+	pt_err		err;
+
+	if (m == NULL)
+		return;
+	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
+	if (b == NULL)
+		return;
+	/* a promotional sentence with a number is dropped; a product sentence with one is kept */
+	check_strip(b, "Buy now! 50% off today only! Soft cotton crew-neck T-shirt, machine washable. "
+				"Ships in 24 hours. Visit our store for more!",
+				"Soft cotton crew-neck T-shirt, machine washable.");
+	check_strip(b, "Stainless steel kettle, 1.7 l, boils in 4 minutes.",
+				"Stainless steel kettle, 1.7 l, boils in 4 minutes.");
+	check_strip(b, "【爆款热卖】316不锈钢内胆保温杯,容量500ml,触控显示水温。包邮!七天无理由退换!",
+				"316不锈钢内胆保温杯,容量500ml,触控显示水温。");
+	check_strip(b, "Free shipping! Buy now!", "");
+	check_strip(NULL, "Free shipping! Buy now!", "Free shipping! Buy now!");
+	pt_boiler_free(b);
+	pt_model_close(m);
+}
+
+TEST(boiler_refuses_other_models)
+{
+	pt_model   *m = open_model("models/tokenizer.ptm");
+	pt_boiler  *b = NULL;
+	pt_err		err;
+
+	if (m == NULL)
+		return;
+	CHECK(pt_boiler_load(m, &b, &err) == PT_ERR_MODEL);
+	CHECK(b == NULL);
+	pt_model_close(m);
+}

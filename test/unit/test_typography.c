@@ -1,0 +1,184 @@
+/*
+ * test_typography.c — the output conventions (typography.h): the input's
+ * name casing and the punctuation of the output's language.
+ */
+#include "ascii_words.h"
+#include "pt_common.h"
+#include "text.h"
+#include "typography.h"
+#include "unit.h"
+
+/* apply(out, input) must be want, gain no ASCII word, and be NUL-terminated at its length */
+static void
+check_apply(const char *out, const char *input, const char *want)
+{
+	char	   *res = NULL;
+	size_t		n = 0,
+				w;
+	pt_err		err;
+
+	CHECK(pt_typography_apply(out, strlen(out), input, strlen(input), &res, &n, &err) == PT_OK);
+	CHECK(res == NULL || strlen(res) == n);
+	CHECK(res == NULL || missing_ascii_word(out, strlen(out), res, n, &w) < 0);
+	CHECK_STR_EQ(res, want);
+	pt_free(res);
+}
+
+/* the same with the output's own text as the input: punctuation alone */
+static void
+check_punct(const char *out, const char *want)
+{
+	check_apply(out, "", want);
+}
+
+TEST(typography_pinned_examples)
+{
+	check_apply("三鼎(sanding)肠粉机,好用。", "三鼎（SANDING）肠粉机，好用！质量很好。",
+				"三鼎（SANDING）肠粉机，好用。");
+	check_apply("Poezie诗色gp系列", "POEZIE诗色GP系列口红", "POEZIE诗色GP系列");
+	check_punct("容量500ml,触控显示水温", "容量500ml，触控显示水温");
+}
+
+TEST(typography_keeps_name_casing)
+{
+	check_apply("Buy the iphone 12 pro", "APPLE iPhone 12 Pro", "Buy the iPhone 12 pro");
+	/* a shouted sentence names nothing ... */
+	check_apply("Soft cotton tee by acme", "SOFT COTTON TEE BY ACME", "Soft cotton tee by acme");
+	/* ... except its model codes, and words also named outside it */
+	check_apply("Soft tee xr-500 by acme", "SOFT COTTON TEE XR-500 BY ACME. Made by ACME in USA.",
+				"Soft tee XR-500 by ACME");
+	check_apply("usb-c cable, wi-fi and 4k", "A USB-C cable with Wi-Fi and 4K.", "USB-C cable, Wi-Fi and 4K");
+	/* plain and Title case are the output's business; parts of a word are not the word */
+	check_apply("Acme pro kettle, acmes", "Acme Pro kettle by ACMEX", "Acme pro kettle, acmes");
+	/* the first name-cased occurrence wins; raw full-width letters count */
+	check_apply("ebay store", "eBay EBAY", "eBay store");
+	check_apply("gp series", "ＧＰ系列", "GP series");
+	/* a Chinese sentence with a brand is not shouting */
+	check_apply("Sanding肠粉机", "SANDING肠粉机好用", "SANDING肠粉机");
+}
+
+TEST(typography_never_touches_numbers_and_code)
+{
+	check_punct("价格3.5元,共1,000件", "价格3.5元，共1,000件");
+	check_punct("版本v1.2,时间12:30开始", "版本v1.2，时间12:30开始");
+	check_punct("访问www.x.com或写信a.b@c.com了解", "访问www.x.com或写信a.b@c.com了解");
+	check_punct("网址: http://x.com/a,b", "网址：http://x.com/a,b");
+	check_punct("很好...真的", "很好...真的");
+}
+
+TEST(typography_chinese_marks)
+{
+	check_punct("质量很好 , 物流快!", "质量很好，物流快！");
+	check_punct("好用!?真的", "好用！？真的");
+	check_punct("三鼎 ( SANDING ) 肠粉机", "三鼎（SANDING）肠粉机");
+	check_punct("肠粉机(很好用)", "肠粉机（很好用）");
+	check_punct("支持Wi-Fi, NFC: 很方便", "支持Wi-Fi，NFC：很方便");
+	/* a sentence end is full-width even after Latin words; inside a Latin sentence marks stay ASCII */
+	check_punct("适用于iPhone 12. 颜色: 黑色", "适用于iPhone 12。颜色：黑色");
+	check_punct("质量很好。Great quality. Soft, light! 物流很快。",
+				"质量很好。Great quality。Soft, light！物流很快。");
+	/* an abbreviation's dot inside a sentence stays */
+	check_punct("Dr. Li推荐", "Dr. Li推荐");
+	/* full-width stays full-width; unmatched parentheses stay */
+	check_punct("很好，Great！", "很好，Great！");
+	check_punct("尺码(M", "尺码(M");
+	/* an English text quoting a Chinese name converts only next to it */
+	check_punct("Made by 三鼎. Great quality, fast shipping.", "Made by 三鼎。Great quality, fast shipping.");
+}
+
+TEST(typography_english_marks)
+{
+	check_punct("Soft cotton tee, 100% cotton. Fits well!", "Soft cotton tee, 100% cotton. Fits well!");
+	check_punct("Soft，warm。Fits well！", "Soft, warm. Fits well!");
+	check_punct("Size（M）：fits ； ok？", "Size (M): fits; ok?");
+	check_punct("1，000 pcs", "1,000 pcs");
+	check_punct("", "");
+}
+
+TEST(typography_invalid_utf8_passes_through)
+{
+	static const char out[] = "Bad \xff\xfe byte,\xc3 gp\xe4\xb8 系列,x";
+	static const char input[] = "GP \xff Acme\xc0 by us";
+	static const char want[] = "Bad \xff\xfe byte,\xc3 GP\xe4\xb8 系列，x";
+	char	   *res = NULL;
+	size_t		n = 0;
+	pt_err		err;
+
+	CHECK(pt_typography_apply(out, sizeof out - 1, input, sizeof input - 1, &res, &n, &err) == PT_OK);
+	CHECK(res != NULL && n == sizeof want - 1 && memcmp(res, want, n) == 0);
+	pt_free(res);
+	CHECK(pt_text_shouted("\xff\xfe\xfd", 3) == 0);
+}
+
+TEST(typography_shouted_sentences)
+{
+	CHECK(pt_text_shouted("SOFT COTTON TEE", 15));
+	CHECK(!pt_text_shouted("USB-C", 5));
+	CHECK(!pt_text_shouted("Made by ACME in USA", 19));
+	CHECK(!pt_text_shouted("三鼎(SANDING)肠粉机", strlen("三鼎(SANDING)肠粉机")));
+}
+
+/* letters and digits (ASCII case-folded) and Han characters of s, in order */
+static size_t
+skeleton(const char *s, size_t len, char *out)
+{
+	size_t		n = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		if (k == 0)
+			k = 1;
+		else if (cp < 0x80 && pt_ascii_alnum((char) cp))
+			out[n++] = (char) (cp | 0x20);
+		else if (cp >= 0x4E00 && cp <= 0x9FFF)
+		{
+			memcpy(out + n, s + i, k);
+			n += k;
+		}
+		i += k;
+	}
+	return n;
+}
+
+/* random mixes: no failure, the same letters, digits and Han, growth only from converted marks */
+TEST(typography_random_mixes)
+{
+	static const char *const parts[] = {
+		"质量", "好用", "GP", "iPhone", "acme", "3.5", "1,000", "v1.2", " ", ",", ".", "!", "?", ":", ";",
+		"(", ")", "，", "。", "！", "（", "）", "...", "\n", "www.x.com", "XR-500", "-", "\xff", "\xe4\xb8",
+		"SOFT COTTON TEE", "Great quality. ", "Dr. ", "😀"
+	};
+	uint32_t	rng = 12345;
+
+	for (int round = 0; round < 2000; round++)
+	{
+		char		out[512] = "",
+					input[512] = "",
+					a[512],
+					b[2048];
+		char	   *res = NULL;
+		size_t		n = 0,
+					marks = 0,
+					len,
+					w;
+		pt_err		err;
+
+		for (int k = 0; k < 24; k++)
+		{
+			strcat(out, parts[unit_rand(&rng) % (sizeof parts / sizeof parts[0])]);
+			strcat(input, parts[unit_rand(&rng) % (sizeof parts / sizeof parts[0])]);
+		}
+		len = strlen(out);
+		for (size_t i = 0; i < len; i++)
+			marks += strchr(",.!?:;()", out[i]) != NULL;
+		CHECK(pt_typography_apply(out, len, input, strlen(input), &res, &n, &err) == PT_OK);
+		CHECK(res != NULL && strlen(res) == n);
+		CHECK(n <= len + 2 * marks);
+		CHECK(skeleton(out, len, a) == skeleton(res, n, b) && memcmp(a, b, skeleton(out, len, a)) == 0);
+		CHECK(missing_ascii_word(out, len, res, n, &w) < 0);
+		pt_free(res);
+	}
+}
