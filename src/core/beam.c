@@ -435,6 +435,8 @@ pt_beam_search(const pt_tokenizer *tok, int vocab, pt_decode_step step, void *ct
 	{
 		out[r] = st == PT_OK ? S.fin[r].text : NULL;
 		out_len[r] = st == PT_OK ? S.fin[r].len : 0;
+		if (opts->row_score != NULL)
+			opts->row_score[r] = out[r] != NULL ? S.fin[r].best : -INFINITY;
 		if (st == PT_OK)
 			S.fin[r].text = NULL;
 	}

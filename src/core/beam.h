@@ -44,6 +44,7 @@ typedef struct pt_beam_opts
 	int			no_repeat_ngram;	/* block repeated token n-grams of this size; 0 = off */
 	const int32_t *ids;			/* [vocab] the token of each logp column, ascending; NULL: the column's index */
 	const pt_lexicon *const *lexicons;	/* [rows] the words each row may use, or NULL: any */
+	float	   *row_score;		/* [rows] out: the winner's log P / tokens^alpha, or NULL */
 } pt_beam_opts;
 
 /*

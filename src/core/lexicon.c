@@ -68,6 +68,23 @@ is_pictograph(uint32_t cp)
 		cp == 0xFE0E || cp == 0xFE0F || cp == 0x20E3 || (cp >= 0x1F000 && cp <= 0x1FAFF);
 }
 
+/* '-' and '\'' join two runs of word characters into one word: "pour-over", "Qraa's" */
+static int
+is_joiner(uint32_t cp)
+{
+	return cp == '-' || cp == '\'';
+}
+
+/* whether the joiner at s[i] has a word character right after it */
+static int
+joins(const char *s, size_t len, size_t i)
+{
+	uint32_t	cp;
+
+	return is_joiner((unsigned char) s[i]) && i + 1 < len &&
+		pt_utf8_decode(s + i + 1, len - i - 1, &cp) > 0 && is_word_cp(cp);
+}
+
 static inline unsigned char
 fold(unsigned char c)
 {
@@ -229,7 +246,7 @@ pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err)
 			k = 1;
 			cp = ' ';
 		}
-		if (i < len && is_word_cp(cp))
+		if (i < len && (is_word_cp(cp) || (in_word && joins(text, len, i))))
 		{
 			if (!in_word)
 				ws = i;
@@ -311,7 +328,13 @@ violations(const pt_lexicon *L, const char *out, size_t len, size_t from, int fi
 			k = 1;
 			cp = ' ';
 		}
-		if (is_word_cp(cp))
+		/* "pour-" may still become "pour-over" */
+		if (in_word && is_joiner(cp) && i + 1 == len && !final)
+		{
+			i++;
+			break;
+		}
+		if (is_word_cp(cp) || (in_word && joins(out, len, i)))
 		{
 			if (!in_word)
 				ws = i;
@@ -347,7 +370,7 @@ pt_lexicon_allowed(const pt_lexicon *L, const char *out, size_t len, size_t from
 
 		while (p > 0 && ((unsigned char) out[p] & 0xC0) == 0x80)
 			p--;
-		if (pt_utf8_decode(out + p, from - p, &cp) == 0 || !is_word_cp(cp))
+		if (pt_utf8_decode(out + p, from - p, &cp) == 0 || !(is_word_cp(cp) || is_joiner(cp)))
 			break;
 		from = p;
 	}

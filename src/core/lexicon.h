@@ -4,9 +4,10 @@
  *
  * The rule, checked on every candidate extension of a hypothesis during
  * decoding (beam.h), so that it is obeyed rather than filtered afterwards:
- *   - a word (a maximal run of ASCII letters and digits, or of other
- *     alphabetic letters: Latin-1 and extended Latin, Greek, Cyrillic,
- *     kana, Hangul) is a whole word of the input, compared with ASCII case
+ *   - a word (a maximal run of ASCII letters and digits and of other
+ *     alphabetic letters — Latin-1 and extended Latin, Greek, Cyrillic,
+ *     kana, Hangul — with single '-' or '\'' inside: "pour-over",
+ *     "Qraa's", "XR-500") is a whole word of the input, compared with ASCII case
  *     folded, or an English connective; the last word of an unfinished
  *     output need only begin one (it may still grow), so a hypothesis can
  *     only continue the input word it has started or start another one.

@@ -553,14 +553,8 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 		at = budget > 0 ? pt_text_cut(J->norm[t], J->norm_len[t], budget) : J->norm_len[t];
 		memcpy(buf, J->norm[t], at);
 	}
-	st = pt_typography_apply(buf, at, J->input[t], J->input_len[t], out, out_len, err);
+	st = pt_typography_apply(buf, at, J->input[t], J->input_len[t], budget, out, out_len, err);
 	pt_free(buf);
-	/* English typography may add a space after a mark: the budget still holds */
-	if (st == PT_OK && budget > 0 && pt_utf8_chars(*out, *out_len) > budget)
-	{
-		*out_len = pt_text_cut(*out, *out_len, budget);
-		(*out)[*out_len] = '\0';
-	}
 	return st;
 }
 

@@ -1,5 +1,5 @@
 /*
- * sentiment.c — the sentiment ensemble (models/train/sentiment_train.py):
+ * sentiment.c — the sentiment ensemble (models/train/sentiment/train.py):
  * loading, the batched forward pass and scoring.
  *
  * CNN half: a batch of rows is packed into one long sequence of embeddings,

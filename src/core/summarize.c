@@ -5,15 +5,19 @@
  */
 #include "summarize.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beam.h"
 #include "extract.h"
 #include "facts.h"
+#include "lexicon.h"
 #include "seq2seq.h"
 #include "text.h"
+#include "tidy.h"
 #include "tokenizer.h"
+#include "typography.h"
 
 #define ROWS_PER_BATCH 4		/* rows decoded together: their sources' ids widen the shortlist's columns; 4 was fastest of 1-16 */
 #define LENGTH_ALPHA 1.0f		/* beam score / tokens^alpha */
@@ -23,6 +27,7 @@ struct pt_summarizer
 {
 	pt_tokenizer *tok;
 	pt_s2s		m;
+	float		min_score;		/* abstracts below this beam score give way to extraction */
 };
 
 pt_status
@@ -38,6 +43,15 @@ pt_summarizer_load(const pt_model *m, pt_summarizer **out, pt_err *err)
 		st = pt_fail(err, PT_ERR_MODEL, "model \"%s\" is a %s model, not summarize", m->name, m->task);
 	else if ((st = pt_tokenizer_from_model(m, &s->tok, err)) == PT_OK)
 		st = pt_s2s_load(m, pt_tokenizer_vocab_size(s->tok), &s->m, err);
+	if (st == PT_OK)
+	{
+		/* calibrated on dev by models/train/summarize/calibrate.py; files without it abstract always */
+		const pt_kv *kv = pt_model_kv(m, "abstract_min_score");
+
+		s->min_score = -INFINITY;
+		if (kv != NULL && kv->type == PT_KV_FLOAT && isfinite(kv->f))
+			s->min_score = (float) kv->f;
+	}
 	if (st != PT_OK)
 	{
 		pt_summarizer_free(s);
@@ -69,6 +83,12 @@ pt_summarizer_set_shortlist(pt_summarizer *s, int on)
 	return pt_s2s_set_shortlist(&s->m, on);
 }
 
+void
+pt_summarizer_set_min_score(pt_summarizer *s, float min_score)
+{
+	s->min_score = min_score;
+}
+
 int
 pt_summarizer_max_src(const pt_summarizer *s)
 {
@@ -91,12 +111,15 @@ pt_summarizer_vocab(const pt_summarizer *s)
 
 typedef struct row
 {
-	char	   *norm;			/* normalized input, NULL for a NULL input */
+	char	   *input;			/* normalized input, NULL for a NULL input */
+	size_t		input_len;
+	char	   *norm;			/* tidied, without boilerplate: what is summarized */
 	size_t		len;
 	int			model;			/* 1 when the abstractive model serves it */
 	int32_t    *ids;
 	int			n_ids;
 	pt_facts   *facts;
+	pt_lexicon *lex;			/* the words the abstract may use */
 	char	   *abstract;		/* the model's output, NULL if none */
 	size_t		abstract_len;
 } row;
@@ -106,7 +129,9 @@ free_rows(row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 	{
+		pt_free(rows[i].input);
 		pt_free(rows[i].norm);
+		pt_lexicon_free(rows[i].lex);
 		pt_free(rows[i].ids);
 		pt_facts_free(rows[i].facts);
 		pt_free(rows[i].abstract);
@@ -122,17 +147,30 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 	size_t		n_ids;
 	pt_status	st;
 
-	if ((st = pt_text_normalize(text, len, o->max_input_chars, &r->norm, &r->len, err)) != PT_OK)
+	if ((st = pt_text_normalize(text, len, o->max_input_chars, &r->input, &r->input_len, err)) != PT_OK ||
+		(st = pt_text_tidy(r->input, r->input_len, &r->norm, &r->len, err)) != PT_OK)
 		return st;
 	lang = pt_detect_lang(r->norm, r->len);
-	if (s == NULL || r->len == 0 || (lang != PT_LANG_EN && lang != PT_LANG_ZH))
+	if (lang != PT_LANG_EN && lang != PT_LANG_ZH)
+		return PT_OK;
+	if (o->boiler != NULL)
+	{
+		char	   *tidied = r->norm;
+
+		st = pt_boiler_strip(o->boiler, tidied, r->len, &r->norm, &r->len, NULL, err);
+		pt_free(tidied);
+		if (st != PT_OK)
+			return st;
+	}
+	if (s == NULL || r->len == 0)
 		return PT_OK;
 	r->ids = pt_alloc(pt_mul_size((size_t) s->m.max_src, sizeof(int32_t)));
 	if (r->ids == NULL)
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
 	if ((st = pt_tokenize_source(s->tok, r->norm, r->len, r->ids, (size_t) s->m.max_src, &n_ids,
 								 err)) != PT_OK ||
-		(st = pt_facts_build(s->tok, r->norm, r->len, &r->facts, err)) != PT_OK)
+		(st = pt_facts_build(s->tok, r->norm, r->len, &r->facts, err)) != PT_OK ||
+		(st = pt_lexicon_build(r->norm, r->len, &r->lex, err)) != PT_OK)
 		return st;
 	r->n_ids = (int) n_ids;
 	r->model = r->n_ids > 1;
@@ -146,6 +184,8 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	const int32_t *ids[ROWS_PER_BATCH];
 	int			n_ids[ROWS_PER_BATCH];
 	pt_facts   *facts[ROWS_PER_BATCH];
+	const pt_lexicon *lex[ROWS_PER_BATCH];
+	float		score[ROWS_PER_BATCH];
 	char	   *out[ROWS_PER_BATCH];
 	size_t		out_len[ROWS_PER_BATCH];
 	int			map[ROWS_PER_BATCH],
@@ -156,6 +196,8 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 		.max_chars = o->max_chars,
 		.length_alpha = LENGTH_ALPHA,
 		.no_repeat_ngram = NO_REPEAT_NGRAM,
+		.lexicons = lex,
+		.row_score = score,
 	};
 	pt_s2s_batch *batch;
 	pt_status	st;
@@ -166,6 +208,7 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 			ids[B] = rows[i].ids;
 			n_ids[B] = rows[i].n_ids;
 			facts[B] = rows[i].facts;
+			lex[B] = rows[i].lex;
 			map[B++] = (int) i;
 		}
 	if (B == 0)
@@ -180,25 +223,41 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 		return st;
 	for (int b = 0; b < B; b++)
 	{
+		/* an unlikely abstract is worse than a plain lead: the extractive path serves the row */
+		if (out[b] != NULL && score[b] < s->min_score)
+		{
+			pt_free(out[b]);
+			out[b] = NULL;
+		}
 		rows[map[b]].abstract = out[b];
 		rows[map[b]].abstract_len = out_len[b];
 	}
 	return PT_OK;
 }
 
-/* the final text of one row: the abstract, extended or replaced by extraction */
+/*
+ * The final text of one row: the abstract, extended or replaced by
+ * extraction, in its language's typography with the input's casing.
+ */
 static pt_status
 finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_err *err)
 {
+	char	   *text;
+	size_t		len;
+	pt_status	st;
+
 	if (r->abstract != NULL && !o->extractive_fill)
 	{
-		*out = r->abstract;
-		*out_len = r->abstract_len;
+		text = r->abstract;
+		len = r->abstract_len;
 		r->abstract = NULL;
-		return PT_OK;
 	}
-	return pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
-						   o->max_chars, out, out_len, err);
+	else if ((st = pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
+								   o->max_chars, &text, &len, err)) != PT_OK)
+		return st;
+	st = pt_typography_apply(text, len, r->input, r->input_len, o->max_chars, out, out_len, err);
+	pt_free(text);
+	return st;
 }
 
 static pt_status
@@ -215,7 +274,7 @@ summarize_batch(const pt_summarizer *s, const char *const *texts, const size_t *
 	if (st == PT_OK && s != NULL)
 		st = decode_rows(s, rows, n, o, err);
 	for (size_t i = 0; i < n && st == PT_OK; i++)
-		if (rows[i].norm != NULL)
+		if (rows[i].input != NULL)
 			st = finish_row(&rows[i], o, &outs[i], &out_lens[i], err);
 	free_rows(rows, n);
 	return st;

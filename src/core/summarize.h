@@ -8,9 +8,21 @@
  * path).  Inputs the model cannot serve (no model, a language it was not
  * trained on) take the extractive path alone.
  *
+ * The input is first tidied (tidy.h: emoji, punctuation runs, shouting,
+ * repeated sentences) and, in English and Chinese, loses its seller
+ * boilerplate (boiler.h); the model and the extractive path both see only
+ * what is left.  An abstract whose beam score is below the model's
+ * calibrated floor gives way to the extractive summary: a plain lead is
+ * better than an odd abstract.
+ *
  * Guarantees, for every output:
  *   - at most max_chars characters (code points), never a word or a
  *     tokenizer piece cut in half;
+ *   - every word is a whole word of the input or a connective, and every
+ *     Han character is the input's or a connective's (lexicon.h) —
+ *     enforced while decoding; the extractive path copies input sentences;
+ *   - the typography of its language and the input's brand and model
+ *     casing (typography.h);
  *   - every fact word of the output (facts.h: numbers, units after numbers,
  *     model numbers, brand-like words) occurs in the input — enforced while
  *     decoding, so such words can only be copied;
@@ -19,6 +31,7 @@
 #ifndef PT_SUMMARIZE_H
 #define PT_SUMMARIZE_H
 
+#include "boiler.h"
 #include "model.h"
 #include "pt_common.h"
 
@@ -30,6 +43,7 @@ typedef struct pt_summarize_opts
 	int			beam_width;		/* 1 = greedy; at most PT_SUMMARIZE_MAX_BEAM */
 	size_t		max_input_chars;	/* long inputs are cut (pt_text_normalize); 0 = no cut */
 	int			extractive_fill;	/* extend short abstracts with input sentences */
+	const pt_boiler *boiler;	/* drops seller boilerplate first (boiler.h); NULL = none */
 } pt_summarize_opts;
 
 #define PT_SUMMARIZE_MAX_BEAM 16
@@ -84,6 +98,13 @@ int			pt_summarizer_set_int8(pt_summarizer *s, int on);
  * Returns whether the shortlist is in use.
  */
 int			pt_summarizer_set_shortlist(pt_summarizer *s, int on);
+
+/*
+ * Abstracts whose beam score (mean log P per token) is below min_score are
+ * dropped for the extractive summary; the model file's abstract_min_score
+ * (calibrated on dev) is the default, -INFINITY keeps every abstract.
+ */
+void		pt_summarizer_set_min_score(pt_summarizer *s, float min_score);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
 int			pt_summarizer_vocab(const pt_summarizer *s);
 

@@ -10,7 +10,7 @@
  * greedily by support times novelty (maximal marginal relevance), whole
  * sentences within the character budget, output with the sentences that
  * open their reviews first.  The parameters were tuned on the
- * train split of FewSum (models/train/summarize_agg_eval.py).
+ * train split of FewSum (models/train/summarize/agg_eval.py).
  *
  * The result does not depend on the order of the texts: they are sorted by
  * a hash of their content first, and when there are more than

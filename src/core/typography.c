@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "extract.h"
 #include "text.h"
 
 #define SHOUT_MIN_LETTERS 6
@@ -664,7 +665,7 @@ pt_typography_punct(const char *s, size_t len, char **res, size_t *res_len, pt_e
 
 pt_status
 pt_typography_apply(const char *out, size_t out_len, const char *input, size_t in_len,
-					char **res, size_t *res_len, pt_err *err)
+					size_t max_chars, char **res, size_t *res_len, pt_err *err)
 {
 	pt_namecase *names;
 	char	   *text;
@@ -688,5 +689,11 @@ pt_typography_apply(const char *out, size_t out_len, const char *input, size_t i
 	st = pt_typography_punct(text, out_len, res, res_len, err);
 	pt_namecase_free(names);
 	pt_free(text);
+	/* English typography may add a space after a mark: the budget still holds */
+	if (st == PT_OK && max_chars > 0 && pt_utf8_chars(*res, *res_len) > max_chars)
+	{
+		*res_len = pt_text_cut(*res, *res_len, max_chars);
+		(*res)[*res_len] = '\0';
+	}
 	return st;
 }

@@ -81,10 +81,12 @@ pt_status	pt_typography_punct(const char *s, size_t len, char **res, size_t *res
 /*
  * Both conventions for one output: recase out[0..out_len) with the names of
  * input[0..in_len), the text it was made from (raw or normalized), then fix
- * its punctuation.  *res is pt_alloc'd and NUL-terminated; *res_len is at
- * most out_len plus 2 bytes per ASCII mark made full-width.
+ * its punctuation; when max_chars > 0, cut the result to that many
+ * characters (pt_text_cut) should a space added after a mark push it over.
+ * *res is pt_alloc'd and NUL-terminated; *res_len is at most out_len plus
+ * 2 bytes per ASCII mark made full-width.
  */
 pt_status	pt_typography_apply(const char *out, size_t out_len, const char *input, size_t in_len,
-								char **res, size_t *res_len, pt_err *err);
+								size_t max_chars, char **res, size_t *res_len, pt_err *err);
 
 #endif							/* PT_TYPOGRAPHY_H */

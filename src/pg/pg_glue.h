@@ -1,6 +1,10 @@
 /*
  * pg_glue.h — what the thin PostgreSQL layer shares between its files:
- * settings, turning core errors into ereport, and the model cache.
+ * settings (pg_guc.c), the core's allocator, interrupt hook and errors
+ * (pg_core.c), the model cache (pg_models.c), shared input handling
+ * (pg_input.c), the boilerplate detector (pg_boiler.c) and the task entry
+ * points (pg_sentiment.c, pg_summarize.c, pg_rewrite.c).  prodtext.c (PG_MODULE_MAGIC, _PG_init) only calls these:
+ * nothing calls into it.
  */
 #ifndef PT_PG_GLUE_H
 #define PT_PG_GLUE_H
@@ -10,16 +14,27 @@
 #include "fmgr.h"
 #include "utils/array.h"
 
+#include "boiler.h"
 #include "model.h"
 #include "pt_common.h"
 #include "text.h"
 
-/* GUCs (prodtext.c) */
+/* settings (pg_guc.c) */
 extern char *prodtext_model_dir;	/* "" = $sharedir/prodtext */
 extern int	prodtext_max_input_chars;
 extern int	prodtext_threads;
 extern int	prodtext_beam_width;
 extern int	prodtext_rewrite_beam_width;
+
+/* Define every prodtext.* GUC, reserve the prefix, apply prodtext.threads (from _PG_init). */
+extern void PtGucInit(void);
+/* prodtext.model_dir, or $sharedir/prodtext when it is empty */
+extern const char *PtModelDir(void);
+
+/* the core in the backend (pg_core.c) */
+
+/* Install the backend allocator and interrupt hook in the core (from _PG_init). */
+extern void PtCoreHooksInit(void);
 
 /* ereport(ERROR) for a failed core call; never returns */
 extern void PtReportError(const pt_err *err) pg_attribute_noreturn();
@@ -32,7 +47,6 @@ extern void PtReportError(const pt_err *err) pg_attribute_noreturn();
 extern void PtUseBackendAllocator(void);
 
 /* model cache (pg_models.c) */
-extern const char *PtModelDir(void);
 /*
  * The model for a task and language, (re)mapped when its file changed.
  * *generation identifies this mapping: objects built from an earlier
@@ -74,6 +88,10 @@ extern void PtSentimentPreload(void);
 
 /* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */
 extern float PtSentimentPolarity(const char *s, size_t len);
+
+/* the seller-boilerplate detector rewrite() and summarize() share (pg_boiler.c); NULL when not installed */
+extern void PtBoilerPreload(void);
+extern const pt_boiler *PtBoiler(void);
 
 /* summarize (pg_summarize.c) */
 #define PT_SUMMARIZE_DEFAULT_CHARS 200	/* summarize(text), and the trigger's summary:col */

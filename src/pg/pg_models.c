@@ -23,7 +23,6 @@
 #include "common/cryptohash.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -41,23 +40,6 @@ typedef struct CachedModel
 static CachedModel cache[MAX_CACHED_MODELS];
 static int	n_cached;
 static uint64 last_generation;
-
-const char *
-PtModelDir(void)
-{
-	static char default_dir[MAXPGPATH];
-
-	if (prodtext_model_dir != NULL && prodtext_model_dir[0] != '\0')
-		return prodtext_model_dir;
-	if (default_dir[0] == '\0')
-	{
-		char		share[MAXPGPATH];
-
-		get_share_path(my_exec_path, share);
-		snprintf(default_dir, sizeof(default_dir), "%s/prodtext", share);
-	}
-	return default_dir;
-}
 
 static CachedModel *
 cache_entry(const char *path)

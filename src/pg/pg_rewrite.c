@@ -51,6 +51,7 @@ rewrite_texts(const char *const *texts, const size_t *lens, int n, int max_chars
 	opts.max_chars = (size_t) max_chars;
 	opts.beam_width = prodtext_rewrite_beam_width;
 	opts.max_input_chars = (size_t) prodtext_max_input_chars;
+	opts.boiler = PtBoiler();
 	PtTaskRunTexts(&rewriters, run_rewrite, &opts, texts, lens, n, outs);
 }
 

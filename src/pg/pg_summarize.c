@@ -89,6 +89,7 @@ summarize_texts(const char *const *texts, const size_t *lens, int n, int max_cha
 	opts.beam_width = prodtext_beam_width;
 	opts.max_input_chars = (size_t) prodtext_max_input_chars;
 	opts.extractive_fill = 1;
+	opts.boiler = PtBoiler();
 	PtTaskRunTexts(&summarizers, run_summarize, &opts, texts, lens, n, outs);
 }
 

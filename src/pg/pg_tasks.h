@@ -1,7 +1,7 @@
 /*
- * pg_tasks.h — what the generating tasks (summarize, rewrite) share in the
- * glue: one task object per language built from the model cache and
- * rebuilt when its file changes, and running a core call over many raw
+ * pg_tasks.h — what the generating tasks (summarize, rewrite) and the
+ * boilerplate detector they use share in the glue: one task object per
+ * language built from the model cache and rebuilt when its file changes, and running a core call over many raw
  * texts grouped by the object their language selects.
  */
 #ifndef PT_PG_TASKS_H

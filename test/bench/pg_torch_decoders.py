@@ -2,14 +2,15 @@
 the database without prodtext.
 
 Imported by the plpython3u functions torch_summarize(text[, text[]]) and torch_rewrite(...) that
-test/bench/bench.py creates, from the directory pg_torch_peer.py sits in (with summarize_model.py,
-rewrite_model.py, beam_torch.py, ptm.py, ptcore.py, libptcore.so and the model files).
+test/bench/bench.py creates, from the directory pg_torch_peer.py sits in (with summarize/model.py,
+rewrite/model.py, common/beam_torch.py, common/ptm.py, common/ptcore.py of models/train, libptcore.so
+and the model files).
 
 The weights come from the same .ptm files, loaded into the training code's own modules
-(models/train/summarize_model.py, rewrite_model.py); the text is normalized (rewrite: also tidied)
+(models/train/summarize/model.py, rewrite/model.py); the text is normalized (rewrite: also tidied)
 and tokenized by the same C code, and decoded with a batch of rows at a time, with the beam width the
 setting of the prodtext function sets (prodtext.beam_width, prodtext.rewrite_beam_width): beam_batch
-(models/train/beam_torch.py) or, for 1, greedy_batch.  The peer does less than prodtext does: one model pass per row
+(models/train/common/beam_torch.py) or, for 1, greedy_batch.  The peer does less than prodtext does: one model pass per row
 (prodtext rewrites sentence chunks and guards every one, and extends summaries extractively) and no
 fact constraints, so its rate is an upper bound for a Python implementation of the same functions.
 """
@@ -18,10 +19,10 @@ import os
 from pg_torch_peer import DIR  # importing it binds libptcore.so before ptcore loads the library
 import torch  # noqa: E402
 
-from ptcore import Tokenizer, normalize, tidy  # noqa: E402
-from ptm import read_ptm  # noqa: E402
-from rewrite_model import Rewriter  # noqa: E402
-from summarize_model import Summarizer  # noqa: E402
+from common.ptcore import Tokenizer, normalize, tidy  # noqa: E402
+from common.ptm import read_ptm  # noqa: E402
+from rewrite.model import Rewriter  # noqa: E402
+from summarize.model import Summarizer  # noqa: E402
 
 EOS = 2
 BATCH = 64

@@ -2,10 +2,11 @@
 
 Imported by the plpython3u functions torch_sentiment(text) and
 torch_sentiment(text[]) that test/bench/bench.py creates.  It sits in a
-directory the server's OS user can read, next to ptm.py, ptcore.py and
-libptcore.so (copied there by the benchmark).
+directory the server's OS user can read, next to common/ptm.py,
+common/ptcore.py (models/train/common) and libptcore.so (copied there by the
+benchmark).
 
-The model is exactly prodtext's (models/train/sentiment_train.py): weights
+The model is exactly prodtext's (models/train/sentiment/train.py): weights
 read from the same .ptm file with read_ptm, text normalized, tokenized and
 turned into character n-gram features by the same C code (ctypes), the CNN
 run by PyTorch (one thread), the linear half as numpy gathers, the halves'
@@ -35,8 +36,8 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from ptcore import Tokenizer, _lib, char_ngram_features, normalize  # noqa: E402
-from ptm import read_ptm  # noqa: E402
+from common.ptcore import Tokenizer, _lib, char_ngram_features, normalize  # noqa: E402
+from common.ptm import read_ptm  # noqa: E402
 
 torch.set_num_threads(1)
 MAX_TOKENS = 256
@@ -48,7 +49,7 @@ ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 class TextCNN(nn.Module):
-    """models/train/sentiment_train.py's TextCNN, inference only."""
+    """models/train/sentiment/train.py's TextCNN, inference only."""
 
     def __init__(self, vocab, embed, widths, filters, classes=3):
         super().__init__()

@@ -84,9 +84,13 @@ PEERDIR=-
 if [ $have_plpython = 1 ]; then
     PEERDIR=$CLUSTER_DIR/peer
     mkdir -p "$PEERDIR"
-    cp test/bench/pg_torch_peer.py test/bench/pg_torch_decoders.py models/train/ptm.py models/train/ptcore.py \
-       models/train/summarize_model.py models/train/rewrite_model.py models/train/beam_torch.py build/libptcore.so \
+    cp test/bench/pg_torch_peer.py test/bench/pg_torch_decoders.py build/libptcore.so \
        models/sentiment-en.ptm models/sentiment-zh.ptm models/summarize-multi.ptm models/rewrite-multi.ptm "$PEERDIR/"
+    # the training code's modules the peer imports, in their packages as in models/train
+    for f in common/__init__.py common/ptm.py common/ptcore.py common/beam_torch.py \
+             summarize/__init__.py summarize/model.py rewrite/__init__.py rewrite/model.py; do
+        install -D -m 644 "models/train/$f" "$PEERDIR/$f"
+    done
     [ "$(id -u)" -eq 0 ] && chown -R "$CLUSTER_USER" "$PEERDIR"
     chmod -R a+rX "$PEERDIR"
 fi

@@ -29,6 +29,7 @@
 #include "rewrite.h"
 #include "text.h"
 #include "tidy.h"
+#include "typography.h"
 #include "tokenizer.h"
 
 #define MAX_TEXTS 8
@@ -124,15 +125,17 @@ run_rewrite(const pt_rewriter *r, const char **texts, const size_t *lens, size_t
 	return st;
 }
 
-/* tidy of normalized text: never longer; no model gives exactly it */
+/* tidy of normalized text: never longer; no model gives exactly it, typeset (typography.h) */
 static void
 check_tidy(const char *text, size_t len)
 {
 	char	   *norm,
 			   *tidy,
+			   *typeset,
 			   *out;
 	size_t		norm_len,
 				tidy_len,
+				typeset_len,
 				out_len;
 	pt_rewrite_opts o = {.max_chars = 0, .beam_width = 1};
 	pt_err		err;
@@ -141,11 +144,14 @@ check_tidy(const char *text, size_t len)
 		return;
 	FUZZ_CHECK(pt_text_tidy(norm, norm_len, &tidy, &tidy_len, &err) == PT_OK, "tidy: %s", err.msg);
 	FUZZ_CHECK(tidy_len <= norm_len, "tidy grew %zu bytes to %zu", norm_len, tidy_len);
+	FUZZ_CHECK(pt_typography_apply(tidy, tidy_len, norm, norm_len, 0, &typeset, &typeset_len, &err) == PT_OK,
+			   "typography: %s", err.msg);
 	FUZZ_CHECK(pt_rewrite(NULL, &text, &len, 1, &o, &out, &out_len, &err) == PT_OK, "%s", err.msg);
-	FUZZ_CHECK(out_len == tidy_len && memcmp(out, tidy, tidy_len) == 0,
-			   "rewrite without a model is not the tidied text");
+	FUZZ_CHECK(out_len == typeset_len && memcmp(out, typeset, typeset_len) == 0,
+			   "rewrite without a model is not the tidied text, typeset");
 	free(norm);
 	free(tidy);
+	free(typeset);
 	free(out);
 }
 

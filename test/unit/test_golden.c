@@ -1,7 +1,7 @@
 /*
  * test_golden.c — the C forward pass against PyTorch's on fixed inputs.
  *
- * test/golden/sentiment-<lang>.txt is written by models/train/sentiment_train.py
+ * test/golden/sentiment-<lang>.txt is written by models/train/sentiment/train.py
  * at export time from the same weights: per case the raw input (hex), the
  * token ids the Python side got through the same C tokenizer, and PyTorch's
  * fp32 logits.  The C ids must be identical and every logit within 1e-4.

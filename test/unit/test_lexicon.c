@@ -33,6 +33,10 @@ TEST(lexicon_whole_input_words_and_connectives)
 	CHECK(allowed(L, "cera", 0));	/* ... or the start of one, unfinished */
 	CHECK(!allowed(L, "cerx", 0));
 	CHECK(!allowed(L, "Black skinny dripper", 1));
+	CHECK(!allowed(L, "ceramic pour.", 1));	/* part of "pour-over" */
+	CHECK(allowed(L, "ceramic pour-", 0));	/* ... which may still follow */
+	CHECK(allowed(L, "ceramic pour-over - IPX5", 1));
+	CHECK(!allowed(L, "glazed", 1));
 	CHECK(pt_lexicon_outside(L, "Black skinny ceramic dripper", 28) == 2);
 	pt_lexicon_free(L);
 }

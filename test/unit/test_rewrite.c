@@ -1,6 +1,6 @@
 /*
  * test_rewrite.c — the C rewriter against PyTorch (golden_decoder.h:
- * test/golden/rewrite.txt, written by models/train/rewrite_train.py), and
+ * test/golden/rewrite.txt, written by models/train/rewrite/train.py), and
  * the guarantees of every rewrite: never longer than the normalized input,
  * within max_chars, no number and no ASCII word the input lacks, content
  * kept on failure.

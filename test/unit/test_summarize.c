@@ -1,6 +1,6 @@
 /*
  * test_summarize.c — the C summarizer against PyTorch (golden_decoder.h:
- * test/golden/summarize.txt, written by models/train/summarize_train.py),
+ * test/golden/summarize.txt, written by models/train/summarize/train.py),
  * and the guarantees of every summary.
  */
 #include "golden_decoder.h"

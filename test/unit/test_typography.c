@@ -17,7 +17,7 @@ check_apply(const char *out, const char *input, const char *want)
 				w;
 	pt_err		err;
 
-	CHECK(pt_typography_apply(out, strlen(out), input, strlen(input), &res, &n, &err) == PT_OK);
+	CHECK(pt_typography_apply(out, strlen(out), input, strlen(input), 0, &res, &n, &err) == PT_OK);
 	CHECK(res == NULL || strlen(res) == n);
 	CHECK(res == NULL || missing_ascii_word(out, strlen(out), res, n, &w) < 0);
 	CHECK_STR_EQ(res, want);
@@ -104,7 +104,7 @@ TEST(typography_invalid_utf8_passes_through)
 	size_t		n = 0;
 	pt_err		err;
 
-	CHECK(pt_typography_apply(out, sizeof out - 1, input, sizeof input - 1, &res, &n, &err) == PT_OK);
+	CHECK(pt_typography_apply(out, sizeof out - 1, input, sizeof input - 1, 0, &res, &n, &err) == PT_OK);
 	CHECK(res != NULL && n == sizeof want - 1 && memcmp(res, want, n) == 0);
 	pt_free(res);
 	CHECK(pt_text_shouted("\xff\xfe\xfd", 3) == 0);
@@ -174,7 +174,7 @@ TEST(typography_random_mixes)
 		len = strlen(out);
 		for (size_t i = 0; i < len; i++)
 			marks += strchr(",.!?:;()", out[i]) != NULL;
-		CHECK(pt_typography_apply(out, len, input, strlen(input), &res, &n, &err) == PT_OK);
+		CHECK(pt_typography_apply(out, len, input, strlen(input), 0, &res, &n, &err) == PT_OK);
 		CHECK(res != NULL && strlen(res) == n);
 		CHECK(n <= len + 2 * marks);
 		CHECK(skeleton(out, len, a) == skeleton(res, n, b) && memcmp(a, b, skeleton(out, len, a)) == 0);

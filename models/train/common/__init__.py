@@ -1,4 +1,9 @@
-"""common.py — data access and the fixed train/dev split shared by every training script.
+"""common — data access and the fixed train/dev split shared by every training script.
+
+The training code is a set of packages under models/train (common, sentiment,
+summarize, rewrite), run as modules from that directory, e.g.
+
+    cd models/train && /usr/bin/python3 -m sentiment.train --lang en
 
 The split is a pure function of the normalized text and a seed: a text lands
 in dev when a keyed hash of it falls under the dev fraction.  Identical texts
@@ -9,8 +14,9 @@ import hashlib
 import json
 import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+TRAIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # models/train
+ROOT = os.path.normpath(os.path.join(TRAIN, "..", ".."))                # the repository
+WORK = os.path.join(TRAIN, "work")      # caches, checkpoints, logs (git-ignored)
 DATA = os.environ.get("PRODTEXT_DATA", os.path.normpath(os.path.join(ROOT, "..", "shared", "data")))
 SEED = 20261129
 DEV_FRACTION = 0.05

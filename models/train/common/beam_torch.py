@@ -1,4 +1,4 @@
-"""beam_torch.py — batched beam search over any PyTorch decoder step, as a PyTorch user would write it.
+"""common/beam_torch.py — batched beam search over any PyTorch decoder step, as a PyTorch user would write it.
 
 Used by the benchmark's PL/Python peer (test/bench/pg_torch_decoders.py) through
 Summarizer.beam_batch and Rewriter.beam_batch, so that prodtext's beam forms are compared with the

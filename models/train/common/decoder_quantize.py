@@ -1,4 +1,4 @@
-"""decoder_quantize.py — add 8-bit copies of a summarize or rewrite model's decoder layers, if they cost ≤ 0.5 points.
+"""common/decoder_quantize.py — add 8-bit copies of a summarize or rewrite model's decoder layers, if they cost ≤ 0.5 points.
 
 src/core/linear_q8.h runs a linear layer in 8 bits (the width-1 case of the sentiment model's
 8-bit convolution): its input is quantized per dimension, x_d ≈ s_d · q_d, its weights per
@@ -24,8 +24,8 @@ then the decoder's alone, then the logits alone; rewrite: the logits and the dec
 the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs without
 VNNI).
 
-    /usr/bin/python3 models/train/decoder_quantize.py --model models/summarize-multi.ptm
-    /usr/bin/python3 models/train/decoder_quantize.py --model models/rewrite-multi.ptm
+    cd models/train && /usr/bin/python3 -m common.decoder_quantize --model ../../models/summarize-multi.ptm
+    cd models/train && /usr/bin/python3 -m common.decoder_quantize --model ../../models/rewrite-multi.ptm
 """
 import argparse
 import sys
@@ -33,13 +33,13 @@ import sys
 import numpy as np
 import torch
 
-import ptcore
-import rewrite_data
-import summarize_data
-from ptm import read_ptm, write_ptm
-from rewrite_eval import chrf
-from rewrite_model import EOS, Rewriter
-from summ_metrics import rouge_corpus, unsupported_facts
+from common import ptcore
+from common.metrics import rouge_corpus, unsupported_facts
+from common.ptm import read_ptm, write_ptm
+from rewrite import data as rewrite_data
+from rewrite.eval import chrf
+from rewrite.model import EOS, Rewriter
+from summarize import data as summarize_data
 
 MAX_DROP = 0.5   # points
 CALIBRATION_PAIRS = 512
@@ -159,7 +159,7 @@ def score(task, name, srcs, refs, outs):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m common.decoder_quantize", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True)
     ap.add_argument("--out", help="default: rewrite --model in place")
     ap.add_argument("--version", help="the model version to record when 8-bit layers are kept "

@@ -1,4 +1,4 @@
-"""decoder_shortlist.py — give the summarize model an output shortlist, the smallest that costs ≤ 0.5 points.
+"""common/decoder_shortlist.py — give the summarize model an output shortlist, the smallest that costs ≤ 0.5 points.
 
 Every decoder step of every hypothesis multiplied the decoder's output by all 16,000 rows of the
 tied embedding and normalized over them, although a summary's words are nearly all copied from
@@ -7,13 +7,13 @@ its source or among the words summaries use most.  With a shortlist (the tensor 
 <eos>, and normalizes over them (vocabulary selection, as in Jean et al. 2015 and Marian's
 shortlists).
 
-The list: the ids of the training split's targets (summarize_data.load("train"), the split the
+The list: the ids of the training split's targets (summarize.data.load("train"), the split the
 model was trained on; no dev row), most frequent first, cut at N.  The gate (issue 8): the C core
 decodes every dev source as served (beam 4, 200 characters, the file's 8-bit layers) over all ids
 and over the shortlist; the smallest N of SIZES whose ROUGE-L drops by no more than 0.5 points on
 any dev set, and which invents no fact the full vocabulary does not, is kept.
 
-    /usr/bin/python3 models/train/decoder_shortlist.py --model models/summarize-multi.ptm --version 1.2.0
+    cd models/train && /usr/bin/python3 -m common.decoder_shortlist --model ../../models/summarize-multi.ptm --version 1.2.0
 """
 import argparse
 import collections
@@ -21,10 +21,10 @@ import sys
 
 import numpy as np
 
-import ptcore
-import summarize_data
-from decoder_quantize import MAX_DROP, dev_sets, outputs, score
-from ptm import read_ptm, write_ptm
+from common import ptcore
+from common.decoder_quantize import MAX_DROP, dev_sets, outputs, score
+from common.ptm import read_ptm, write_ptm
+from summarize import data as summarize_data
 
 SIZES = (1000, 2000, 3000, 4000, 6000)
 
@@ -49,7 +49,7 @@ def dev_scores(path, sets, shortlist):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m common.decoder_shortlist", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True)
     ap.add_argument("--out", help="default: rewrite --model in place")
     ap.add_argument("--version", help="the model version to record when a shortlist is kept")

@@ -1,6 +1,6 @@
-"""embeddings_train.py — subword embeddings from all the unlabelled text, for initializing models.
+"""common/embeddings_train.py — subword embeddings from all the unlabelled text, for initializing models.
 
-    /usr/bin/python3 models/train/embeddings_train.py --dim 64 --out models/train/work/emb64.npy
+    cd models/train && /usr/bin/python3 -m common.embeddings_train --dim 64 --out work/emb64.npy
 
 Every text of ../shared/data (reviews, product copy, pairs; both languages),
 normalized and lower-cased as the sentiment model sees it, minus the texts
@@ -13,17 +13,15 @@ minutes on one core.
 """
 import argparse
 import os
-import sys
 import time
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import svds
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, SEED, DATA, ascii_lower, is_dev  # noqa: E402
-from ptcore import Tokenizer  # noqa: E402
-from tokenizer_train import load_texts  # noqa: E402
+from common import ROOT, SEED, DATA, ascii_lower, is_dev
+from common.ptcore import Tokenizer
+from common.tokenizer_train import load_texts
 
 WINDOW = 3
 
@@ -55,7 +53,7 @@ def ppmi(C, alpha=0.75):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m common.embeddings_train", description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--out", required=True)

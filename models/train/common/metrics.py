@@ -1,4 +1,4 @@
-"""summ_metrics.py — the metrics and baselines every summarizer is judged by.
+"""common/metrics.py — the metrics and baselines every summarizer is judged by (rewrite uses its fact checker too).
 
     rouge(hyp, ref, lang)            -> {"rouge1": F1, "rouge2": F1, "rougeL": F1}
     rouge_corpus(hyps, refs, langs)  -> mean of the above over pairs

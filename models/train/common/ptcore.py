@@ -1,11 +1,11 @@
-"""ptcore.py — ctypes bindings to the prodtext inference core (build/libptcore.so).
+"""common/ptcore.py — ctypes bindings to the prodtext inference core (build/libptcore.so).
 
 Training calls the same C normalizer, pre-tokenizer and tokenizer that serve
 queries, so training and serving can never disagree.  Build the library with
 `make core-lib` in the repository root; PTCORE_LIB overrides its path.
 
-    from ptcore import normalize, pretokenize, Tokenizer
-    tok = Tokenizer.from_file("models/tokenizer.ptm")
+    from common.ptcore import normalize, pretokenize, Tokenizer
+    tok = Tokenizer.from_file("../../models/tokenizer.ptm")     # from models/train
     ids = tok.encode(normalize("<p>Great&nbsp;value!</p>"))
     assert tok.decode(ids) == "Great value!"
 """
@@ -15,8 +15,9 @@ from ctypes import POINTER, byref, c_char, c_char_p, c_int, c_int32, c_size_t, c
 
 import numpy as np
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LIB_PATH = os.environ.get("PTCORE_LIB", os.path.join(_ROOT, "build", "libptcore.so"))
+from common import ROOT
+
+LIB_PATH = os.environ.get("PTCORE_LIB", os.path.join(ROOT, "build", "libptcore.so"))
 
 PAD, BOS, EOS, SEP = 0, 1, 2, 3
 BYTE0 = 4
@@ -38,7 +39,7 @@ class PtError(ValueError):
 
 def _load():
     if not os.path.exists(LIB_PATH):
-        raise OSError(f"{LIB_PATH} not found: run `make core-lib` in {_ROOT}")
+        raise OSError(f"{LIB_PATH} not found: run `make core-lib` in {ROOT}")
     lib = ctypes.CDLL(LIB_PATH)
     err_p = POINTER(PtErr)
     sigs = {
@@ -235,7 +236,7 @@ class _ModelHandle(_Closing):
 class PtSummarizeOpts(ctypes.Structure):
     """pt_summarize_opts from summarize.h"""
     _fields_ = [("max_chars", c_size_t), ("beam_width", c_int), ("max_input_chars", c_size_t),
-                ("extractive_fill", c_int)]
+                ("extractive_fill", c_int), ("boiler", c_void_p)]
 
 
 _LAZY_SIGS = {
@@ -257,6 +258,7 @@ _LAZY_SIGS = {
     "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
     "pt_summarizer_set_int8": (c_int, [c_void_p, c_int]),
     "pt_summarizer_set_shortlist": (c_int, [c_void_p, c_int]),
+    "pt_summarizer_set_min_score": (None, [c_void_p, ctypes.c_float]),
     "pt_rewriter_set_int8": (c_int, [c_void_p, c_int]),
     "pt_text_tidy": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
@@ -337,8 +339,12 @@ class Summarizer(_TaskModel):
     """A pt_summarizer over a model file (e.g. models/summarize-multi.ptm)."""
     _load, _free, _set_int8 = "pt_summarizer_load", "pt_summarizer_free", "pt_summarizer_set_int8"
 
-    def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
-        return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill)
+    def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1, boiler=None):
+        return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill, boiler)
+
+    def set_min_score(self, score):
+        """Abstracts below this beam score give way to extraction (-inf keeps all; the file's default)."""
+        _fn("pt_summarizer_set_min_score")(self._obj, score)
 
     def set_shortlist(self, on):
         """Score only the file's output shortlist and the sources' ids (True) or every id; True when in use."""
@@ -359,14 +365,17 @@ class Summarizer(_TaskModel):
         return list(src[:n_src.value]), list(out[:n_out.value]), logp[:steps]
 
 
-def summarize(texts, summarizer=None, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1):
-    """pt_summarize over a list of str (None -> None); summarizer None = extractive path only."""
+def summarize(texts, summarizer=None, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1,
+              boiler=None):
+    """pt_summarize over a list of str (None -> None); summarizer None = extractive path only;
+    boiler: a Boiler that drops seller boilerplate first."""
     n = len(texts)
     enc = [None if t is None else t.encode("utf-8") for t in texts]
     arr = (c_char_p * max(n, 1))(*enc)
     lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
     outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
-    opts = PtSummarizeOpts(max_chars, beam_width, max_input_chars, extractive_fill)
+    opts = PtSummarizeOpts(max_chars, beam_width, max_input_chars, extractive_fill,
+                           boiler._obj if boiler is not None else None)
     handle = summarizer._obj if summarizer is not None else None
     _check(_fn("pt_summarize")(handle, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
     res = []
@@ -401,7 +410,8 @@ def is_fact_word(tok, word):
 
 class PtRewriteOpts(ctypes.Structure):
     """pt_rewrite_opts from rewrite.h (max_chars 0 = no limit beyond the input's length)"""
-    _fields_ = [("max_chars", c_size_t), ("beam_width", c_int), ("max_input_chars", c_size_t)]
+    _fields_ = [("max_chars", c_size_t), ("beam_width", c_int), ("max_input_chars", c_size_t),
+                ("boiler", c_void_p)]
 
 
 _LAZY_SIGS.update({
@@ -422,14 +432,14 @@ class Rewriter(_TaskModel):
     """A pt_rewriter over a model file (e.g. models/rewrite-multi.ptm)."""
     _load, _free, _set_int8 = "pt_rewriter_load", "pt_rewriter_free", "pt_rewriter_set_int8"
 
-    def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0):
-        """pt_rewrite over a list of str (None -> None)."""
+    def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0, boiler=None):
+        """pt_rewrite over a list of str (None -> None); boiler: a Boiler that drops boilerplate first."""
         n = len(texts)
         enc = [None if t is None else t.encode("utf-8") for t in texts]
         arr = (c_char_p * max(n, 1))(*enc)
         lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
         outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
-        opts = PtRewriteOpts(max_chars, beam_width, max_input_chars)
+        opts = PtRewriteOpts(max_chars, beam_width, max_input_chars, boiler._obj if boiler else None)
         _check(_fn("pt_rewrite")(self._obj, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
         res = []
         for i in range(n):
@@ -444,7 +454,7 @@ class Rewriter(_TaskModel):
         if all(has_symbol(f"pt_rewriter_{k}") for k in ("max_src", "max_tgt", "vocab")):
             return (_fn("pt_rewriter_max_src")(self._obj), _fn("pt_rewriter_max_tgt")(self._obj),
                     _fn("pt_rewriter_vocab")(self._obj))
-        from ptm import read_ptm
+        from common.ptm import read_ptm
         meta, _ = read_ptm(self._path)
         return meta["max_src_tokens"], meta["max_tgt_tokens"], meta["vocab"]
 
@@ -482,3 +492,49 @@ class Facts(_Closing):
         if getattr(self, "_f", None):
             _fn("pt_facts_free")(self._f)
             self._f = None
+
+
+# ---------------------------------------------------------------- boilerplate (src/core/boiler.h)
+
+_LAZY_SIGS.update({
+    "pt_boiler_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_boiler_free": (None, [c_void_p]),
+    "pt_boiler_prob": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(ctypes.c_float), POINTER(PtErr)]),
+    "pt_boiler_units": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
+    "pt_boiler_strip": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t),
+                                POINTER(c_size_t), POINTER(PtErr)]),
+})
+
+
+def boiler_units(text):
+    """pt_boiler_units of normalized text: its units (sentences, cut finer in Chinese copy)."""
+    b = text.encode("utf-8")
+    spans, n, err = c_void_p(), c_size_t(), PtErr()
+    _check(_fn("pt_boiler_units")(b, len(b), byref(spans), byref(n), byref(err)), err)
+    try:
+        flat = ctypes.cast(spans, POINTER(c_size_t))
+        return [b[flat[2 * i]:flat[2 * i + 1]].decode("utf-8") for i in range(n.value)]
+    finally:
+        _lib.pt_free(spans)
+
+
+class Boiler(_TaskModel):
+    """A pt_boiler over a model file (models/boilerplate-multi.ptm)."""
+    _load, _free = "pt_boiler_load", "pt_boiler_free"
+
+    def prob(self, unit):
+        b = unit.encode("utf-8")
+        p, err = ctypes.c_float(), PtErr()
+        _check(_fn("pt_boiler_prob")(self._obj, b, len(b), byref(p), byref(err)), err)
+        return p.value
+
+    def strip(self, text):
+        """pt_boiler_strip: (normalized text without its boilerplate units, units dropped)."""
+        b = text.encode("utf-8")
+        out, out_len, dropped, err = c_void_p(), c_size_t(), c_size_t(), PtErr()
+        _check(_fn("pt_boiler_strip")(self._obj, b, len(b), byref(out), byref(out_len), byref(dropped),
+                                      byref(err)), err)
+        try:
+            return ctypes.string_at(out, out_len.value).decode("utf-8"), dropped.value
+        finally:
+            _lib.pt_free(out)

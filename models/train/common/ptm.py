@@ -1,4 +1,4 @@
-"""ptm.py — write and read prodtext .ptm weight files (format: models/FORMAT.md).
+"""common/ptm.py — write and read prodtext .ptm weight files (format: models/FORMAT.md).
 
 The C reader (src/core/model.c) is the authority on validity; this writer
 produces exactly what it accepts, and read_ptm() lets training scripts and

@@ -1,7 +1,6 @@
-#!/usr/bin/python3
-"""tokenizer_train.py — learn prodtext's byte-level BPE from ../shared/data.
+"""common/tokenizer_train.py — learn prodtext's byte-level BPE from ../shared/data.
 
-    /usr/bin/python3 models/train/tokenizer_train.py [--vocab-size 16000] [--out models/tokenizer.ptm]
+    cd models/train && /usr/bin/python3 -m common.tokenizer_train [--vocab-size 16000] [--out ../../models/tokenizer.ptm]
 
 Every text goes through the C normalizer and the C pre-tokenizer (ptcore, i.e.
 build/libptcore.so from `make core-lib`), so the pieces merges are learnt on
@@ -15,17 +14,14 @@ import heapq
 import json
 import os
 import random
-import sys
 import time
 from collections import Counter
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ptcore  # noqa: E402
-from ptm import write_ptm  # noqa: E402
+from common import ROOT, ptcore
+from common.ptm import write_ptm
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VERSION = "bpe16k-1"
 MAX_VOCAB = 0xD800               # symbols are str characters below the surrogates
 
@@ -239,7 +235,7 @@ def evaluate(tok, dev):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python3 -m common.tokenizer_train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data"))
     ap.add_argument("--out", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--vocab-size", type=int, default=16000)

@@ -1,6 +1,6 @@
-"""rewrite_data.py — (noisy, clean) pairs for the rewrite model, with a fixed dev split.
+"""rewrite/data.py — (noisy, clean) pairs for the rewrite model, with a fixed dev split.
 
-    /usr/bin/python3 models/train/rewrite_data.py     # writes models/train/work/rewrite_*.jsonl
+    cd models/train && /usr/bin/python3 -m rewrite.data     # writes models/train/work/rewrite_*.jsonl
 
 Clean copy (targets), from ../shared/data/products/:
   en  en_myntra.jsonl              bullets joined as sentences ("A. B. C."), else the description
@@ -12,10 +12,10 @@ Clean copy (targets), from ../shared/data/products/:
 Each text is normalized (ptcore.normalize, as serving does) and cut into chunks of whole
 sentences of at most CHUNK_TOKENS tokens.  Chunks are de-duplicated (normalized text) across
 all files, then split: dev = common.is_dev(clean chunk), 5%.
-Pairs: noisy = normalize(rewrite_noise.corrupt(clean)); each train chunk gets VARIANTS noisy
+Pairs: noisy = normalize(rewrite.noise.corrupt(clean)); each train chunk gets VARIANTS noisy
 versions (different seeds), each dev chunk one.  A pair is rebuilt with another seed (up to 4
 times) and otherwise dropped when the noisy input exceeds MAX_SRC tokens or a fact of the
-clean text (summ_metrics.unsupported_facts) is missing from the noisy input.
+clean text (common.metrics.unsupported_facts) is missing from the noisy input.
 Real noisy dev inputs (no reference): zh_jd_titles titles and en_leipzig descriptions
 (is_dev rows, REAL_DEV of each): models/train/work/rewrite_real_dev.jsonl.
 """
@@ -23,16 +23,13 @@ import json
 import os
 import random
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, SEED, is_dev, read_jsonl  # noqa: E402
-from ptcore import Tokenizer, normalize  # noqa: E402
-from rewrite_noise import corrupt, split_sentences  # noqa: E402
-from summ_metrics import unsupported_facts  # noqa: E402
+from common import ROOT, SEED, WORK, is_dev, read_jsonl
+from common.metrics import unsupported_facts
+from common.ptcore import Tokenizer, normalize
+from rewrite.noise import corrupt, split_sentences
 
-WORK = os.path.join(HERE, "work")
-TOKENIZER = os.path.join(HERE, "..", "tokenizer.ptm")
+TOKENIZER = os.path.join(ROOT, "models", "tokenizer.ptm")
 CHUNK_TOKENS = 72
 MIN_CHARS = 12
 MAX_SRC = 159

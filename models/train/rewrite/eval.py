@@ -1,9 +1,9 @@
-"""rewrite_eval.py — dev scores of rewrite() against the identity and a rule-based cleaner.
+"""rewrite/eval.py — dev scores of rewrite() against the identity and a rule-based cleaner.
 
-    /usr/bin/python3 models/train/rewrite_eval.py               # the C path (pt_rewrite) when built
-    /usr/bin/python3 models/train/rewrite_eval.py --pytorch     # PyTorch greedy of work/rewrite_best.pt
+    cd models/train && /usr/bin/python3 -m rewrite.eval              # the C path (pt_rewrite) when built
+    cd models/train && /usr/bin/python3 -m rewrite.eval --pytorch    # PyTorch greedy of work/rewrite_best.pt
 
-Dev sets (rewrite_data.py): dev_en and dev_zh, synthetic (noisy -> clean) pairs held out by a
+Dev sets (rewrite/data.py): dev_en and dev_zh, synthetic (noisy -> clean) pairs held out by a
 keyed hash of the clean text; real_dev: JD titles (zh) and Leipzig descriptions (en), no
 reference.  Inputs are the normalized noisy texts, as serving sees them.
 Metrics:
@@ -11,9 +11,9 @@ Metrics:
              the mean of per-text scores x100 (rewrite vs clean reference)
   kept       share of the reference's facts (synthetic dev) or of the input's facts (real dev)
              found in the output: numbers with their unit, model numbers and capitalized
-             non-sentence-initial words (summ_metrics.unsupported_facts, case-insensitive)
+             non-sentence-initial words (common.metrics.unsupported_facts, case-insensitive)
   invented   output facts the input lacks: the C checker (pt_facts_unsupported) and the
-             independent regex checker (summ_metrics.unsupported_facts), summed over texts
+             independent regex checker (common.metrics.unsupported_facts), summed over texts
   len        mean of output chars / input chars
 Systems: identity (the noisy input unchanged), rules (rule_clean below: generic regexes, not
 the noise model's phrase lists), tidy (pt_text_tidy alone: the rules rewrite() applies before its
@@ -23,17 +23,14 @@ greedy with the C fact filter pt_facts_allowed on every step, at most as long as
 import argparse
 import json
 import os
+import random
 import re
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT  # noqa: E402
-import ptcore  # noqa: E402
-import rewrite_data  # noqa: E402
-from summ_metrics import unsupported_facts  # noqa: E402
-
-WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+from common import ROOT, SEED, WORK, ptcore
+from common.metrics import unsupported_facts
+from rewrite import data as rewrite_data
 
 
 # ------------------------------------------------------------------------------ chrF
@@ -45,9 +42,9 @@ def _char_ngrams(s, n):
     return out
 
 
-def chrf(hyp, ref, max_n=6, beta=2.0):
-    """Sentence chrF (Popović 2015) in [0, 1]: mean n-gram precision and recall over n = 1..6
-    (orders the texts are too short for are left out), then F-beta."""
+def chrf_prf(hyp, ref, max_n=6, beta=2.0):
+    """Sentence chrF (Popović 2015): (precision, recall, F-beta) in [0, 1], the mean n-gram
+    precision and recall over n = 1..6 (orders the texts are too short for are left out)."""
     h, r = re.sub(r"\s+", "", hyp), re.sub(r"\s+", "", ref)
     ps, rs = [], []
     for n in range(1, max_n + 1):
@@ -59,12 +56,18 @@ def chrf(hyp, ref, max_n=6, beta=2.0):
         ps.append(m / nh)
         rs.append(m / nr)
     if not ps:
-        return 1.0 if h == r else 0.0
+        same = 1.0 if h == r else 0.0
+        return same, same, same
     p, rc = sum(ps) / len(ps), sum(rs) / len(rs)
     if p + rc == 0:
-        return 0.0
+        return p, rc, 0.0
     b2 = beta * beta
-    return (1 + b2) * p * rc / (b2 * p + rc)
+    return p, rc, (1 + b2) * p * rc / (b2 * p + rc)
+
+
+def chrf(hyp, ref, max_n=6, beta=2.0):
+    """Sentence chrF-beta in [0, 1] (chrf_prf's F)."""
+    return chrf_prf(hyp, ref, max_n, beta)[2]
 
 
 # ------------------------------------------------------------------------------ rule-based cleaner
@@ -122,17 +125,37 @@ def rule_clean(text, lang):
 
 
 # ------------------------------------------------------------------------------ systems
-def c_outputs(model_path, srcs, args):
+def c_outputs(model_path, srcs, args, boiler=None):
     outs = []
     with ptcore.Rewriter(model_path) as r:
         for i in range(0, len(srcs), args.batch):
-            outs += r.rewrite(srcs[i:i + args.batch], max_chars=0, beam_width=args.beam, max_input_chars=0)
+            outs += r.rewrite(srcs[i:i + args.batch], max_chars=0, beam_width=args.beam, max_input_chars=0,
+                              boiler=boiler)
     return outs
+
+
+def unseen_family_set(rows, seed):
+    """The dev pairs' clean targets with 1-2 sentences of the held-out boilerplate family
+    (boilerplate.families, never trained on) inserted between, before or after sentences."""
+    from boilerplate.families import unseen_units
+    from rewrite.noise import split_sentences
+    rng = random.Random(seed)
+    out = []
+    for r in rows:
+        lang = r["lang"]
+        sents = split_sentences(r["tgt"], lang)
+        sep = "" if lang == "zh" else " "
+        for _ in range(rng.choice([1, 1, 2])):
+            unit = next(u for u, ul in unseen_units(rng, 2) if ul == lang)
+            sents.insert(rng.randint(0, len(sents)), unit)
+        src = sep.join(x.strip() for x in sents if x.strip())
+        out.append({"src": ptcore.normalize(src), "tgt": r["tgt"], "lang": lang})
+    return out
 
 
 def torch_outputs(srcs, tok, args):
     import torch
-    from rewrite_model import EOS, Rewriter
+    from rewrite.model import EOS, Rewriter
     torch.set_num_threads(args.threads)
     ck = torch.load(args.checkpoint)
     V, d = ck["embed.weight"].shape
@@ -189,7 +212,9 @@ def score(srcs, outs, refs, tok):
     n = len(srcs)
     res = {"n": n}
     if refs is not None:
-        res["chrF"] = 100 * sum(chrf(o, r) for o, r in zip(outs, refs)) / n
+        prf = [chrf_prf(o, r) for o, r in zip(outs, refs)]
+        for i, k in enumerate(("chrP", "chrR", "chrF")):
+            res[k] = 100 * sum(x[i] for x in prf) / n
     ks = [kept_share(r if refs is not None else s, o) for s, o, r in zip(srcs, outs, refs or srcs)]
     ks = [k for k in ks if k is not None]
     res["kept"] = 100 * sum(ks) / len(ks) if ks else float("nan")
@@ -225,7 +250,7 @@ def check_golden(model_path, golden_path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m rewrite.eval", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "rewrite-multi.ptm"))
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--pytorch", action="store_true", help="PyTorch greedy of --checkpoint")
@@ -236,7 +261,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="texts per dev set (0 = all)")
     ap.add_argument("--samples", type=int, default=3)
-    ap.add_argument("--sets", default="dev_en,dev_zh,zh_jd_titles,en_leipzig",
+    ap.add_argument("--boiler", default=os.path.join(ROOT, "models", "boilerplate-multi.ptm"),
+                    help="boilerplate detector for the 'model+boiler' system (rewrite() as served)")
+    ap.add_argument("--sets", default="dev_en,dev_zh,unseen_en,unseen_zh,zh_jd_titles,en_leipzig",
                     help="comma-separated subset (to run several processes side by side)")
     ap.add_argument("--out", default=os.path.join(WORK, "rewrite_eval.json"))
     ap.add_argument("--golden", nargs="?", const=os.path.join(ROOT, "test", "golden", "rewrite.txt"),
@@ -250,6 +277,7 @@ def main():
     for name in ("dev_en", "dev_zh"):
         rows = rewrite_data.load(name)
         sets[name] = rows[:args.limit] if args.limit else rows
+        sets["unseen" + name[3:]] = unseen_family_set(sets[name], SEED)
     real = rewrite_data.load("real_dev")
     for ds in ("zh_jd_titles", "en_leipzig"):
         rows = [r for r in real if r["ds"] == ds]
@@ -267,6 +295,9 @@ def main():
         secs = time.time() - t0
         systems = {"identity": srcs, "rules": [rule_clean(s, lang) for s in srcs],
                    "tidy": [ptcore.tidy(s) for s in srcs], "model": model_outs}
+        if use_c and os.path.exists(args.boiler):
+            with ptcore.Boiler(args.boiler) as b:
+                systems["model+boiler"] = c_outputs(args.model, srcs, args, boiler=b)
         report["sets"][name] = {k: score(srcs, v, refs, tok) for k, v in systems.items()}
         report["sets"][name]["model"]["seconds"] = round(secs, 1)
         print(f"== {name} ({len(rows)} texts, {lang}{', no reference' if refs is None else ''})")
@@ -274,7 +305,7 @@ def main():
             print(f"  {k:9s} " + "  ".join(f"{a} {b:.3f}" if isinstance(b, float) else f"{a} {b}"
                                           for a, b in v.items()))
         for i in range(min(args.samples, len(rows))):
-            print(f"  in:    {srcs[i]!r}\n  rules: {systems['rules'][i]!r}\n  model: {model_outs[i]!r}"
+            print(f"  in:    {srcs[i]!r}\n  rules: {systems['rules'][i]!r}\n  model: {systems.get('model+boiler', model_outs)[i]!r}"
                   + (f"\n  ref:   {refs[i]!r}" if refs else ""))
         sys.stdout.flush()
     with open(args.out, "w") as f:

@@ -1,4 +1,4 @@
-"""rewrite_model.py — the "tf-copy" rewriter (pre-norm Transformer encoder-decoder + copy), as the C core runs it.
+"""rewrite/model.py — the "tf-copy" rewriter (pre-norm Transformer encoder-decoder + copy), as the C core runs it.
 
 Spec (shared with src/core/rewrite.c; /tmp/notes/rewrite_spec.md, summarized in models/rewrite.md):
   src_ids = tokenize(normalize(text))[:S-1] + [EOS] (no BOS);  tgt = tokenize(normalize(clean))[:T-1] + [EOS].
@@ -20,7 +20,7 @@ import math
 import torch
 import torch.nn as nn
 
-from beam_torch import beam_batch
+from common.beam_torch import beam_batch
 
 BOS, EOS = 1, 2
 P_FLOOR = 1e-20

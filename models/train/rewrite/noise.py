@@ -1,4 +1,4 @@
-"""rewrite_noise.py — a seeded model of marketplace seller noise, to corrupt clean copy into noisy input.
+"""rewrite/noise.py — a seeded model of marketplace seller noise, to corrupt clean copy into noisy input.
 
     noisy, kinds = corrupt(clean, lang, rng)       # rng: random.Random
 

@@ -1,9 +1,9 @@
-"""rewrite_train.py — train the rewrite model (rewrite_model.py) and export models/rewrite-multi.ptm.
+"""rewrite/train.py — train the rewrite model (rewrite/model.py) and export models/rewrite-multi.ptm.
 
-    nohup /usr/bin/python3 models/train/rewrite_train.py --minutes 66 --fresh \
-        > models/train/work/rewrite_train.log 2>&1 &
+    cd models/train && nohup /usr/bin/python3 -m rewrite.train --minutes 66 --fresh \
+        > work/rewrite_train.log 2>&1 &
 
-Pairs: rewrite_data.py (train, dev_en, dev_zh; cached in models/train/work/).  Every
+Pairs: rewrite/data.py (train, dev_en, dev_zh; cached in models/train/work/).  Every
 --export-minutes (and at the end of each epoch and of the time budget) it evaluates the dev
 loss, saves a resumable checkpoint (models/train/work/rewrite_ckpt.pt, including the position
 inside the epoch) and, when the dev loss improved, exports the model (+ the golden file
@@ -18,20 +18,16 @@ file are fp32.  One thread by default, two while the load average says the machi
 import argparse
 import os
 import random
-import sys
 import time
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, SEED  # noqa: E402
-from ptcore import Tokenizer, tidy  # noqa: E402
-import rewrite_data  # noqa: E402
-from rewrite_model import LN_EPS, Rewriter  # noqa: E402
-from summarize_train import batches_of, batchify, dev_loss, log, token_pairs, write_model  # noqa: E402
-
-WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+from common import ROOT, SEED, WORK
+from common.ptcore import Tokenizer, tidy
+from rewrite import data as rewrite_data
+from rewrite.model import LN_EPS, Rewriter
+from summarize.train import batches_of, batchify, dev_loss, log, token_pairs, write_model
 DEFAULT_OUT = os.path.join(ROOT, "models", "rewrite-multi.ptm")
 DEV_SPLITS = ("dev_en", "dev_zh")
 
@@ -79,7 +75,7 @@ def show_samples(model, data, tok, n=1):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m rewrite.train", description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--version", default="1.1.0")

@@ -1,26 +1,23 @@
-"""sentiment_baselines.py — the baselines the sentiment CNN must beat, on the same splits.
+"""sentiment/baselines.py — the baselines the sentiment CNN must beat, on the same splits.
 
-    /usr/bin/python3 models/train/sentiment_baselines.py --lang en
+    cd models/train && /usr/bin/python3 -m sentiment.baselines --lang en
 
 TF-IDF + logistic regression (scikit-learn; words 1-2 grams for English,
 characters 1-3 for Chinese) trained on the CNN's training rows, and a
 lexicon baseline (AFINN-style word scores, a small hand-written list), both
-scored by sentiment_eval.evaluate on the dev rows and held-out files.
+scored by sentiment.eval.evaluate on the dev rows and held-out files.
 """
 import argparse
-import os
 import re
-import sys
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ascii_lower  # noqa: E402
-from ptcore import normalize  # noqa: E402
-import sentiment_data  # noqa: E402
-from sentiment_eval import evaluate  # noqa: E402
+from common import ascii_lower
+from common.ptcore import normalize
+from sentiment import data as sentiment_data
+from sentiment.eval import evaluate
 
 # AFINN-style: word → score in [-5, 5]; written for this baseline
 LEXICON = {
@@ -68,7 +65,7 @@ def lr_probs(train, rows, lang):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m sentiment.baselines", description=__doc__.split("\n")[0])
     ap.add_argument("--lang", choices=("en", "zh"), required=True)
     sentiment_data.add_hold_out_argument(ap)
     args = ap.parse_args()

@@ -1,4 +1,4 @@
-"""sentiment_data.py — the labelled review rows of one language, split into train and dev.
+"""sentiment/data.py — the labelled review rows of one language, split into train and dev.
 
 Classes: 0 negative (1-2 stars or label 0), 1 neutral (3 stars), 2 positive
 (4-5 stars or label 1).  Binary files have no neutral rows.

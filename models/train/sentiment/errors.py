@@ -1,6 +1,6 @@
-"""sentiment_errors.py — a seeded sample of the dev rows a sentiment model gets wrong, for auditing.
+"""sentiment/errors.py — a seeded sample of the dev rows a sentiment model gets wrong, for auditing.
 
-    /usr/bin/python3 models/train/sentiment_errors.py --lang zh --n 60
+    cd models/train && /usr/bin/python3 -m sentiment.errors --lang zh --n 60
 
 Scores every binary dev row with the C core (the served path) and prints a
 random sample (seed 1) of the misclassified ones: file, gold label, the
@@ -14,9 +14,9 @@ import random
 
 import numpy as np
 
-import sentiment_data
 from common import ROOT, ascii_lower
-from ptcore import Sentiment, normalize
+from common.ptcore import Sentiment, normalize
+from sentiment import data as sentiment_data
 
 
 def errors(path, lang):
@@ -29,7 +29,7 @@ def errors(path, lang):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m sentiment.errors", description=__doc__.split("\n")[0])
     ap.add_argument("--lang", choices=("en", "zh"), required=True)
     ap.add_argument("--model", help="default: models/sentiment-<lang>.ptm")
     ap.add_argument("--n", type=int, default=60)

@@ -1,4 +1,4 @@
-"""sentiment_eval.py — the dev metrics every sentiment model and baseline is judged by.
+"""sentiment/eval.py — the dev metrics every sentiment model and baseline is judged by.
 
 Per file: accuracy on binary rows (negative vs positive, neutral rows left
 out; predicted positive when P(pos) > P(neg)), and macro-F1 over the three

@@ -1,4 +1,4 @@
-"""sentiment_linear.py — the linear half of the sentiment ensemble.
+"""sentiment/linear.py — the linear half of the sentiment ensemble.
 
 Logistic regression over hashed character n-gram features computed by the C
 core (pt_char_ngram_features: sublinear TF, unit L2 norm), so serving sees
@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from ptcore import char_ngram_features
+from common.ptcore import char_ngram_features
 
 NEUTRAL_ABSENT = -10.0  # neutral logit of a model trained without neutral rows
 

@@ -1,4 +1,4 @@
-"""sentiment_quantize.py — add 8-bit convolutions to a sentiment model, if they cost ≤ 0.5 points.
+"""sentiment/quantize.py — add 8-bit convolutions to a sentiment model, if they cost ≤ 0.5 points.
 
 The quantization is the one src/core/conv_q8.h describes: one scale per
 embedding dimension, s_d = max |E[:, d]| / 127 (the C core quantizes the
@@ -11,18 +11,18 @@ and with the 8-bit ones; the tensors stay in the file only when no dev
 file's binary accuracy or macro-F1 drops by more than 0.5 points.  The file
 keeps its fp32 weights either way (explain, CPUs without VNNI).
 
-    /usr/bin/python3 models/train/sentiment_quantize.py --model models/sentiment-en.ptm
+    cd models/train && /usr/bin/python3 -m sentiment.quantize --model ../../models/sentiment-en.ptm
 """
 import argparse
 import sys
 
 import numpy as np
 
-import sentiment_data
 from common import ascii_lower
-from ptcore import Sentiment, normalize
-from ptm import read_ptm, write_ptm
-from sentiment_eval import evaluate
+from common.ptcore import Sentiment, normalize
+from common.ptm import read_ptm, write_ptm
+from sentiment import data as sentiment_data
+from sentiment.eval import evaluate
 
 MAX_DROP = 0.005   # 0.5 points
 
@@ -70,7 +70,7 @@ def largest_drop(fp32, q8):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m sentiment.quantize", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", required=True)
     ap.add_argument("--out", help="default: rewrite --model in place")
     args = ap.parse_args()

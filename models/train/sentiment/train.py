@@ -1,12 +1,12 @@
-"""sentiment_train.py — train the review sentiment CNN of one language and export it.
+"""sentiment/train.py — train the review sentiment CNN of one language and export it.
 
-    /usr/bin/python3 models/train/sentiment_train.py --lang en
+    cd models/train && /usr/bin/python3 -m sentiment.train --lang en
 
 Model: an ensemble of two halves whose logits are averaged —
   * a text CNN (Kim 2014) over subword embeddings: embedding E → parallel
     Conv1d of several widths → ReLU → max over the valid positions →
     dropout → linear to 3 classes;
-  * logistic regression over hashed character n-grams (sentiment_linear.py).
+  * logistic regression over hashed character n-grams (sentiment/linear.py).
 sentiment = P(positive) − P(negative) of the averaged logits.
 
 Every sequence is padded with <pad> (id 0, a zero embedding) to at least the
@@ -17,7 +17,6 @@ agree to float rounding (test/golden).
 import argparse
 import os
 import random
-import sys
 import time
 
 import numpy as np
@@ -25,13 +24,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, SEED, ascii_lower  # noqa: E402
-from ptcore import Tokenizer, normalize  # noqa: E402
-from ptm import read_ptm, write_ptm  # noqa: E402
-import sentiment_data  # noqa: E402
-from sentiment_eval import evaluate  # noqa: E402
-import sentiment_linear  # noqa: E402
+from common import ROOT, SEED, ascii_lower
+from common.ptcore import Tokenizer, normalize
+from common.ptm import read_ptm, write_ptm
+from sentiment import data as sentiment_data
+from sentiment import linear as sentiment_linear
+from sentiment.eval import evaluate
 
 MAX_TOKENS = 256
 
@@ -242,7 +240,7 @@ def write_golden(model, tok, lin_W, lin_b, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m sentiment.train", description=__doc__.split("\n")[0])
     ap.add_argument("--lang", choices=("en", "zh"), required=True)
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--out")
@@ -262,7 +260,7 @@ def main():
                     help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root "
                          "frequency; default: en 1, zh 0)")
     sentiment_data.add_hold_out_argument(ap)
-    ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from embeddings_train.py")
+    ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from common.embeddings_train")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()

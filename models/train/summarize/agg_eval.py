@@ -1,4 +1,4 @@
-"""summarize_agg_eval.py — pt_summarize_many (summarize_agg) on FewSum against lead and TextRank.
+"""summarize/agg_eval.py — pt_summarize_many (summarize_agg) on FewSum against lead and TextRank.
 
 Each FewSum row is 8 reviews of one product (src, joined by " </s> ") and a
 human opinion summary (tgt); a product has 3 references, one row each.  The
@@ -8,26 +8,23 @@ baselines (ROUGE units) and in characters for the C function (its
 max_chars), so all three write summaries of the references' length.
 
     make core-lib
-    /usr/bin/python3 models/train/summarize_agg_eval.py            # train and val
-    /usr/bin/python3 models/train/summarize_agg_eval.py --split train --lib /tmp/variant.so -q
+    cd models/train && /usr/bin/python3 -m summarize.agg_eval          # train and val
+    cd models/train && /usr/bin/python3 -m summarize.agg_eval --split train --lib /tmp/variant.so -q
 
 The parameters of summarize_agg.c were tuned on train only; val is the
 held-out report.  Prints ROUGE-1/2/L F1 (x100, mean over rows) and the count
-of output facts not found in the reviews (summ_metrics.unsupported_facts).
+of output facts not found in the reviews (common.metrics.unsupported_facts).
 """
 import argparse
 import ctypes
 import json
 import os
-import sys
 from ctypes import POINTER, byref, c_char, c_char_p, c_int, c_size_t, c_void_p
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import summ_metrics as sm  # noqa: E402
+from common import DATA, ROOT
+from common import metrics as sm
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = os.path.join(os.path.dirname(_ROOT), "shared", "data", "pairs",
-                    "en_fewsum_reviews2summary.jsonl")
+FEWSUM = os.path.join(DATA, "pairs", "en_fewsum_reviews2summary.jsonl")
 SEP = " </s> "
 
 
@@ -64,7 +61,7 @@ class SummarizeMany:
 
 
 def load(split):
-    with open(DATA, encoding="utf-8") as f:
+    with open(FEWSUM, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     return [r for r in rows if r["split"] == split]
 
@@ -104,10 +101,10 @@ def evaluate(rows, summarize, show=0, chars=None):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m summarize.agg_eval", description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=["train", "val", "both"], default="both")
     ap.add_argument("--lib", default=os.environ.get("PTCORE_LIB",
-                                                    os.path.join(_ROOT, "build", "libptcore.so")))
+                                                    os.path.join(ROOT, "build", "libptcore.so")))
     ap.add_argument("--chars", type=int, default=None, help="budget override (characters)")
     ap.add_argument("--show", type=int, default=0, help="print this many outputs")
     ap.add_argument("-q", action="store_true", help="one line per split")

@@ -1,6 +1,6 @@
-"""summarize_data.py — (source, target) pairs for the summarize model, with a fixed dev split.
+"""summarize/data.py — (source, target) pairs for the summarize model, with a fixed dev split.
 
-    /usr/bin/python3 models/train/summarize_data.py      # writes models/train/work/summarize_*.jsonl
+    cd models/train && /usr/bin/python3 -m summarize.data     # writes models/train/work/summarize_*.jsonl
 
 Datasets (each gets its own dev file, models/train/work/summarize_dev_<name>.jsonl):
   myntra       pairs/en_myntra_description2title.jsonl   description -> title (cleaned, below)
@@ -11,7 +11,7 @@ Datasets (each gets its own dev file, models/train/work/summarize_dev_<name>.jso
                  products/zh_jd_titles.jsonl      keyword-stuffed title -> short title rebuilt
                                                   from its entity spans (brand + modifiers + product)
 
-Target cleaning (the faithfulness rule, ../../src/core/facts.h, forbids the model to write a
+Target cleaning (the faithfulness rule, src/core/facts.h, forbids the model to write a
 fact the input lacks, so it must not learn to):
   * Myntra: the brand (products/en_myntra.jsonl attribute "brand") is removed from the title,
     and so are gender words (Men, Women, Unisex, Boys, Girls, Kids) the description lacks;
@@ -22,7 +22,7 @@ fact the input lacks, so it must not learn to):
     written as the source writes them, other words in lower case, first letter upper case,
     so that the model does not write capitalized, name-like words the input lacks (ROUGE is
     case-blind, so this changes no score);
-  * pairs whose target still has a fact the independent checker (summ_metrics.unsupported_facts)
+  * pairs whose target still has a fact the independent checker (common.metrics.unsupported_facts)
     finds unsupported (a number with a unit the source does not put after it) are dropped;
   * pairs whose cleaned target is empty, or (titles) kept under 40% of the words, are dropped.
 Sources are de-duplicated (by normalized text, across all datasets, first wins) before the
@@ -31,15 +31,12 @@ split; dev = common.is_dev(normalized source), a keyed hash, 5%.
 import json
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, is_dev, read_jsonl  # noqa: E402
-from ptcore import Tokenizer, normalize  # noqa: E402
-from summ_metrics import unsupported_facts  # noqa: E402
+from common import ROOT, WORK, is_dev, read_jsonl
+from common.metrics import unsupported_facts
+from common.ptcore import Tokenizer, normalize
 
-WORK = os.path.join(HERE, "work")
-TOKENIZER = os.path.join(HERE, "..", "tokenizer.ptm")
+TOKENIZER = os.path.join(ROOT, "models", "tokenizer.ptm")
 DATASETS = ("myntra", "promptcloud", "womens", "zh")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[-./_][A-Za-z0-9]+)*")
 GENDER = {"men", "women", "unisex", "boys", "girls", "kids", "man", "woman", "boy", "girl"}

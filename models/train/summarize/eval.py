@@ -1,30 +1,25 @@
-"""summarize_eval.py — dev-set scores of summarize() against the lead and TextRank baselines.
+"""summarize/eval.py — dev-set scores of summarize() against the lead and TextRank baselines.
 
-    /usr/bin/python3 models/train/summarize_eval.py                 # the C path (pt_summarize)
-    /usr/bin/python3 models/train/summarize_eval.py --pytorch       # PyTorch greedy (progress only)
+    cd models/train && /usr/bin/python3 -m summarize.eval              # the C path (pt_summarize)
+    cd models/train && /usr/bin/python3 -m summarize.eval --pytorch    # PyTorch greedy (progress only)
 
-Dev sets: one per source dataset (summarize_data.py): myntra, promptcloud, womens (English)
-and zh (silver Chinese pairs).  ROUGE-1/2/L F1 x100 (summ_metrics: lower-cased word tokens for
+Dev sets: one per source dataset (summarize/data.py): myntra, promptcloud, womens (English)
+and zh (silver Chinese pairs).  ROUGE-1/2/L F1 x100 (common.metrics: lower-cased word tokens for
 English, characters for Chinese).  The C path runs pt_summarize with beam_width 4,
 extractive_fill 0, max_chars 200, max_input_chars 0.  Baselines get N units, N = the dev
 set's mean reference length (words for en, characters for zh): lead = the first N units,
 TextRank = a sentence extract of about N units.  Unsupported facts: output facts absent from
 the input, counted by the C checker (pt_facts_unsupported) and by the independent regex
-checker (summ_metrics.unsupported_facts).
+checker (common.metrics.unsupported_facts).
 """
 import argparse
 import json
 import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT  # noqa: E402
-import ptcore  # noqa: E402
-from summ_metrics import lead, n_units, rouge_corpus, textrank, unsupported_facts  # noqa: E402
-import summarize_data  # noqa: E402
-
-WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+from common import ROOT, WORK, ptcore
+from common.metrics import lead, n_units, rouge_corpus, textrank, unsupported_facts
+from summarize import data as summarize_data
 
 
 def c_outputs(model_path, srcs, args):
@@ -38,7 +33,7 @@ def c_outputs(model_path, srcs, args):
 
 def torch_outputs(srcs, tok):
     import torch
-    from summarize_model import EOS, Summarizer
+    from summarize.model import EOS, Summarizer
     torch.set_num_threads(1)
     m = Summarizer(tok.vocab_size, 128, 128, 256)
     m.load_state_dict(torch.load(os.path.join(WORK, "summarize_best.pt")))
@@ -51,7 +46,7 @@ def torch_outputs(srcs, tok):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m summarize.eval", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "summarize-multi.ptm"))
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--pytorch", action="store_true", help="PyTorch greedy decoding of the best checkpoint")

@@ -1,4 +1,4 @@
-"""summarize_model.py — the "lstm-pg" summarizer (pointer-generator LSTM), exactly as the C core runs it.
+"""summarize/model.py — the "lstm-pg" summarizer (pointer-generator LSTM), exactly as the C core runs it.
 
 Spec (shared with src/core/summarize.c):
   src_ids = tokenize(normalize(text))[:S-1] + [EOS]; no BOS.
@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from beam_torch import beam_batch
+from common.beam_torch import beam_batch
 
 BOS, EOS = 1, 2
 P_FLOOR = 1e-20

@@ -1,9 +1,9 @@
-"""summarize_train.py — train the summarize model (summarize_model.py) and export models/summarize-multi.ptm.
+"""summarize/train.py — train the summarize model (summarize/model.py) and export models/summarize-multi.ptm.
 
-    nohup /usr/bin/python3 models/train/summarize_train.py --minutes 70 \
-        > models/train/work/summarize_train.log 2>&1 &
+    cd models/train && nohup /usr/bin/python3 -m summarize.train --minutes 70 \
+        > work/summarize_train.log 2>&1 &
 
-Pairs: summarize_data.py (train + one dev file per dataset, cached in models/train/work/).
+Pairs: summarize/data.py (train + one dev file per dataset, cached in models/train/work/).
 Every epoch (and every --export-minutes inside a long epoch) it evaluates the dev loss,
 saves a resumable checkpoint (models/train/work/summarize_ckpt.pt) and, when the dev loss
 improved, exports the model (+ the golden file, when --out is the default path).  Rerunning
@@ -12,20 +12,16 @@ the same command resumes from the checkpoint; --minutes bounds the wall time of 
 import argparse
 import os
 import random
-import sys
 import time
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, SEED  # noqa: E402
-from ptcore import Tokenizer, normalize  # noqa: E402
-from ptm import read_ptm, write_ptm  # noqa: E402
-import summarize_data  # noqa: E402
-from summarize_model import EOS, Summarizer  # noqa: E402
-
-WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+from common import ROOT, SEED, WORK
+from common.ptcore import Tokenizer, normalize
+from common.ptm import read_ptm, write_ptm
+from summarize import data as summarize_data
+from summarize.model import EOS, Summarizer
 DEFAULT_OUT = os.path.join(ROOT, "models", "summarize-multi.ptm")
 
 GOLDEN_TEXTS = [
@@ -175,7 +171,7 @@ def show_samples(model, data, tok, n=3):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python3 -m summarize.train", description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--version", default="1.0.0")

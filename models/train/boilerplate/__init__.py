@@ -1,0 +1,1 @@
+"""boilerplate — the seller-boilerplate detector shared by rewrite() and summarize() (src/core/boiler.h)."""

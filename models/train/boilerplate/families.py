@@ -1,0 +1,69 @@
+"""families.py — what seller boilerplate is about, as seed patterns per family.
+
+Mining (mine.py) calls a unit of product copy boilerplate when it recurs across
+unrelated products AND matches a family's seed pattern; recurrence alone also
+finds product templates ("Machine wash", "Synthetic upper"), which are facts.
+One family, HELD_OUT, is kept out of the classifier's training entirely: its
+units are the "unseen noise" the card reports, the number to improve.
+"""
+import re
+
+FAMILIES = {
+    "shipping": r"\b(free|fast|quick|express|same.day|worldwide|international) (shipping|delivery)\b|"
+                r"\bships? (in|within|worldwide|free|same|next|from)\b|\bshipping (on|within|is|to|cost|fee)|"
+                r"\b(delivery|dispatch(ed)?) (in|within)\b|\btracking (number|provided|code)|"
+                r"包邮|发货|快递|物流|顺丰|运费",
+    "returns": r"\b(easy|free|\d+.day) returns?\b|\breturns? (within|accepted|policy)|\brefund|money.back|"
+               r"no questions asked|退换|退货|退款|无理由|运费险",
+    "service": r"customer (service|support)|after.sales|satisfaction guarantee|guarantee(d)? (your )?satisfaction|"
+               r"\b100% (genuine|authentic|original)|\bdisclaimer\b|\bmay vary (slightly )?due|"
+               r"售后|正品保证|假一赔|品质保证|质量保证|略有差异|误差",
+    "store": r"\bwelcome to\b|^welcome\b|\bour (store|shop|listings?)\b|thank(s| you) for (shopping|your|visiting|buying)|"
+             r"\bvisit (our|my)\b|\b(leave|give) (us )?(a )?(5|five).stars?|\bpositive feedback\b|"
+             r"欢迎光临|本店|店铺|亲[,!们]|好评|惠顾|实物拍摄",
+    "action": r"\bbuy (it )?now\b|\border (now|today)\b|add to (cart|wishlist|basket)|don'?t (miss|wait)\b|"
+              r"\bhurry\b|\bgrab (yours|one|it)\b|\bclick (here|the|add|buy)\b|\bshop now\b|"
+              r"拍下|下单|抢购|加购|赶快|快来|备注",
+    "promotion": r"\bsale\b|\bdiscount|% ?off\b|\b(mega|super|amazing|best|exclusive) deals?\b|\b(lowest|best) price|"
+                 r"\blimited (time|offer)|\bfree gift|\bcoupon|\bclearance sale|\bhot (sale|seller)|\bbest ?seller\b|"
+                 r"\bnew arrivals?\b|\bbuy \d+ get\b|"
+                 r"爆款|热卖|热销|特价|秒杀|优惠|促销|清仓|满减|领券|最低价|冲销量|买一送一|限时|月销",
+    "contact": r"\bcontact (us|me|the host)|\b(message|email|call|text) (us|me)\b|whats ?app|"
+               r"wechat|instagram|facebook|\bfollow (us|our)|\bquestions\?|\bjust ask\b|\breach out\b|"
+               r"联系|咨询|客服|微信|关注|旺旺",
+}
+HELD_OUT = "contact"
+PATTERNS = {k: re.compile(v, re.I) for k, v in FAMILIES.items()}
+
+
+def families_of(text):
+    """The families whose seed pattern the text matches."""
+    return [k for k, p in PATTERNS.items() if p.search(text)]
+
+
+# The unseen family in forms no training bank holds: contact and social boilerplate,
+# written here for evaluation only (the training banks' contact sentences are dropped).
+UNSEEN_EN = [
+    "Feel free to reach out to us on WhatsApp at any time.", "Message us on Instagram for more photos.",
+    "Follow us on Facebook for weekly new arrivals.", "Any questions, please email us first.",
+    "Contact me directly for custom sizes.", "Drop us a message and we will reply within {n} hours.",
+    "Call us on {n} {n} {n} for bulk pricing.", "Just send us a message if you need help choosing.",
+    "Please contact us before opening a dispute.", "Our team answers every message within {n} hours.",
+    "Follow our page to get updates on restocks.", "For wholesale enquiries, message us on WhatsApp.",
+]
+UNSEEN_ZH = [
+    "有任何疑问请随时联系在线客服。", "加微信可以看更多实拍图。", "关注我们的公众号获取最新上新信息。",
+    "购买前可以先咨询客服了解尺码。", "有需要定制的亲请联系客服。", "客服在线时间为早{n}点到晚{n}点。",
+    "添加客服微信领取专属福利。", "如有问题请联系旺旺,我们会在{n}小时内回复。", "欢迎咨询,客服会耐心解答。",
+    "联系客服获取批发价格。", "关注店铺不迷路,新品早知道。", "详情请咨询客服。",
+]
+
+
+def unseen_units(rng, k):
+    """k units of the held-out family, (text, lang), numbers filled at random."""
+    out = []
+    for i in range(k):
+        lang = "en" if i % 2 == 0 else "zh"
+        bank = UNSEEN_EN if lang == "en" else UNSEEN_ZH
+        out.append((rng.choice(bank).format(n=rng.choice([2, 8, 9, 12, 24, 555])), lang))
+    return out

@@ -1,0 +1,168 @@
+"""train.py — the seller-boilerplate classifier of src/core/boiler.h, trained and exported.
+
+    cd models/train && /usr/bin/python3 -m boilerplate.train --out ../../models/boilerplate-multi.ptm
+
+Data (../shared/data/products/*, every product file; nothing else):
+  positives  units of product copy that match a family's seed pattern (families.py), at most
+             MAX_UNIT_CHARS long (a long unit that mentions shipping is product text about
+             shipping, e.g. a logistics app), from every file but the iflytek app descriptions
+             (apps whose topic is shopping or delivery); plus the phrase banks of the rewrite
+             noise model (rewrite/noise.py: spam heads and tails, shipping/returns/store
+             sentences, Chinese spam words and boilerplate), filled at random (seeded).
+  negatives  every unit that matches no seed pattern (product copy, including recurring
+             product templates such as "Machine wash"), de-duplicated by shape.
+  held out   the HELD_OUT family ("contact": contact us, message us, WhatsApp, 客服, 微信...):
+             every unit and bank sentence of it is left out of training, and scored apart,
+             with the eval-only sentences of families.UNSEEN_*.
+Split: common.is_dev of the unit's shape (seed 20261129, 5 %).  Features: hashed character
+1-4-grams of " " + shape + " " (ngrams.h), 2^18 buckets.  Model: logistic regression
+(scikit-learn liblinear, C = 4, balanced classes).  Threshold: the lowest on a 0.05 grid whose
+false-positive rate on dev negatives (product units) is at most MAX_DEV_FPR: dropping a
+product sentence loses facts, keeping a boilerplate one only leaves noise.
+"""
+import argparse
+import os
+import random
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from common import ROOT, SEED, is_dev
+from common.ptcore import Boiler, char_ngram_features
+from common.ptm import write_ptm
+from boilerplate.families import HELD_OUT, families_of, unseen_units
+from boilerplate.mine import mine, shape
+from rewrite import noise
+
+BUCKETS = 1 << 18
+NMIN, NMAX = 1, 4
+MAX_UNIT_CHARS = 80
+MAX_DEV_FPR = 0.002
+BANK_SAMPLES = 6000
+VERSION = "1.0.0"
+GOLDEN = os.path.join(ROOT, "test", "golden", "boilerplate.txt")
+
+
+def view(unit):
+    return " " + shape(unit) + " "
+
+
+def bank_units(rng):
+    """Sentences of the rewrite noise model's banks, (text, lang), numbers and wrappers at random."""
+    out = []
+    for _ in range(BANK_SAMPLES):
+        out.append((noise._spam_en(rng), "en"))
+        out.append((noise._boiler("en", rng), "en"))
+        out.append((noise._spam_zh(rng), "zh"))
+        out.append((noise._boiler("zh", rng), "zh"))
+    return out
+
+
+def dataset(rng):
+    """{"train"/"dev"/"unseen": [(text, label, lang, origin)]}, de-duplicated by shape."""
+    _, units = mine()
+    rows, seen = {"train": [], "dev": [], "unseen": []}, set()
+
+    def add(text, label, lang, origin):
+        k = shape(text)
+        if k in seen:
+            return
+        seen.add(k)
+        fams = families_of(text)
+        if HELD_OUT in fams:
+            if label:
+                rows["unseen"].append((text, 1, lang, origin))
+            return
+        rows["dev" if is_dev(k) else "train"].append((text, label, lang, origin))
+
+    for name, _, lang, u in units:
+        fams = families_of(u)
+        if not fams:
+            add(u, 0, lang, name)
+        elif len(u) <= MAX_UNIT_CHARS and name != "zh_iflytek_app_descriptions":
+            add(u, 1, lang, name)
+    for text, lang in bank_units(rng):
+        add(text.strip(), 1, lang, "bank")
+    for text, lang in unseen_units(rng, 400):
+        if shape(text) not in seen:
+            seen.add(shape(text))
+            rows["unseen"].append((text, 1, lang, "unseen-bank"))
+    return rows
+
+
+def features(texts):
+    indptr, idx, val = [0], [], []
+    for t in texts:
+        i, v = char_ngram_features(view(t), NMIN, NMAX, BUCKETS)
+        idx.append(i)
+        val.append(v)
+        indptr.append(indptr[-1] + len(i))
+    return sp.csr_matrix((np.concatenate(val), np.concatenate(idx), np.array(indptr)),
+                         shape=(len(texts), BUCKETS))
+
+
+def pick_threshold(p, y):
+    neg = p[y == 0]
+    for t in np.arange(0.05, 1.0, 0.05):
+        if (neg >= t).mean() <= MAX_DEV_FPR:
+            return float(round(t, 2))
+    return 0.95
+
+
+def report(name, rows, p, t):
+    y = np.array([r[1] for r in rows])
+    for lang in ("en", "zh"):
+        m = np.array([r[2] == lang for r in rows])
+        pos, neg = m & (y == 1), m & (y == 0)
+        rec = (p[pos] >= t).mean() if pos.any() else float("nan")
+        fpr = (p[neg] >= t).mean() if neg.any() else float("nan")
+        print(f"| {name} | {lang} | {pos.sum()} | {neg.sum()} | {100 * rec:.1f} | {100 * fpr:.2f} |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=os.path.join(ROOT, "models", "boilerplate-multi.ptm"))
+    args = ap.parse_args()
+    rng = random.Random(SEED)
+    rows = dataset(rng)
+    for k, v in rows.items():
+        print(f"{k}: {len(v)} units, {sum(r[1] for r in v)} boilerplate")
+    X = features([r[0] for r in rows["train"]])
+    y = np.array([r[1] for r in rows["train"]])
+    clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=200)
+    clf.fit(X, y)
+    p_dev = clf.predict_proba(features([r[0] for r in rows["dev"]]))[:, 1]
+    t = pick_threshold(p_dev, np.array([r[1] for r in rows["dev"]]))
+    print(f"threshold {t} (dev false positives <= {100 * MAX_DEV_FPR:.1f} %)")
+    p_unseen = clf.predict_proba(features([r[0] for r in rows["unseen"]]))[:, 1]
+    print("| set | lang | boilerplate units | product units | recall % | false positives % |")
+    report("dev (seen families)", rows["dev"], p_dev, t)
+    report(f"unseen family ({HELD_OUT})", rows["unseen"], p_unseen, t)
+    meta = {"task": "boilerplate", "language": "multi", "name": "boilerplate-multi", "version": VERSION,
+            "buckets": BUCKETS, "ngram_min": NMIN, "ngram_max": NMAX, "threshold": t, "seed": SEED}
+    write_ptm(args.out, meta, {"linear.weight": clf.coef_[0].astype(np.float32),
+                               "linear.bias": clf.intercept_.astype(np.float32)})
+    golden(args.out, clf, rows["dev"])
+    print(f"wrote {args.out} ({os.path.getsize(args.out)} bytes)")
+
+
+def golden(path, clf, dev):
+    """The C detector must give scikit-learn's probabilities; a fixed sample goes to GOLDEN."""
+    rng = random.Random(SEED)
+    sample = [r for r in rng.sample(dev, 40)] + [r for r in dev if r[1] == 1][:20]
+    want = clf.predict_proba(features([r[0] for r in sample]))[:, 1]
+    with Boiler(path) as b:
+        got = np.array([b.prob(r[0]) for r in sample])
+    worst = float(np.abs(got - want).max())
+    print(f"golden: C vs scikit-learn, max |dp| = {worst:.2e} over {len(sample)} units")
+    if worst > 1e-4:
+        raise SystemExit("the C detector disagrees with the trained model")
+    with open(GOLDEN, "w", encoding="utf-8") as f:
+        f.write("# boilerplate.train golden sample: probability<TAB>unit (C must agree within 1e-4)\n")
+        for (text, *_), p in zip(sample, want):
+            f.write(f"{p:.6f}\t{text}\n")
+
+
+if __name__ == "__main__":
+    main()

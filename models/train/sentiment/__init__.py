@@ -1,0 +1,1 @@
+"""sentiment — the review sentiment ensemble (text CNN + linear half): data, training, evaluation, quantization."""

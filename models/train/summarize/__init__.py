@@ -1,0 +1,1 @@
+"""summarize — the summarize model (pointer-generator LSTM): data, model, training, evaluation."""
