@@ -217,6 +217,144 @@ has_space(const char *s, size_t a, size_t b)
 	return 0;
 }
 
+/*
+ * Where seller copy glues noise onto a product phrase inside one unit
+ * ("[ORDER TODAY, don't wait navy shorts, two pockets ~ Flash sale - hurry"):
+ * the marks that end a segment.  " - " needs its spaces ("mid-rise" is one
+ * word).
+ */
+static size_t
+segment_break(const char *s, size_t b, size_t i)
+{
+	if (strchr("|~[]*>#,;!?", s[i]) != NULL && s[i] != '\0')
+		return 1;
+	if (s[i] == ' ' && i + 2 < b && s[i + 1] == '-' && s[i + 2] == ' ')
+		return 3;
+	return 0;
+}
+
+/*
+ * The part of a boilerplate unit [*a, *b) worth keeping: its segments with
+ * boilerplate ones cut off at both ends.  Sets *a == *b when every segment
+ * is boilerplate, or when the unit has one segment: then it all goes.
+ */
+static pt_status
+trim_unit(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+{
+	size_t		i = *a,
+				seg = *a,
+				keep_a = *e,
+				keep_e = *e;
+	int			n_segs = 0,
+				found = 0;
+	pt_status	st = PT_OK;
+
+	while (i <= *e && st == PT_OK)
+	{
+		size_t		brk = i < *e ? segment_break(s, *e, i) : 1;
+
+		if (brk == 0)
+		{
+			i++;
+			continue;
+		}
+		while (seg < i && s[seg] == ' ')
+			seg++;
+		if (seg < i)
+		{
+			size_t		end = i;
+			float		p;
+
+			while (end > seg && s[end - 1] == ' ')
+				end--;
+			n_segs++;
+			if ((st = pt_boiler_prob(b, s + seg, end - seg, &p, err)) == PT_OK && p < b->threshold)
+			{
+				if (!found)
+					keep_a = seg;
+				keep_e = i < *e ? end : *e;	/* a unit's own end keeps its final mark */
+				found = 1;
+			}
+		}
+		i += brk;
+		seg = i;
+	}
+	if (st != PT_OK)
+		return st;
+	if (n_segs <= 1 || !found)
+		keep_a = keep_e = *e;
+	/* marks left over from a cut-off decoration: "#+ - Sea green top" */
+	while (keep_a < keep_e && strchr(" +-~|*>#=_:", s[keep_a]) != NULL)
+		keep_a++;
+	while (keep_e > keep_a && (s[keep_e - 1] == ' ' || s[keep_e - 1] == '-'))
+		keep_e--;
+	*a = keep_a;
+	*e = keep_e;
+	return PT_OK;
+}
+
+/*
+ * Boilerplate glued onto a product sentence with no mark between them
+ * ("… side slits Easy returns within 30 days.", "grab yours now Black
+ * solid shirt …"): cut the longest prefix and suffix of at most GLUE_WORDS
+ * words that start or end where a capitalized word begins and that the
+ * detector scores at least GLUE_MIN_P on their own, leaving at least two
+ * words.  Chinese glue has no such seam and is left alone.
+ */
+#define GLUE_WORDS 12
+#define GLUE_MIN_P 0.9f
+
+static int
+glue_seam(const char *s, size_t a, size_t i)
+{
+	return i > a && s[i - 1] == ' ' && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '#');
+}
+
+static size_t
+words_in(const char *s, size_t a, size_t e)
+{
+	size_t		n = 0;
+
+	for (size_t i = a; i < e; i++)
+		n += pt_ascii_alnum(s[i]) && (i == a || s[i - 1] == ' ');
+	return n;
+}
+
+static pt_status
+trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+{
+	size_t		cut_e = *e,
+				cut_a = *a;
+	pt_status	st = PT_OK;
+	float		p;
+
+	/* suffixes, longest first: the seams from the left, within GLUE_WORDS of the end */
+	for (size_t i = *a + 1; i < *e && st == PT_OK; i++)
+		if (glue_seam(s, *a, i) && words_in(s, i, *e) <= GLUE_WORDS && words_in(s, *a, i) >= 2)
+		{
+			if ((st = pt_boiler_prob(b, s + i, *e - i, &p, err)) == PT_OK && p >= GLUE_MIN_P)
+			{
+				cut_e = i;
+				break;
+			}
+		}
+	/* prefixes, longest first: the seams from the right, within GLUE_WORDS of the start */
+	for (size_t i = cut_e; i > *a + 1 && st == PT_OK; i--)
+		if (glue_seam(s, *a, i) && words_in(s, *a, i) <= GLUE_WORDS && words_in(s, i, cut_e) >= 2)
+		{
+			if ((st = pt_boiler_prob(b, s + *a, i - *a, &p, err)) == PT_OK && p >= GLUE_MIN_P)
+			{
+				cut_a = i;
+				break;
+			}
+		}
+	while (cut_e > cut_a && s[cut_e - 1] == ' ')
+		cut_e--;
+	*a = cut_a;
+	*e = cut_e;
+	return st;
+}
+
 pt_status
 pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_t *out_len,
 				size_t *n_dropped, pt_err *err)
@@ -227,7 +365,7 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 				dropped = 0,
 				prev_end = 0;	/* end of the last unit written */
 	int			any = 0,
-				gap = 0;		/* a dropped unit since the last one written */
+				gap = 0;		/* something was cut since the last unit written */
 	char	   *buf;
 	pt_status	st;
 
@@ -245,12 +383,18 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		st = pt_boiler_units(s, len, &u, &n, err);
 	for (size_t i = 0; i < n && st == PT_OK; i++)
 	{
+		size_t		a = u[i].start,
+					e = u[i].end;
 		float		p;
 
 		pt_check_interrupts();
-		if ((st = pt_boiler_prob(b, s + u[i].start, u[i].end - u[i].start, &p, err)) != PT_OK)
+		if ((st = pt_boiler_prob(b, s + a, e - a, &p, err)) != PT_OK)
 			break;
-		if (p >= b->threshold)
+		if (p >= b->threshold && (st = trim_unit(b, s, &a, &e, err)) != PT_OK)
+			break;
+		if (a < e && (st = trim_glued(b, s, &a, &e, err)) != PT_OK)
+			break;
+		if (a == e)
 		{
 			dropped++;
 			gap = 1;
@@ -258,19 +402,19 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		}
 		if (any)
 		{
-			if (!gap)			/* neighbours: the text between them as it was */
+			if (!gap && a == u[i].start)	/* neighbours: the text between them as it was */
 			{
-				memcpy(buf + at, s + prev_end, u[i].start - prev_end);
-				at += u[i].start - prev_end;
+				memcpy(buf + at, s + prev_end, a - prev_end);
+				at += a - prev_end;
 			}
-			else if (has_space(s, prev_end, u[i].start))
+			else if (has_space(s, prev_end, a))
 				buf[at++] = ' ';
 		}
-		memcpy(buf + at, s + u[i].start, u[i].end - u[i].start);
-		at += u[i].end - u[i].start;
-		prev_end = u[i].end;
+		memcpy(buf + at, s + a, e - a);
+		at += e - a;
+		prev_end = e;
 		any = 1;
-		gap = 0;
+		gap = e < u[i].end;
 	}
 	pt_free(u);
 	if (st != PT_OK)

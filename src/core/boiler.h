@@ -40,11 +40,16 @@ pt_status	pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_
 							pt_err *err);
 
 /*
- * s without its boilerplate units, as a new pt_alloc'd, NUL-terminated
- * string: the kept units joined by the text that separated them (one space
- * where a dropped unit stood between two kept ones in space-separated
- * text).  b NULL keeps everything.  *n_dropped (may be NULL) counts the
- * units dropped.  Text that is all boilerplate gives "".
+ * s without its boilerplate, as a new pt_alloc'd, NUL-terminated string.
+ * A unit the detector flags goes, or, when marks (| ~ [ ] * > # , ; ! ?
+ * and " - ") cut it in segments, loses the flagged segments at its ends;
+ * any unit also loses a flagged prefix or suffix glued on with no mark at
+ * all, seen where a capitalized word begins ("… side slits Easy returns
+ * within 30 days.").  What is kept is joined by the text that separated it
+ * (one space where something cut stood between two kept parts of
+ * space-separated text).  b NULL keeps everything.  *n_dropped (may be
+ * NULL) counts the units dropped whole.  Text that is all boilerplate
+ * gives "".
  */
 pt_status	pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out,
 							size_t *out_len, size_t *n_dropped, pt_err *err);

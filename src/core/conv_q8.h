@@ -5,7 +5,7 @@
  * On CPUs with AVX-512 VNNI one vpdpbusd does 64 u8 × s8 products with
  * int32 accumulation, four times the multiply-adds of an fp32 FMA.
  *
- * Quantization (models/train/sentiment_quantize.py writes the tensors):
+ * Quantization (models/train/sentiment/quantize.py writes the tensors):
  * an embedding value x_d ≈ s_d · q_d with one scale per dimension and q in
  * [-127, 127], stored offset by 128 as u8.  The scales fold into the
  * weights, W'_{f,d,j} = W_{f,d,j} · s_d ≈ t_f · r_{f,d,j}, with r in int8

@@ -5,7 +5,7 @@
  * reads the packed weights directly, with no per-call packing as OpenBLAS
  * does, and 64 multiply-adds per instruction.
  *
- * Tensors, written by models/train/decoder_quantize.py (models/FORMAT.md):
+ * Tensors, written by models/train/common/decoder_quantize.py (models/FORMAT.md):
  *   NAME.q8          i8  [1, in/4, out, 4]  r, packed as conv_q8.h says
  *   NAME.q8_scale    f32 [out]              t_o, one per output (>= 0)
  *   NAME.q8_in_scale f32 [in]               s_d: an input x_d ≈ s_d · q_d,

@@ -1,7 +1,7 @@
 /*
  * seq2seq.h — the encoder-decoder LSTM with attention and a copy mechanism
  * (pointer-generator) behind summarize; the math is that of
- * models/train/summarize_model.py, written out in models/summarize.md.
+ * models/train/summarize/model.py, written out in models/summarize.md.
  *
  * A batch holds the encoded sources of some rows and the decoder state of
  * the live hypotheses of those rows.  pt_s2s_step advances every hypothesis

@@ -9,7 +9,11 @@
  * shipping talk through a multiplicative prior, and the picks are made
  * greedily by support times novelty (maximal marginal relevance), whole
  * sentences within the character budget, output with the sentences that
- * open their reviews first.  The parameters were tuned on the
+ * open their reviews first.  A sentence with profanity or an insult
+ * (profanity.h) is never picked; when no sentence fits the budget whole,
+ * the summary is the longest leading clause of the best one that does,
+ * or "" — never a sentence cut inside a clause.  The output follows its
+ * language's typography (typography.h).  The parameters were tuned on the
  * train split of FewSum (models/train/summarize/agg_eval.py).
  *
  * The result does not depend on the order of the texts: they are sorted by
@@ -25,7 +29,9 @@
 #include <string.h>
 
 #include "extract.h"
+#include "profanity.h"
 #include "text.h"
+#include "typography.h"
 
 #ifndef AGG_MAX_TEXTS
 #define AGG_MAX_TEXTS 256		/* texts read; more are sampled by hash */
@@ -189,6 +195,32 @@ score_support(pt_sent_set *set, size_t n_texts, double *best, int *n_support)
 	}
 }
 
+/*
+ * Bytes of the longest leading clause of sentence s[0..len) — up to a
+ * ',' or ';' — within max_chars code points, its mark dropped; 0 when not
+ * even the first clause fits.  A summary never ends inside a clause.
+ */
+static size_t
+leading_clause(const char *s, size_t len, size_t max_chars)
+{
+	size_t		best = 0,
+				chars = 0;
+
+	for (size_t i = 0; i < len && chars <= max_chars; i++)
+	{
+		if (s[i] == ',' || s[i] == ';')
+		{
+			size_t		e = i;
+
+			while (e > 0 && s[e - 1] == ' ')
+				e--;
+			best = e;
+		}
+		chars += ((unsigned char) s[i] & 0xC0) != 0x80;
+	}
+	return best;
+}
+
 pt_status
 pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 				  size_t max_chars, size_t max_input_chars,
@@ -206,7 +238,8 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 	double	   *best = NULL,
 			   *maxsim = NULL;
 	int		   *n_support = NULL,
-			   *done = NULL;
+			   *done = NULL,
+			   *profane = NULL;
 	size_t	   *picks = NULL;
 	int			n_zh = 0,
 				any_supported = 0;
@@ -284,8 +317,10 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 	maxsim = pt_alloc_zero(pt_mul_size(set.n, sizeof *maxsim));
 	n_support = pt_alloc(pt_mul_size(set.n, sizeof *n_support));
 	done = pt_alloc_zero(pt_mul_size(set.n, sizeof *done));
+	profane = pt_alloc_zero(pt_mul_size(set.n, sizeof *profane));
 	picks = pt_alloc(pt_mul_size(set.n, sizeof *picks));
-	if (best == NULL || maxsim == NULL || n_support == NULL || done == NULL || picks == NULL)
+	if (best == NULL || maxsim == NULL || n_support == NULL || done == NULL || profane == NULL ||
+		picks == NULL)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "summarize_many: out of memory scoring %zu sentences",
 					 set.n);
@@ -295,9 +330,12 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 	for (size_t i = 0; i < set.n; i++)
 		any_supported |= n_support[i] > 0 && set.s[i].n_feat > 0;
 	for (size_t i = 0; i < set.n; i++)
+	{
+		profane[i] = pt_has_profanity(set.s[i].text + set.s[i].start, set.s[i].end - set.s[i].start);
 		if ((any_supported && n_support[i] == 0) || set.s[i].n_feat == 0 ||
-			set.s[i].chars > max_chars)
+			set.s[i].chars > max_chars || profane[i])
 			done[i] = 1;
+	}
 
 	/* greedy picks by support times novelty, whole sentences in budget */
 	for (;;)
@@ -355,15 +393,17 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 
 	if (n_picks == 0)
 	{
-		/* nothing fits whole: cut the best-supported sentence */
-		size_t		b = 0;
+		/* nothing fits whole: the longest leading clause of the best-supported sentence that does */
+		size_t		b = set.n;
 		const pt_sent *s;
 
-		for (size_t i = 1; i < set.n; i++)
-			if (set.s[i].score > set.s[b].score)
+		for (size_t i = 0; i < set.n; i++)
+			if (!profane[i] && (b == set.n || set.s[i].score > set.s[b].score))
 				b = i;
+		if (b == set.n)
+			goto done;
 		s = &set.s[b];
-		bytes = pt_text_cut(s->text + s->start, s->end - s->start, max_chars);
+		bytes = leading_clause(s->text + s->start, s->end - s->start, max_chars);
 		*out = pt_alloc(bytes + 1);
 		if (*out == NULL)
 		{
@@ -386,6 +426,17 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 	pt_sents_join(&set, picks, n_picks, "", 0, lang, *out, out_len);
 
 done:
+	if (st == PT_OK && *out != NULL)
+	{
+		/* review sentences keep their words and casing; the punctuation follows the language */
+		char	   *typeset;
+		size_t		typeset_len;
+
+		st = pt_typography_apply(*out, *out_len, *out, *out_len, max_chars, &typeset, &typeset_len, err);
+		pt_free(*out);
+		*out = st == PT_OK ? typeset : NULL;
+		*out_len = st == PT_OK ? typeset_len : 0;
+	}
 	if (st == PT_OK && *out == NULL)
 	{
 		*out = pt_alloc(1);
@@ -411,6 +462,7 @@ done:
 	pt_free(maxsim);
 	pt_free(n_support);
 	pt_free(done);
+	pt_free(profane);
 	pt_free(picks);
 	return st;
 }

@@ -10,9 +10,12 @@
  *  - no space before , . ! ? ; :
  *    (these two only where no letter or digit follows the mark: "5,,000",
  *    "PS..ft" and "5 .5" stay as they are, so no new number appears);
- *  - a shouted sentence (at least 6 ASCII letters, 70 % of them upper case)
- *    is lower-cased word by word, except words holding a digit (model
- *    numbers such as XR-500), and its first letter capitalized;
+ *  - a shouted sentence (pt_text_shouted, typography.h: at least 6 ASCII
+ *    letters, 70 % of them upper case, and no Han character) is
+ *    lower-cased word by word, except words holding a digit (model numbers
+ *    such as XR-500) and words the input writes as a name outside shouted
+ *    sentences ("ACME" in "Made by ACME."), and its first letter
+ *    capitalized;
  *  - a sentence that repeats an earlier one (same letters and digits,
  *    ignoring case, space and punctuation) and a sentence of punctuation
  *    alone are dropped.

@@ -1,6 +1,6 @@
 /*
  * transformer.h — the pre-norm Transformer encoder-decoder with copy
- * attention behind rewrite (models/train/rewrite_model.py; tensor names and
+ * attention behind rewrite (models/train/rewrite/model.py; tensor names and
  * math in models/rewrite.md).
  *
  * The encoder runs once per source as GEMMs over all its positions; the

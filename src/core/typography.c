@@ -34,14 +34,6 @@ struct pt_namecase
 	size_t		words_len;
 };
 
-/* the ideographs, as text.c classifies them */
-static int
-is_han(uint32_t cp)
-{
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
-}
-
 /* CJK symbols and punctuation, full-width forms */
 static int
 is_cjk_punct(uint32_t cp)
@@ -154,7 +146,7 @@ pt_text_shouted(const char *s, size_t len)
 
 		tick(&steps);
 		i += next_cp(s, len, i, &cp);
-		if (is_han(cp))
+		if (pt_is_ideograph(cp))
 			return 0;
 		if (cp >= 0xFF21 && cp <= 0xFF5A)	/* full-width letters */
 			cp -= 0xFEE0;
@@ -264,39 +256,72 @@ folded_at(const char *s, size_t len, size_t i, char *c)
 	return k;
 }
 
+/* a word of a sentence being read, whose fate may wait for the next word */
+typedef struct word_seen
+{
+	size_t		n;				/* bytes, at nc->words + nc->words_len; 0 = none */
+	int			named,
+				digit,
+				caps,			/* letters, all upper case: GP, POEZIE, OLIVE */
+				in_run;			/* an all-caps neighbour came before it, no Han between */
+} word_seen;
+
+/*
+ * Keep or forget the word w (typography.h): name-cased outside shouting,
+ * and not an all-caps word in a run of them ("OLIVE GREEN SOLID" in a
+ * half-shouted sentence is shouting; "(SANDING)", "ACME" alone are names).
+ */
+static pt_status
+settle_word(pt_namecase *nc, const word_seen *w, int shouted, int next_in_run, pt_err *err)
+{
+	int			run = w->caps && !w->digit && (w->in_run || next_in_run);
+
+	if (w->n > 0 && w->named && (!shouted || w->digit) && !run)
+		return add_name(nc, w->n, err);
+	return PT_OK;
+}
+
 /* the names of one sentence of the input */
 static pt_status
 add_sentence(pt_namecase *nc, const char *s, size_t len, pt_err *err)
 {
-	int			shouted = pt_text_shouted(s, len);
+	int			shouted = pt_text_shouted(s, len),
+				han_since = 0;	/* a Han character since the pending word */
+	word_seen	pending = {0};
 	size_t		i = 0,
 				steps = 0;
+	pt_status	st;
 
 	while (i < len)
 	{
 		char		c,
-				   *w = nc->words + nc->words_len;
+				   *w;
 		size_t		k = folded_at(s, len, i, &c),
 					n = 0;
-		int			named = 0,
-					digit = 0;
-		pt_status	st;
+		word_seen	cur = {0};
 
 		tick(&steps);
 		if (!pt_ascii_alnum(c))
 		{
+			uint32_t	cp;
+
+			next_cp(s, len, i, &cp);
+			han_since |= pt_is_ideograph(cp);
 			i += k;
 			continue;
 		}
-		/* the word is written where it would be kept: words is as long as the input */
+		/* the word goes after the pending one: together they are no longer than the input */
+		w = nc->words + nc->words_len + pending.n;
+		cur.caps = 1;
 		for (;;)
 		{
 			char		c2;
 			size_t		k2;
 
 			tick(&steps);
-			named |= n > 0 && c >= 'A' && c <= 'Z';
-			digit |= is_digit(c);
+			cur.named |= n > 0 && c >= 'A' && c <= 'Z';
+			cur.digit |= is_digit(c);
+			cur.caps &= !(c >= 'a' && c <= 'z');
 			w[n++] = c;
 			i += k;
 			if (i >= len)
@@ -312,10 +337,22 @@ add_sentence(pt_namecase *nc, const char *s, size_t len, pt_err *err)
 			else if (!pt_ascii_alnum(c))
 				break;
 		}
-		if (named && (!shouted || digit) && (st = add_name(nc, n, err)) != PT_OK)
-			return st;
+		cur.n = n;
+		cur.caps &= cur.named;
+		cur.in_run = pending.n > 0 && pending.caps && cur.caps && !han_since;
+		{
+			size_t		before = nc->words_len;
+
+			if ((st = settle_word(nc, &pending, shouted, cur.in_run, err)) != PT_OK)
+				return st;
+			/* the pending word was forgotten: the current one moves into its place */
+			if (nc->words_len == before && pending.n > 0)
+				memmove(nc->words + before, w, n);
+		}
+		pending = cur;
+		han_since = 0;
 	}
-	return PT_OK;
+	return settle_word(nc, &pending, shouted, 0, err);
 }
 
 void
@@ -415,7 +452,7 @@ has_han(const char *s, size_t len)
 
 		tick(&steps);
 		i += next_cp(s, len, i, &cp);
-		if (is_han(cp))
+		if (pt_is_ideograph(cp))
 			return 1;
 	}
 	return 0;
@@ -489,7 +526,7 @@ find_neighbours(const char *s, size_t len, uint8_t *fl)
 			continue;
 		}
 		/* everything in s[after_last..i) is transparent ASCII, so each byte is seen once here */
-		cjk = is_han(cp) || is_cjk_punct(cp);
+		cjk = pt_is_ideograph(cp) || is_cjk_punct(cp);
 		for (size_t p = after_last; cjk && p < i; p++)
 			if (s[p] != ' ')
 				fl[p] |= F_NEXT_CJK;
@@ -524,7 +561,7 @@ convert_parens(const char *s, size_t len, uint8_t *fl, size_t opens, size_t *n_c
 
 		tick(&steps);
 		k = next_cp(s, len, i, &cp);
-		if (is_han(cp))
+		if (pt_is_ideograph(cp))
 			hans++;
 		else if (cp == '(')
 		{

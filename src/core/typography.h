@@ -16,7 +16,10 @@
  *
  * Casing (pt_namecase_*).  The names of an input are the words cased as a
  * name in it, outside shouted sentences; inside a shouted sentence only the
- * words holding a digit (model codes).  Each name keeps the casing of its
+ * words holding a digit (model codes).  An all-caps word next to another
+ * (no Han between) is shouting, not a name, unless it holds a digit: "OLIVE
+ * GREEN SOLID" in a half-shouted sentence; "(SANDING)" and "ACME" alone are
+ * names.  Each name keeps the casing of its
  * first such occurrence.  Recasing a text writes every word whose case-
  * insensitive form is a name exactly as the name; other words are left as
  * they are (plain and Title case in the input are the output's business).

@@ -114,7 +114,7 @@ def append_csv(path, rows, fields):
 
 # ---- the PL/Python peer ----
 
-PRODTEXT_DEFAULTS = {"prodtext.beam_width": 4, "prodtext.rewrite_beam_width": 1}  # src/pg/prodtext.c
+PRODTEXT_DEFAULTS = {"prodtext.beam_width": 4, "prodtext.rewrite_beam_width": 1}  # src/pg/pg_guc.c
 
 def peer_sql(peerdir):
     """The peer's functions: torch_sentiment, torch_summarize and torch_rewrite, each for text and text[]."""

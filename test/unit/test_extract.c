@@ -1,6 +1,7 @@
 /* test_extract.c — cutting at piece boundaries, the extractive path, opinion summaries. */
 #include "unit.h"
 #include "extract.h"
+#include "profanity.h"
 #include "summarize.h"
 #include "tokenizer.h"
 
@@ -612,4 +613,38 @@ TEST(extract_out_of_memory_fails_cleanly)
 	CHECK(bad == 0);
 	CHECK(ok_fill > 0 && ok_fill < 60);	/* both the failures and success were reached */
 	CHECK(ok_many > 0 && ok_many < 60);
+}
+
+TEST(summarize_many_never_profane)
+{
+	const char *const rude[] = {
+		"The battery is fucking excellent and lasts two full days.",
+		"Battery life is excellent, it lasts about two days.",
+		"The seller is an idiot but the battery lasts two days, excellent.",
+		"Excellent battery life, lasts two days.",
+	};
+	char	   *o;
+
+	CHECK(pt_has_profanity("What a SHITTY case", 18));
+	CHECK(pt_has_profanity("卖家是骗子", strlen("卖家是骗子")));
+	CHECK(!pt_has_profanity("Assembly is easy, a classic design", 34));
+	CHECK(many(rude, 4, 300, &o) == PT_OK);
+	CHECK(o != NULL && o[0] != '\0' && !pt_has_profanity(o, strlen(o)));
+	free(o);
+}
+
+TEST(summarize_many_never_cuts_a_clause)
+{
+	const char *const long_one[] = {
+		"Sound is clear and loud, the bass is deep, and the battery lasts two days.",
+		"Sound is clear and loud, the bass is deep, and it pairs in seconds.",
+	};
+	char	   *o;
+
+	CHECK(many(long_one, 2, 30, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Sound is clear and loud");
+	free(o);
+	CHECK(many(long_one, 2, 5, &o) == PT_OK);
+	CHECK_STR_EQ(o, "");
+	free(o);
 }

@@ -182,3 +182,12 @@ TEST(typography_random_mixes)
 		pt_free(res);
 	}
 }
+
+TEST(typography_caps_runs_are_shouting_not_names)
+{
+	check_apply("Olive green solid trousers, 5 pockets",
+				"Olive Green solid trousers OLIVE GREEN SOLID TROUSERS, XR-500 ACME",
+				"Olive green solid trousers, 5 pockets");
+	check_apply("made by acme, model xr-500", "Made by ACME in USA. OLIVE GREEN XR-500 TROUSERS",
+				"made by ACME, model XR-500");
+}

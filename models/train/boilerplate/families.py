@@ -3,8 +3,9 @@
 Mining (mine.py) calls a unit of product copy boilerplate when it recurs across
 unrelated products AND matches a family's seed pattern; recurrence alone also
 finds product templates ("Machine wash", "Synthetic upper"), which are facts.
-One family, HELD_OUT, is kept out of the classifier's training entirely: its
-units are the "unseen noise" the card reports, the number to improve.
+HELD_OUT is the family the card's unseen-noise run keeps out of training
+(train.py --hold-out contact): its units, and the eval-only UNSEEN_* sentences
+below, are noise that detector has never seen, the number to improve.
 """
 import re
 
@@ -67,3 +68,28 @@ def unseen_units(rng, k):
         bank = UNSEEN_EN if lang == "en" else UNSEEN_ZH
         out.append((rng.choice(bank).format(n=rng.choice([2, 8, 9, 12, 24, 555])), lang))
     return out
+
+
+# Hype: superlatives about the listing rather than facts of the product ("BEST BACKPACK EVER!"),
+# a generator of the seen "promotion" family (train.py), with nouns of everyday listings.
+HYPE_EN = ["Best {x} ever!", "The best {x} you will ever buy!", "You will love this {x}!", "Buy with confidence!",
+           "Perfect gift for {who}!", "The {x} everyone is talking about!", "Don't settle for less!",
+           "Amazing quality!", "Must-have {x} of the year!", "Highly recommended!", "Get yours today!",
+           "Treat yourself!", "Best value for money!", "Unbeatable quality!", "You won't regret it!"]
+HYPE_ZH = ["超级好用!", "买到就是赚到!", "闭眼入!", "强烈推荐!", "{x}神器!", "今年最火的{x}!", "送{who}的最佳礼物!",
+           "性价比超高!", "错过再等一年!", "好用到哭!", "谁用谁知道!", "品质杠杠的!"]
+HYPE_NOUNS_EN = ["backpack", "kettle", "dress", "phone case", "lamp", "shoes", "watch", "mug", "speaker", "jacket"]
+HYPE_NOUNS_ZH = ["背包", "水壶", "连衣裙", "手机壳", "台灯", "鞋子", "手表", "杯子", "音箱", "外套"]
+HYPE_WHO_EN = ["mom", "dad", "her", "him", "kids", "friends"]
+HYPE_WHO_ZH = ["妈妈", "爸爸", "女朋友", "男朋友", "孩子", "朋友"]
+
+
+def hype_unit(lang, rng):
+    """One hype sentence, (text, lang)."""
+    if lang == "zh":
+        t = rng.choice(HYPE_ZH).format(x=rng.choice(HYPE_NOUNS_ZH), who=rng.choice(HYPE_WHO_ZH))
+    else:
+        t = rng.choice(HYPE_EN).format(x=rng.choice(HYPE_NOUNS_EN), who=rng.choice(HYPE_WHO_EN))
+        if rng.random() < 0.4:
+            t = t.upper()
+    return t, lang
