@@ -79,3 +79,15 @@ CREATE TRIGGER listing_fill BEFORE INSERT OR UPDATE ON listing
     FOR EACH ROW EXECUTE FUNCTION prodtext_fill('body', 'rewrite:clean');
 INSERT INTO listing (id, body) SELECT id, body FROM noisy;
 SELECT bool_and(clean IS NOT DISTINCT FROM rewrite(body)) AS trigger_equals_function FROM listing;
+
+-- seller boilerplate goes, numbers and all; product sentences stay, numbers and all (boiler.h)
+SELECT rewrite('BUY NOW!!! 50% OFF TODAY ONLY!!! Soft cotton crew-neck T-shirt, machine washable. Ships in 24 hours. Visit our store for more!!!') AS promo_dropped;
+SELECT rewrite('Stainless steel kettle, 1.7 l, boils in 4 minutes. Free shipping on orders over $25!') AS product_numbers_kept;
+SELECT rewrite('【爆款热卖】316不锈钢内胆保温杯，容量500ml，触控显示水温。包邮!七天无理由退换!') AS zh_promo_dropped;
+SELECT rewrite('Free shipping! Buy now!') = '' AS all_noise_gives_empty;
+
+-- the language's typography and the input's brand and model casing (typography.h)
+SELECT rewrite('三鼎（SANDING）肠粉机，好用！质量很好。') AS zh_brand_and_fullwidth;
+SELECT rewrite('POEZIE诗色GP系列口红，滋润保湿。') AS zh_brand_codes;
+SELECT rewrite('Apple iPhone 12 Pro case, fits the XR-500 dock. MADE OF SOFT SILICONE, EASY TO CLEAN.') AS en_names_kept_shouting_recased;
+SELECT rewrite('支持Wi-Fi, NFC和蓝牙5.0, 续航12小时.') AS zh_ascii_marks_full_width;

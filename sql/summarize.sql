@@ -173,3 +173,7 @@ INSERT INTO products (id, description) SELECT id, body FROM descs;
 INSERT INTO products (id, description) VALUES (11, NULL);
 SELECT count(*) AS rows, bool_and(summary IS NOT DISTINCT FROM summarize(description)) AS same_as_summarize
 FROM products;
+
+-- no seller noise, only the input's words, the language's typography
+SELECT summarize('BEST KETTLE EVER!!! Stainless steel kettle, 1.7 l, boils in 4 minutes. Free shipping! Buy now!', 60) AS en_clean;
+SELECT summarize('【爆款热卖】316不锈钢内胆保温杯，容量500ml，触控显示水温，保温12小时。包邮!七天无理由退换!', 40) AS zh_clean;

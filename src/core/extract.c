@@ -45,6 +45,29 @@ splits_word(const char *t, size_t len, size_t e)
 }
 
 size_t
+pt_text_clause_cut(const char *text, size_t len, size_t max_chars)
+{
+	size_t		best = 0,
+				chars = 0;
+
+	for (size_t i = 0; i < len && chars <= max_chars; i++)
+	{
+		/* "1,000" is a number, not two clauses */
+		if ((text[i] == ',' || text[i] == ';') &&
+			!(i > 0 && i + 1 < len && pt_ascii_alnum(text[i - 1]) && pt_ascii_alnum(text[i + 1])))
+		{
+			size_t		e = i;
+
+			while (e > 0 && text[e - 1] == ' ')
+				e--;
+			best = e;
+		}
+		chars += ((unsigned char) text[i] & 0xC0) != 0x80;
+	}
+	return best;
+}
+
+size_t
 pt_text_cut(const char *text, size_t len, size_t max_chars)
 {
 	size_t		lim,
@@ -1023,10 +1046,13 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 				best = order[r].idx;
 				break;
 			}
-		st = copy_out(text + set.s[best].start,
-					  pt_text_cut(text + set.s[best].start,
-								  set.s[best].end - set.s[best].start, max_chars),
-					  out, out_len, err);
+		{
+			const char *b = text + set.s[best].start;
+			size_t		n = set.s[best].end - set.s[best].start,
+						cut = pt_text_clause_cut(b, n, max_chars);
+
+			st = copy_out(b, cut > 0 ? cut : pt_text_cut(b, n, max_chars), out, out_len, err);
+		}
 		goto done;
 	}
 	pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, &bytes);

@@ -35,11 +35,20 @@
 size_t		pt_text_cut(const char *text, size_t len, size_t max_chars);
 
 /*
+ * Byte length of the longest leading clause of a sentence — text up to a
+ * ',' or ';' (not one between two letters or digits: "1,000"), the mark
+ * and the spaces before it dropped — that holds at most max_chars code
+ * points; 0 when not even the first clause fits.
+ */
+size_t		pt_text_clause_cut(const char *text, size_t len, size_t max_chars);
+
+/*
  * prefix (may be empty) followed by the most salient sentences of text that
  * the prefix and the earlier picks do not already say, in text order, all
  * within max_chars code points.  text must be normalized (pt_text_normalize)
  * UTF-8.  Whole sentences only, except that when the prefix is empty and no
- * sentence fits, the best one is cut with pt_text_cut.  A prefix that does
+ * sentence fits, the best one is cut: at its last clause that fits
+ * (pt_text_clause_cut), else with pt_text_cut.  A prefix that does
  * not end a sentence gets ". " (or "。" in Chinese) before the first
  * appended sentence; a prefix longer than max_chars is itself cut.
  * Salience is TextRank centrality with a mild lead bias; boiler-plate

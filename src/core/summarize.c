@@ -236,14 +236,40 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 }
 
 /*
+ * Whether the extractive summary ext should stand instead of the filled
+ * abstract abs: it is longer and the abstract says no word it does not
+ * ("Stainless steel" against "Stainless steel kettle, 1.7 l, boils in 4
+ * minutes."): an abstract that only shortens the lead loses content.
+ */
+static pt_status
+extract_says_more(const char *abs, size_t abs_len, const char *ext, size_t ext_len, int *more,
+				  pt_err *err)
+{
+	pt_lexicon *lex;
+	pt_status	st;
+
+	*more = 0;
+	if (pt_utf8_chars(ext, ext_len) <= pt_utf8_chars(abs, abs_len))
+		return PT_OK;
+	if ((st = pt_lexicon_build(ext, ext_len, &lex, err)) != PT_OK)
+		return st;
+	*more = pt_lexicon_outside(lex, abs, abs_len) == 0;
+	pt_lexicon_free(lex);
+	return PT_OK;
+}
+
+/*
  * The final text of one row: the abstract, extended or replaced by
  * extraction, in its language's typography with the input's casing.
  */
 static pt_status
 finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_err *err)
 {
-	char	   *text;
-	size_t		len;
+	char	   *text,
+			   *ext = NULL;
+	size_t		len,
+				ext_len = 0;
+	int			more = 0;
 	pt_status	st;
 
 	if (r->abstract != NULL && !o->extractive_fill)
@@ -255,6 +281,22 @@ finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_e
 	else if ((st = pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
 								   o->max_chars, &text, &len, err)) != PT_OK)
 		return st;
+	if (r->abstract != NULL &&
+		((st = pt_extract_fill(r->norm, r->len, NULL, 0, o->max_chars, &ext, &ext_len, err)) != PT_OK ||
+		 (st = extract_says_more(text, len, ext, ext_len, &more, err)) != PT_OK))
+	{
+		pt_free(text);
+		pt_free(ext);
+		return st;
+	}
+	if (more)
+	{
+		pt_free(text);
+		text = ext;
+		len = ext_len;
+		ext = NULL;
+	}
+	pt_free(ext);
 	st = pt_typography_apply(text, len, r->input, r->input_len, o->max_chars, out, out_len, err);
 	pt_free(text);
 	return st;

@@ -195,32 +195,6 @@ score_support(pt_sent_set *set, size_t n_texts, double *best, int *n_support)
 	}
 }
 
-/*
- * Bytes of the longest leading clause of sentence s[0..len) — up to a
- * ',' or ';' — within max_chars code points, its mark dropped; 0 when not
- * even the first clause fits.  A summary never ends inside a clause.
- */
-static size_t
-leading_clause(const char *s, size_t len, size_t max_chars)
-{
-	size_t		best = 0,
-				chars = 0;
-
-	for (size_t i = 0; i < len && chars <= max_chars; i++)
-	{
-		if (s[i] == ',' || s[i] == ';')
-		{
-			size_t		e = i;
-
-			while (e > 0 && s[e - 1] == ' ')
-				e--;
-			best = e;
-		}
-		chars += ((unsigned char) s[i] & 0xC0) != 0x80;
-	}
-	return best;
-}
-
 pt_status
 pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 				  size_t max_chars, size_t max_input_chars,
@@ -403,7 +377,7 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 		if (b == set.n)
 			goto done;
 		s = &set.s[b];
-		bytes = leading_clause(s->text + s->start, s->end - s->start, max_chars);
+		bytes = pt_text_clause_cut(s->text + s->start, s->end - s->start, max_chars);
 		*out = pt_alloc(bytes + 1);
 		if (*out == NULL)
 		{

@@ -648,3 +648,12 @@ TEST(summarize_many_never_cuts_a_clause)
 	CHECK_STR_EQ(o, "");
 	free(o);
 }
+
+TEST(clause_cut_keeps_numbers_whole)
+{
+	const char *s = "Price 1,000 yen, soft cotton, machine wash";
+
+	CHECK(pt_text_clause_cut(s, strlen(s), 20) == strlen("Price 1,000 yen"));
+	CHECK(pt_text_clause_cut(s, strlen(s), 8) == 0);
+	CHECK(pt_text_clause_cut(s, strlen(s), 100) == strlen("Price 1,000 yen, soft cotton"));
+}

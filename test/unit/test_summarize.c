@@ -4,6 +4,8 @@
  * and the guarantees of every summary.
  */
 #include "golden_decoder.h"
+#include "boiler.h"
+#include "lexicon.h"
 #include "model.h"
 #include "seq2seq.h"
 #include "summarize.h"
@@ -243,4 +245,66 @@ TEST(summarize_rejects_bad_options)
 	o.max_chars = 10;
 	o.beam_width = PT_SUMMARIZE_MAX_BEAM + 1;
 	CHECK(pt_summarize(NULL, &t, &len, 1, &o, &out, &len, &err) == PT_ERR_ARG);
+}
+
+/*
+ * Rule 1 of the contract on adversarial inputs, with the shipped model and
+ * detector: every word of every summary is a whole word of the input or a
+ * connective, every Han character the input's (lexicon.h), at every budget
+ * and with the abstractive and extractive paths alike.
+ */
+TEST(summarize_only_input_words_on_adversarial_inputs)
+{
+	static const char *const inputs[] = {
+		"BEST BACKPACK EVER!!! Water-resistant 20 l daypack with a padded laptop sleeve, IPX5 water "
+		"resistance and two side pockets. Free shipping! Buy now!",
+		"Hand-glazed ceramic pour-over dripper for 1-4 cups. Fits most mugs and carafes.",
+		"【爆款热卖】316不锈钢内胆保温杯，容量500ml，触控显示水温，保温12小时。包邮!七天无理由退换!",
+		"<p>Apple&nbsp;Shake 4.1 is a <b>high-performance</b> compositing application for film.</p>",
+		"Supercalifragilisticexpialidociousnesslessnessfulnesswordthatgoesonandonandon kettle 1.7 l.",
+		"Чайник из нержавеющей стали, 1,7 л. Stainless steel kettle with a 1.7 l capacity.",
+		"12345 67890 3.5mm 4K 1080p USB-C 2x 100% 24/7 XR-500 A4 #1",
+		"Peach-coloured solid open toe flats, has regular styling, slip-on closure",
+		"POEZIE诗色GP系列口红 滋润保湿 持久不脱色 🔥🔥 新款 ins风",
+		"Mid-century modern oak lamp; cotton shade, E27 bulb (not included). Made in Portugal.",
+	};
+	static const size_t budgets[] = {12, 40, 120, 200};
+	pt_model   *bm = NULL;
+	pt_boiler  *boiler = NULL;
+	pt_summarizer *s = get_summarizer();
+	pt_err		err;
+
+	if (s == NULL)
+		return;
+	CHECK(pt_model_open("models/boilerplate-multi.ptm", &bm, &err) == PT_OK);
+	if (bm != NULL)
+		CHECK(pt_boiler_load(bm, &boiler, &err) == PT_OK);
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+		for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++)
+		{
+			pt_summarize_opts o = {.max_chars = budgets[b], .beam_width = 4, .extractive_fill = 1,
+			.boiler = boiler};
+			const char *text = inputs[i];
+			size_t		len = strlen(text),
+						out_len = 0,
+						norm_len;
+			char	   *out = NULL,
+					   *norm = NULL;
+			pt_lexicon *lex = NULL;
+
+			CHECK(pt_summarize(s, &text, &len, 1, &o, &out, &out_len, &err) == PT_OK);
+			CHECK(pt_text_normalize(text, len, 0, &norm, &norm_len, &err) == PT_OK);
+			CHECK(pt_lexicon_build(norm, norm_len, &lex, &err) == PT_OK);
+			if (out != NULL && lex != NULL && pt_lexicon_outside(lex, out, out_len) != 0)
+			{
+				fprintf(stderr, "  outside the input at %zu chars: \"%s\"\n", budgets[b], out);
+				CHECK(!"a summary word outside the input");
+			}
+			CHECK(out == NULL || pt_utf8_chars(out, out_len) <= budgets[b]);
+			pt_lexicon_free(lex);
+			pt_free(norm);
+			pt_free(out);
+		}
+	pt_boiler_free(boiler);
+	pt_model_close(bm);
 }
