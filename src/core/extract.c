@@ -482,30 +482,6 @@ scan_units(const char *s, size_t len, unit_scan *u)
 	}
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t	x = *(const uint32_t *) a,
-				y = *(const uint32_t *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* sort and deduplicate; returns the new count */
-static size_t
-sort_unique(uint32_t *f, size_t n)
-{
-	size_t		m = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(f, n, sizeof *f, cmp_u32);
-	for (size_t i = 1; i < n; i++)
-		if (f[i] != f[m])
-			f[++m] = f[i];
-	return m + 1;
-}
-
 size_t
 pt_text_units(const char *text, size_t len, uint32_t *feats, size_t cap)
 {
@@ -529,7 +505,7 @@ pt_text_units(const char *text, size_t len, uint32_t *feats, size_t cap)
 		scan_units(text + off, end - off, &u);
 		off = end;
 	}
-	return sort_unique(feats, u.n);
+	return pt_sort_unique_u32(feats, u.n);
 }
 
 size_t
@@ -658,7 +634,7 @@ pt_sents_add(pt_sent_set *set, const char *text, size_t len, int text_id,
 		s->end = end;
 		s->chars = pt_utf8_chars(text + start, end - start);
 		s->feat_off = set->n_feats;
-		s->n_feat = (int) sort_unique(u.feats, u.n);
+		s->n_feat = (int) pt_sort_unique_u32(u.feats, u.n);
 		s->n_words = u.n_words;
 		s->text_id = text_id;
 		s->pos = (int) taken;
@@ -925,11 +901,11 @@ units_said(const pt_sent_set *set, size_t c, const uint32_t *pre, size_t n_pre,
 
 	for (int k = 0; k < set->s[c].n_feat; k++)
 	{
-		int			found = bsearch(&f[k], pre, n_pre, sizeof *pre, cmp_u32) != NULL;
+		int			found = bsearch(&f[k], pre, n_pre, sizeof *pre, pt_compare_u32) != NULL;
 
 		for (size_t p = 0; !found && p < n_picks; p++)
 			found = bsearch(&f[k], sent_feats(set, picks[p]), (size_t) set->s[picks[p]].n_feat,
-							sizeof *f, cmp_u32) != NULL;
+							sizeof *f, pt_compare_u32) != NULL;
 		said += found;
 	}
 	return said;

@@ -119,15 +119,6 @@ compare_words(const void *x, const void *y)
 	return word_cmp(a->s, a->n, b->s, b->n);
 }
 
-static int
-compare_u32(const void *x, const void *y)
-{
-	uint32_t	a = *(const uint32_t *) x,
-				b = *(const uint32_t *) y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* the first stored word not before w[0..n) */
 static size_t
 lower_bound(const pt_lexicon *L, const char *w, size_t n)
@@ -163,22 +154,7 @@ has_word(const pt_lexicon *L, const char *w, size_t n, int prefix)
 static int
 has_cp(const uint32_t *set, size_t n, uint32_t cp)
 {
-	return n > 0 && bsearch(&cp, set, n, sizeof cp, compare_u32) != NULL;
-}
-
-/* sort and de-duplicate; returns the new count */
-static size_t
-unique_u32(uint32_t *v, size_t n)
-{
-	size_t		k = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof *v, compare_u32);
-	for (size_t i = 1; i < n; i++)
-		if (v[i] != v[k])
-			v[++k] = v[i];
-	return k + 1;
+	return n > 0 && bsearch(&cp, set, n, sizeof cp, pt_compare_u32) != NULL;
 }
 
 /* ---- building ---- */
@@ -283,8 +259,8 @@ pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err)
 				L->words[++k] = L->words[w];
 		L->n_words = k + 1;
 	}
-	L->n_han = unique_u32(L->han, L->n_han);
-	L->n_other = unique_u32(L->other, L->n_other);
+	L->n_han = pt_sort_unique_u32(L->han, L->n_han);
+	L->n_other = pt_sort_unique_u32(L->other, L->n_other);
 	*out = L;
 	return PT_OK;
 }

@@ -139,3 +139,26 @@ pt_layout_reserve(size_t *bytes, size_t n, size_t sz)
 	*bytes = at + len;
 	return at;
 }
+
+int
+pt_compare_u32(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *) a,
+				y = *(const uint32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+size_t
+pt_sort_unique_u32(uint32_t *v, size_t n)
+{
+	size_t		m = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, pt_compare_u32);
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[m])
+			v[++m] = v[i];
+	return m + 1;
+}

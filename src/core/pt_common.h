@@ -58,6 +58,12 @@ void	   *pt_alloc_zero(size_t size);
 void	   *pt_realloc(void *ptr, size_t size);
 void		pt_free(void *ptr);
 
+/* qsort/bsearch order of uint32 values */
+int			pt_compare_u32(const void *a, const void *b);
+
+/* Sort v[0..n) and drop repeats; returns how many distinct values are left at its start. */
+size_t		pt_sort_unique_u32(uint32_t *v, size_t n);
+
 /* a * b, or SIZE_MAX when it overflows (the allocator then fails cleanly) */
 size_t		pt_mul_size(size_t a, size_t b);
 

@@ -22,6 +22,7 @@
 #define ROWS_PER_BATCH 4		/* rows decoded together: their sources' ids widen the shortlist's columns; 4 was fastest of 1-16 */
 #define LENGTH_ALPHA 1.0f		/* beam score / tokens^alpha */
 #define NO_REPEAT_NGRAM 3
+#define MIN_SUMMARY_COLUMNS 20	/* shorter abstracts give way to a longer lead (extract_says_more) */
 
 struct pt_summarizer
 {
@@ -235,11 +236,30 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	return PT_OK;
 }
 
+/* display columns of valid UTF-8 s: a Han character is two */
+static size_t
+columns(const char *s, size_t len)
+{
+	size_t		n = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		n += k > 0 && pt_is_ideograph(cp) ? 2 : 1;
+		i += k > 0 ? k : 1;
+	}
+	return n;
+}
+
 /*
  * Whether the extractive summary ext should stand instead of the filled
- * abstract abs: it is longer and the abstract says no word it does not
- * ("Stainless steel" against "Stainless steel kettle, 1.7 l, boils in 4
- * minutes."): an abstract that only shortens the lead loses content.
+ * abstract abs: the abstract is too short to summarize anything (under
+ * MIN_SUMMARY_COLUMNS), ext is longer, and the abstract says no word ext
+ * does not ("Stainless steel" against "Stainless steel kettle, 1.7 l,
+ * boils in 4 minutes."): such an abstract only loses the lead's content.
+ * A title-like abstract ("Black solid bomber jacket") stays.
  */
 static pt_status
 extract_says_more(const char *abs, size_t abs_len, const char *ext, size_t ext_len, int *more,
@@ -249,7 +269,8 @@ extract_says_more(const char *abs, size_t abs_len, const char *ext, size_t ext_l
 	pt_status	st;
 
 	*more = 0;
-	if (pt_utf8_chars(ext, ext_len) <= pt_utf8_chars(abs, abs_len))
+	if (columns(abs, abs_len) >= MIN_SUMMARY_COLUMNS ||
+		pt_utf8_chars(ext, ext_len) <= pt_utf8_chars(abs, abs_len))
 		return PT_OK;
 	if ((st = pt_lexicon_build(ext, ext_len, &lex, err)) != PT_OK)
 		return st;

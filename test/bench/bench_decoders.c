@@ -6,6 +6,9 @@
  *   build/bench_decoders summarize|rewrite MODEL.ptm TEXTS.txt [N]   (one text per line;
  *                                                                  the first N, default all)
  *
+ * As the server does, both tasks drop seller boilerplate with the detector
+ * boilerplate-multi.ptm when it sits beside MODEL.ptm (boiler.h).
+ *
  * Prints one CSV line per (beam, batch): task, beam, batch, rows,
  * rows_per_s, mean output characters.  CPU time of the process, so rates
  * are per core and hold up on a shared machine.
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boiler.h"
 #include "model.h"
 #include "rewrite.h"
 #include "summarize.h"
@@ -38,6 +42,7 @@ typedef struct task
 	int			rewrite;
 	const pt_summarizer *s;
 	const pt_rewriter *r;
+	const pt_boiler *boiler;	/* NULL when no detector is installed */
 } task;
 
 static pt_status
@@ -46,14 +51,14 @@ run(const task *t, char **texts, size_t *lens, size_t n, int beam, char **outs,
 {
 	if (t->rewrite)
 	{
-		pt_rewrite_opts o = {.beam_width = beam, .max_input_chars = 20000};
+		pt_rewrite_opts o = {.beam_width = beam, .max_input_chars = 20000, .boiler = t->boiler};
 
 		return pt_rewrite(t->r, (const char *const *) texts, lens, n, &o, outs, out_lens, err);
 	}
 	else
 	{
 		pt_summarize_opts o = {.max_chars = 200, .beam_width = beam, .max_input_chars = 20000,
-		.extractive_fill = 1};
+		.extractive_fill = 1, .boiler = t->boiler};
 
 		return pt_summarize(t->s, (const char *const *) texts, lens, n, &o, outs, out_lens, err);
 	}
@@ -86,6 +91,18 @@ main(int argc, char **argv)
 	{
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
+	}
+	{
+		/* the detector beside the model, as the server finds it in prodtext.model_dir */
+		char		path[4096];
+		const char *slash = strrchr(argv[2], '/');
+		pt_model   *bm;
+
+		snprintf(path, sizeof path, "%.*sboilerplate-multi.ptm",
+				 slash ? (int) (slash - argv[2] + 1) : 0, argv[2]);
+		if (pt_model_open(path, &bm, &err) == PT_OK &&
+			pt_boiler_load(bm, (pt_boiler **) &t.boiler, &err) != PT_OK)
+			fprintf(stderr, "%s: %s\n", path, err.msg);
 	}
 	f = fopen(argv[3], "r");
 	while (f && n < (argc > 4 ? (size_t) atoi(argv[4]) : MAX_TEXTS) && n < MAX_TEXTS &&
