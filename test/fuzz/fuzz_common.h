@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boiler.h"
 #include "model.h"
 #include "pt_common.h"
 
@@ -63,6 +64,20 @@ fuzz_load_model(const char *file, int required)
 	if (required)
 		exit(2);
 	return NULL;
+}
+
+/* The boilerplate detector the server uses, or NULL when its model is absent */
+static inline pt_boiler *
+fuzz_load_boiler(void)
+{
+	static pt_model *m;			/* kept for the life of the process, like the detector */
+	pt_boiler  *b = NULL;
+	pt_err		err;
+
+	m = fuzz_load_model("boilerplate-multi.ptm", 0);
+	if (m != NULL && pt_boiler_load(m, &b, &err) != PT_OK)
+		fprintf(stderr, "fuzz: boilerplate model: %s: detector not fuzzed\n", err.msg);
+	return b;
 }
 
 static inline pt_model *

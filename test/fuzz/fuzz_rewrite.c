@@ -42,6 +42,7 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static pt_model *model;
 static pt_rewriter *rewriter;	/* NULL when the model is absent */
 static pt_tokenizer *tok;		/* the model's tokenizer, for the facts check */
+static pt_boiler *boiler;		/* boilerplate-multi.ptm, NULL when absent */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -51,6 +52,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void) argc;
 	(void) argv;
 	fuzz_single_thread();
+	boiler = fuzz_load_boiler();
 	model = fuzz_load_model("rewrite-multi.ptm", 0);
 	if (model && (pt_rewriter_load(model, &rewriter, &err) != PT_OK ||
 				  pt_tokenizer_from_model(model, &tok, &err) != PT_OK))
@@ -168,7 +170,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	o = (pt_rewrite_opts) {.max_chars = data[0], .beam_width = 1 + (data[1] & 3), .max_input_chars = 0};
+	o = (pt_rewrite_opts) {.max_chars = data[0], .beam_width = 1 + (data[1] & 3), .max_input_chars = 0,
+	.boiler = boiler};
 	while (at <= size && n < MAX_TEXTS)
 	{
 		const uint8_t *end = memchr(data + at, 0xFF, size - at);

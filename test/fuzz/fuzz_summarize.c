@@ -27,16 +27,20 @@
  *   - pt_extract_fill starts with its prefix (or is the prefix cut, when
  *     the prefix alone is over budget);
  *   - pt_summarize: every fact word of the output occurs in the input
- *     (facts.h; skipped with FUZZ_SUMMARIZE_NO_FACTS=1), and a row gives
+ *     (facts.h; skipped with FUZZ_SUMMARIZE_NO_FACTS=1), every word is a
+ *     whole word of the input or a connective (lexicon.h), and a row gives
  *     the same summary alone as in a batch (extractive path; model path:
  *     the first text alone and with the second);
  *   - pt_summarize_many does not depend on the order of the texts.
- * Memory goes through malloc, so LeakSanitizer checks every path.
+ * The boilerplate detector (models/boilerplate-multi.ptm) is used when it
+ * loads, as the server uses it.  Memory goes through malloc, so
+ * LeakSanitizer checks every path.
  */
 #include "fuzz_common.h"
 
 #include "extract.h"
 #include "facts.h"
+#include "lexicon.h"
 #include "summarize.h"
 #include "text.h"
 #include "tokenizer.h"
@@ -54,6 +58,7 @@ static pt_tokenizer *tok;		/* tokenizer.ptm: facts of the extractive path */
 static pt_model *summ_model;
 static pt_summarizer *summ;		/* NULL when the model is absent */
 static pt_tokenizer *summ_tok;	/* the model's own tokenizer */
+static pt_boiler *boiler;		/* boilerplate-multi.ptm, NULL when absent */
 static int	check_facts = 1;
 
 int
@@ -73,6 +78,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz: tokenizer: %s\n", err.msg);
 		exit(2);
 	}
+	boiler = fuzz_load_boiler();
 	summ_model = fuzz_load_model(mf && *mf ? mf : "summarize-multi.ptm", 0);
 	if (summ_model != NULL)
 	{
@@ -119,15 +125,26 @@ check_output(const char *what, const char *o, size_t len, size_t max_chars)
 			   what, pt_utf8_chars(o, len), max_chars, show(o, len));
 }
 
-/* every fact of out occurs in norm (the normalized input), per facts.h */
+/*
+ * every word of out is a whole word of norm (the normalized input) or a
+ * connective, and every fact of out occurs in norm (lexicon.h, facts.h)
+ */
 static void
 check_faithful(const char *what, const pt_tokenizer *t, const char *norm, size_t norm_len,
 			   const char *o, size_t len)
 {
 	pt_facts   *f = NULL;
+	pt_lexicon *lex = NULL;
 	pt_err		err;
 	size_t		u;
 
+	FUZZ_CHECK(pt_lexicon_build(norm, norm_len, &lex, &err) == PT_OK, "lexicon: %s", err.msg);
+	if ((u = pt_lexicon_outside(lex, o, len)) != 0)
+	{
+		fprintf(stderr, "input: \"%s\"\n", show(norm, norm_len));
+		FUZZ_CHECK(u == 0, "%s: %zu words outside the input in \"%s\"", what, u, show(o, len));
+	}
+	pt_lexicon_free(lex);
 	if (!check_facts)
 		return;
 	FUZZ_CHECK(pt_facts_build(t, norm, norm_len, &f, &err) == PT_OK, "facts: %s", err.msg);
@@ -304,6 +321,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
+	o = (pt_summarize_opts) {.boiler = boiler};
 	o.max_chars = 1 + (((size_t) data[0] << 8) | data[1]) % 300;
 	o.beam_width = 1 + (data[2] & 3);
 	o.extractive_fill = (data[2] >> 2) & 1;
