@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ngrams.h"
+#include "tidy.h"
 
 struct pt_boiler
 {
@@ -407,7 +408,9 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 				memcpy(buf + at, s + prev_end, a - prev_end);
 				at += a - prev_end;
 			}
-			else if (has_space(s, prev_end, a))
+			/* a cut between two kept parts never glues two words into one ("blac!l") */
+			else if (has_space(s, prev_end, a) ||
+					 (pt_ascii_alnum(buf[at - 1]) && pt_ascii_alnum(s[a])))
 				buf[at++] = ' ';
 		}
 		memcpy(buf + at, s + a, e - a);
@@ -428,4 +431,34 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 	if (n_dropped)
 		*n_dropped = dropped;
 	return PT_OK;
+}
+
+pt_status
+pt_boiler_clean(const pt_boiler *b, const char *norm, size_t len, char **out, size_t *out_len,
+				pt_lang *lang, pt_err *err)
+{
+	char	   *tidied,
+			   *stripped;
+	size_t		tidied_len,
+				stripped_len;
+	pt_status	st;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((st = pt_text_tidy(norm, len, &tidied, &tidied_len, err)) != PT_OK)
+		return st;
+	*lang = pt_detect_lang(tidied, tidied_len);
+	if (b == NULL || (*lang != PT_LANG_EN && *lang != PT_LANG_ZH))
+	{
+		*out = tidied;
+		*out_len = tidied_len;
+		return PT_OK;
+	}
+	st = pt_boiler_strip(b, tidied, tidied_len, &stripped, &stripped_len, NULL, err);
+	pt_free(tidied);
+	if (st != PT_OK)
+		return st;
+	st = pt_text_tidy(stripped, stripped_len, out, out_len, err);
+	pt_free(stripped);
+	return st;
 }

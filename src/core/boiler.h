@@ -54,4 +54,14 @@ pt_status	pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_
 pt_status	pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out,
 							size_t *out_len, size_t *n_dropped, pt_err *err);
 
+/*
+ * What rewrite() and summarize() work from: normalized text tidied
+ * (tidy.h), and in English and Chinese (*lang, pt_detect_lang of the
+ * tidied text) without its boilerplate and tidied once more, so that a
+ * sentence that repeats an earlier one once its spam is gone goes too.
+ * b NULL: tidied only.  *out is pt_alloc'd and NUL-terminated.
+ */
+pt_status	pt_boiler_clean(const pt_boiler *b, const char *norm, size_t len, char **out,
+							size_t *out_len, pt_lang *lang, pt_err *err);
+
 #endif							/* PT_BOILER_H */

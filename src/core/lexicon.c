@@ -48,15 +48,18 @@ is_word_cp(uint32_t cp)
 		(cp >= 0xAC00 && cp <= 0xD7AF);	/* Hangul */
 }
 
-/* punctuation any output may use: typography is not vocabulary */
+/*
+ * sentence punctuation any output may use (typography is not vocabulary):
+ * . , ! ? : ; and their CJK forms, the enumeration comma, the ellipsis.
+ * Quotes, brackets, dashes and other marks must be the input's: an
+ * abstract that opens a quotation the input never had is noise.
+ */
 static int
 is_free_punct(uint32_t cp)
 {
-	return (cp < 0x80 && !pt_ascii_alnum((char) cp)) || cp == 0xB7 ||
-		(cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205E) ||
-		(cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
-		(cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
-		(cp >= 0xFF5B && cp <= 0xFF65);
+	return (cp < 0x80 && strchr(".,!?:; ", (int) cp) != NULL && cp != 0) ||
+		cp == 0x2026 || cp == 0x3001 || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF0C ||
+		cp == 0xFF1A || cp == 0xFF1B || cp == 0xFF1F;
 }
 
 /* emoji, pictographs, dingbats, arrows: never in an output (the ranges tidy.c drops) */
@@ -206,7 +209,7 @@ pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err)
 	L->buf = pt_alloc(len + extra + 1);
 	L->words = pt_alloc(pt_mul_size(len / 2 + 1 + n_conn, sizeof(word)));
 	L->han = pt_alloc(pt_mul_size(len / 3 + 1 + n_zh, sizeof(uint32_t)));
-	L->other = pt_alloc(pt_mul_size(len / 2 + 1, sizeof(uint32_t)));
+	L->other = pt_alloc(pt_mul_size(len + 1, sizeof(uint32_t)));
 	if (!L->buf || !L->words || !L->han || !L->other)
 	{
 		pt_lexicon_free(L);
@@ -227,6 +230,8 @@ pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err)
 			if (!in_word)
 				ws = i;
 			in_word = 1;
+			if (is_joiner(cp))	/* an input with "pour-over" may use '-' as a mark too */
+				L->other[L->n_other++] = cp;
 		}
 		else
 		{

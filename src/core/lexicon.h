@@ -14,9 +14,10 @@
  *     Two words glued together or a part of a word is not a word of the
  *     input, so neither can appear;
  *   - a Han character occurs in the input or is a Chinese connective;
- *   - ASCII and CJK punctuation is free (the output's typography is
- *     typography.h's business); any other character (©, °, ™…) must occur
- *     in the input, and emoji and pictographs never appear.
+ *   - sentence punctuation is free (. , ! ? : ; and their CJK forms, 、 and
+ *     …: the output's typography is typography.h's business); any other
+ *     character (quotes, brackets, dashes, ©, °, ™…) must occur in the
+ *     input, and emoji and pictographs never appear.
  */
 #ifndef PT_LEXICON_H
 #define PT_LEXICON_H

@@ -12,7 +12,6 @@
 #include "extract.h"
 #include "facts.h"
 #include "text.h"
-#include "tidy.h"
 #include "tokenizer.h"
 #include "transformer.h"
 #include "typography.h"
@@ -463,22 +462,9 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 		return st;
 	J->input[t] = norm;
 	J->input_len[t] = norm_len;
-	if ((st = pt_text_tidy(norm, norm_len, &J->norm[t], &J->norm_len[t], err)) != PT_OK)
+	if ((st = pt_boiler_clean(J->o->boiler, norm, norm_len, &J->norm[t], &J->norm_len[t], &J->lang[t],
+							  err)) != PT_OK)
 		return st;
-	J->lang[t] = pt_detect_lang(J->norm[t], J->norm_len[t]);
-	if (J->o->boiler != NULL && (J->lang[t] == PT_LANG_EN || J->lang[t] == PT_LANG_ZH))
-	{
-		char	   *tidied = J->norm[t];
-
-		st = pt_boiler_strip(J->o->boiler, tidied, J->norm_len[t], &J->norm[t], &J->norm_len[t],
-							 NULL, err);
-		pt_free(tidied);
-		if (st != PT_OK)
-		{
-			J->norm[t] = NULL;
-			return st;
-		}
-	}
 	if (r == NULL || J->norm_len[t] == 0 || (J->lang[t] != PT_LANG_EN && J->lang[t] != PT_LANG_ZH))
 		return PT_OK;
 	J->first_chunk[t] = first;

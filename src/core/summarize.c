@@ -15,7 +15,6 @@
 #include "lexicon.h"
 #include "seq2seq.h"
 #include "text.h"
-#include "tidy.h"
 #include "tokenizer.h"
 #include "typography.h"
 
@@ -149,20 +148,10 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 	pt_status	st;
 
 	if ((st = pt_text_normalize(text, len, o->max_input_chars, &r->input, &r->input_len, err)) != PT_OK ||
-		(st = pt_text_tidy(r->input, r->input_len, &r->norm, &r->len, err)) != PT_OK)
+		(st = pt_boiler_clean(o->boiler, r->input, r->input_len, &r->norm, &r->len, &lang, err)) != PT_OK)
 		return st;
-	lang = pt_detect_lang(r->norm, r->len);
 	if (lang != PT_LANG_EN && lang != PT_LANG_ZH)
 		return PT_OK;
-	if (o->boiler != NULL)
-	{
-		char	   *tidied = r->norm;
-
-		st = pt_boiler_strip(o->boiler, tidied, r->len, &r->norm, &r->len, NULL, err);
-		pt_free(tidied);
-		if (st != PT_OK)
-			return st;
-	}
 	if (s == NULL || r->len == 0)
 		return PT_OK;
 	r->ids = pt_alloc(pt_mul_size((size_t) s->m.max_src, sizeof(int32_t)));
@@ -176,6 +165,32 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 	r->n_ids = (int) n_ids;
 	r->model = r->n_ids > 1;
 	return PT_OK;
+}
+
+/*
+ * Whether an abstract reads as a phrase: its brackets and quotes balanced,
+ * and it does not end on an opening mark or a connecting one ("N large ( \"").
+ */
+static int
+well_formed(const char *s, size_t len)
+{
+	int			paren = 0,
+				bracket = 0,
+				quotes = 0;
+
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len == 0 || strchr("([{\"'-/&:,;", s[len - 1]) != NULL)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+	{
+		paren += (s[i] == '(') - (s[i] == ')');
+		bracket += (s[i] == '[') - (s[i] == ']');
+		quotes += s[i] == '"';
+		if (paren < 0 || bracket < 0)
+			return 0;
+	}
+	return paren == 0 && bracket == 0 && quotes % 2 == 0;
 }
 
 /* beam search over the rows the model serves */
@@ -224,8 +239,8 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 		return st;
 	for (int b = 0; b < B; b++)
 	{
-		/* an unlikely abstract is worse than a plain lead: the extractive path serves the row */
-		if (out[b] != NULL && score[b] < s->min_score)
+		/* an unlikely or ill-formed abstract is worse than a plain lead: the extractive path serves the row */
+		if (out[b] != NULL && (score[b] < s->min_score || !well_formed(out[b], out_len[b])))
 		{
 			pt_free(out[b]);
 			out[b] = NULL;

@@ -12,8 +12,9 @@
  * repeated sentences) and, in English and Chinese, loses its seller
  * boilerplate (boiler.h); the model and the extractive path both see only
  * what is left.  An abstract whose beam score is below the model's
- * calibrated floor gives way to the extractive summary: a plain lead is
- * better than an odd abstract.
+ * calibrated floor, or that is ill-formed (unbalanced brackets or quotes,
+ * ending on an opening or connecting mark), gives way to the extractive
+ * summary: a plain lead is better than an odd abstract.
  *
  * Guarantees, for every output:
  *   - at most max_chars characters (code points), never a word or a

@@ -132,3 +132,18 @@ TEST(boiler_refuses_other_models)
 	CHECK(b == NULL);
 	pt_model_close(m);
 }
+
+TEST(boiler_strip_never_glues_words)
+{
+	pt_model   *m = open_model("models/boilerplate-multi.ptm");
+	pt_boiler  *b = NULL;
+	pt_err		err;
+
+	if (m == NULL)
+		return;
+	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
+	if (b != NULL)				/* found by fuzz_rewrite: "Tags: shirt, blac!" then "l shirt." */
+		check_strip(b, "Tags: shirt, blac!l shirt. Soft cotton.", "blac l shirt. Soft cotton.");
+	pt_boiler_free(b);
+	pt_model_close(m);
+}

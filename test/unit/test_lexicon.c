@@ -83,3 +83,17 @@ TEST(lexicon_cut_characters_and_invalid_bytes)
 	CHECK(!allowed(L, "kettle \xff", 1));
 	pt_lexicon_free(L);
 }
+
+TEST(lexicon_quotes_and_brackets_only_from_the_input)
+{
+	pt_lexicon *L = lexicon("Bluetooth 5.3 earbuds, IPX5 water resistance (30 hours)");
+	pt_lexicon *dashes = lexicon("-----");
+
+	CHECK(allowed(L, "Bluetooth 5.3 earbuds (IPX5).", 1));
+	CHECK(!allowed(L, "'Bluetooth earbuds", 1));
+	CHECK(!allowed(L, "Bluetooth earbuds \"", 1));
+	CHECK(!allowed(L, "earbuds - water resistance", 1));
+	CHECK(allowed(dashes, "-", 1));	/* a text of marks alone fits the lexicon's room */
+	pt_lexicon_free(L);
+	pt_lexicon_free(dashes);
+}

@@ -105,7 +105,7 @@ def main():
     trained = [k for k in summarize_data.DATASETS]
     best = max(GRID, key=lambda f: sum(results[k][4][f][0][0] for k in trained))
     print(f"\nchosen floor: {best} (best macro ROUGE-L over {', '.join(trained)})\n")
-    print("| catalog | rows | lead R-L | TextRank R-L | summarize R-L | abstract share | words outside input | invented facts |")
+    print("| catalog | rows | lead R-L | TextRank R-L | summarize R-L | abstracts kept | words outside input | invented facts |")
     print("|---|---|---|---|---|---|---|---|")
     for name, (rows, lang, budget, base, by_floor, srcs, refs) in results.items():
         if name in held:
