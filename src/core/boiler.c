@@ -10,6 +10,14 @@
 #include "ngrams.h"
 #include "tidy.h"
 
+/*
+ * Inside a unit the detector did not flag, a segment or a glued prefix or
+ * suffix is cut only when it scores at least this on its own: a part
+ * misjudged costs a product fact.
+ */
+#define GLUE_MIN_P 0.9f
+#define GLUE_WORDS 12			/* the longest glued prefix or suffix tried, in words */
+
 struct pt_boiler
 {
 	int			buckets,
@@ -208,6 +216,33 @@ pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_spans, pt_
 	return PT_OK;
 }
 
+/* P(boilerplate) of a unit; a 【…】 group is scored by what it holds: the brackets are decoration */
+static pt_status
+unit_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err)
+{
+	static const char open[] = "\xe3\x80\x90",	/* 【 */
+				close[] = "\xe3\x80\x91";	/* 】 */
+
+	if (len > 6 && memcmp(s, open, 3) == 0 && memcmp(s + len - 3, close, 3) == 0)
+		return pt_boiler_prob(b, s + 3, len - 6, p, err);
+	return pt_boiler_prob(b, s, len, p, err);
+}
+
+static int
+has_han(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		if (k > 0 && pt_is_ideograph(cp))
+			return 1;
+		i += k > 0 ? k : 1;
+	}
+	return 0;
+}
+
 /* whether s[a..b) holds white space */
 static int
 has_space(const char *s, size_t a, size_t b)
@@ -235,19 +270,46 @@ segment_break(const char *s, size_t b, size_t i)
 }
 
 /*
- * The part of a boilerplate unit [*a, *b) worth keeping: its segments with
- * boilerplate ones cut off at both ends.  Sets *a == *b when every segment
- * is boilerplate, or when the unit has one segment: then it all goes.
+ * A segment too short to say anything alone, a keyword of a list: at most
+ * 12 characters ("round", "machine wash"), or 4 where Han characters are
+ * ("核心", "钟以内的"; a Chinese clause of 5 or more says something).
+ */
+static int
+list_item(const char *s, size_t len)
+{
+	size_t		chars = 0;
+	int			han = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		han |= k > 0 && pt_is_ideograph(cp);
+		i += k > 0 ? k : 1;
+		chars++;
+	}
+	return chars <= (han ? 4u : 12u);
+}
+
+/*
+ * The part of a unit [*a, *e) worth keeping: its segments, with flagged
+ * ones cut off at both ends.  A unit that is not flagged as a whole keeps
+ * everything but those ends ("~特惠~服务说明…" loses "特惠").  A flagged
+ * unit goes whole when it has one segment, when every segment is flagged,
+ * or when all that would be left are list items ("Keywords: 的知, 核心,
+ * 钟以内的"): *a == *e then.
  */
 static pt_status
-trim_unit(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, pt_err *err)
 {
 	size_t		i = *a,
 				seg = *a,
 				keep_a = *e,
 				keep_e = *e;
 	int			n_segs = 0,
-				found = 0;
+				found = 0,
+				list_only = 1;	/* every segment kept so far is a list item */
 	pt_status	st = PT_OK;
 
 	while (i <= *e && st == PT_OK)
@@ -269,12 +331,14 @@ trim_unit(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 			while (end > seg && s[end - 1] == ' ')
 				end--;
 			n_segs++;
-			if ((st = pt_boiler_prob(b, s + seg, end - seg, &p, err)) == PT_OK && p < b->threshold)
+			if ((st = pt_boiler_prob(b, s + seg, end - seg, &p, err)) == PT_OK &&
+				p < (flagged ? b->threshold : GLUE_MIN_P))
 			{
 				if (!found)
 					keep_a = seg;
 				keep_e = i < *e ? end : *e;	/* a unit's own end keeps its final mark */
 				found = 1;
+				list_only &= list_item(s + seg, end - seg);
 			}
 		}
 		i += brk;
@@ -283,6 +347,12 @@ trim_unit(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 	if (st != PT_OK)
 		return st;
 	if (n_segs <= 1 || !found)
+	{
+		if (!flagged)
+			return PT_OK;
+		keep_a = keep_e = *e;
+	}
+	else if (flagged && list_only)
 		keep_a = keep_e = *e;
 	/* marks left over from a cut-off decoration: "#+ - Sea green top" */
 	while (keep_a < keep_e && strchr(" +-~|*>#=_:", s[keep_a]) != NULL)
@@ -302,8 +372,6 @@ trim_unit(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
  * detector scores at least GLUE_MIN_P on their own, leaving at least two
  * words.  Chinese glue has no such seam and is left alone.
  */
-#define GLUE_WORDS 12
-#define GLUE_MIN_P 0.9f
 
 static int
 glue_seam(const char *s, size_t a, size_t i)
@@ -389,9 +457,11 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		float		p;
 
 		pt_check_interrupts();
-		if ((st = pt_boiler_prob(b, s + a, e - a, &p, err)) != PT_OK)
+		if ((st = unit_prob(b, s + a, e - a, &p, err)) != PT_OK)
 			break;
-		if (p >= b->threshold && (st = trim_unit(b, s, &a, &e, err)) != PT_OK)
+		/* Chinese clauses between commas are product text too often to be cut from a kept unit */
+		if ((p >= b->threshold || !has_han(s + a, e - a)) &&
+			(st = trim_unit(b, s, p >= b->threshold, &a, &e, err)) != PT_OK)
 			break;
 		if (a < e && (st = trim_glued(b, s, &a, &e, err)) != PT_OK)
 			break;

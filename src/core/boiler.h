@@ -42,9 +42,13 @@ pt_status	pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_
 /*
  * s without its boilerplate, as a new pt_alloc'd, NUL-terminated string.
  * A unit the detector flags goes, or, when marks (| ~ [ ] * > # , ; ! ?
- * and " - ") cut it in segments, loses the flagged segments at its ends;
- * any unit also loses a flagged prefix or suffix glued on with no mark at
- * all, seen where a capitalized word begins ("… side slits Easy returns
+ * and " - ") cut it in segments, loses the flagged segments at its ends
+ * (and goes whole when what is left is only list items: at most 12
+ * characters, 4 with Han, the words of a keyword list); a unit not flagged
+ * as a whole also loses segments at its ends that score 0.9 or more on
+ * their own ("~特惠~服务说明…"); a 【…】
+ * group is scored by what it holds; any unit also loses a flagged prefix
+ * or suffix glued on with no mark at all, seen where a capitalized word begins ("… side slits Easy returns
  * within 30 days.").  What is kept is joined by the text that separated it
  * (one space where something cut stood between two kept parts of
  * space-separated text).  b NULL keeps everything.  *n_dropped (may be

@@ -7,6 +7,8 @@
 #include "boiler.h"
 #include "unit.h"
 
+#include "ascii_words.h"
+
 #include <stdlib.h>
 
 static pt_model *
@@ -135,6 +137,13 @@ TEST(boiler_refuses_other_models)
 
 TEST(boiler_strip_never_glues_words)
 {
+	static const char *const inputs[] = {
+		/* found by fuzz_rewrite: the cut "Tags: shirt, blac!" met "l shirt." as "blacl" */
+		"BEST PRICE! 5 .5 cm pocket, SKU LJ--10. FREE SHIPPING on all orders!)! Tags: shirt, blac!l shirt. "
+		"100% cotton, 5 .5 cm pocket.",
+		"~ Free gift - only today | * BEST SELLER, don't wait | #+ - Sea green top >> Amazing deal!now",
+		"grab yours now Black solid shirt Easy returns within 30 days!Soft cotton",
+	};
 	pt_model   *m = open_model("models/boilerplate-multi.ptm");
 	pt_boiler  *b = NULL;
 	pt_err		err;
@@ -142,8 +151,16 @@ TEST(boiler_strip_never_glues_words)
 	if (m == NULL)
 		return;
 	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
-	if (b != NULL)				/* found by fuzz_rewrite: "Tags: shirt, blac!" then "l shirt." */
-		check_strip(b, "Tags: shirt, blac!l shirt. Soft cotton.", "blac l shirt. Soft cotton.");
+	for (size_t i = 0; b != NULL && i < sizeof inputs / sizeof inputs[0]; i++)
+	{
+		char	   *out = NULL;
+		size_t		n = 0,
+					w = 0;
+
+		CHECK(pt_boiler_strip(b, inputs[i], strlen(inputs[i]), &out, &n, NULL, &err) == PT_OK);
+		CHECK(out != NULL && missing_ascii_word(inputs[i], strlen(inputs[i]), out, n, &w) < 0);
+		pt_free(out);
+	}
 	pt_boiler_free(b);
 	pt_model_close(m);
 }
