@@ -305,10 +305,12 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 {
 	size_t		i = *a,
 				seg = *a,
+				first_seg = *e,
 				keep_a = *e,
 				keep_e = *e;
 	int			n_segs = 0,
 				found = 0,
+				last_kept = 0,	/* the unit's last segment is kept */
 				list_only = 1;	/* every segment kept so far is a list item */
 	pt_status	st = PT_OK;
 
@@ -330,14 +332,17 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 
 			while (end > seg && s[end - 1] == ' ')
 				end--;
-			n_segs++;
+			if (n_segs++ == 0)
+				first_seg = seg;
+			last_kept = 0;
 			if ((st = pt_boiler_prob(b, s + seg, end - seg, &p, err)) == PT_OK &&
 				p < (flagged ? b->threshold : GLUE_MIN_P))
 			{
 				if (!found)
 					keep_a = seg;
-				keep_e = i < *e ? end : *e;	/* a unit's own end keeps its final mark */
+				keep_e = end;
 				found = 1;
+				last_kept = 1;
 				list_only &= list_item(s + seg, end - seg);
 			}
 		}
@@ -348,15 +353,23 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 		return st;
 	if (n_segs <= 1 || !found)
 	{
-		if (!flagged)
-			return PT_OK;
-		keep_a = keep_e = *e;
+		if (flagged)
+			*a = *e;
+		return PT_OK;
 	}
-	else if (flagged && list_only)
-		keep_a = keep_e = *e;
+	if (flagged && list_only)
+	{
+		*a = *e;
+		return PT_OK;
+	}
+	if (!flagged && keep_a == first_seg && last_kept)
+		return PT_OK;			/* nothing cut: the unit as it was, marks and all */
+	if (last_kept)
+		keep_e = *e;			/* its own end keeps its final mark */
 	/* marks left over from a cut-off decoration: "#+ - Sea green top" */
-	while (keep_a < keep_e && strchr(" +-~|*>#=_:", s[keep_a]) != NULL)
-		keep_a++;
+	if (keep_a > first_seg)
+		while (keep_a < keep_e && strchr(" +-~|*>#=_:", s[keep_a]) != NULL)
+			keep_a++;
 	while (keep_e > keep_a && (s[keep_e - 1] == ' ' || s[keep_e - 1] == '-'))
 		keep_e--;
 	*a = keep_a;

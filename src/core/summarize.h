@@ -67,10 +67,13 @@ pt_status	pt_summarize(const pt_summarizer *s, const char *const *texts,
 /*
  * One opinion summary of n texts (e.g. all reviews of a product): what
  * several texts agree on, not what one alone says.  Extractive; NULL
- * texts are skipped.  *out is pt_alloc'd and NUL-terminated.
+ * texts are skipped.  polarity (may be NULL) gives each text's sentiment
+ * in [-1, 1] (sentiment()): negative and positive sentences are then
+ * picked in the proportion of negative and positive texts.  *out is
+ * pt_alloc'd and NUL-terminated.
  */
 pt_status	pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
-							  size_t max_chars, size_t max_input_chars,
+							  size_t max_chars, size_t max_input_chars, const float *polarity,
 							  char **out, size_t *out_len, pt_err *err);
 
 /*

@@ -9,7 +9,10 @@
  * shipping talk through a multiplicative prior, and the picks are made
  * greedily by support times novelty (maximal marginal relevance), whole
  * sentences within the character budget, output with the sentences that
- * open their reviews first.  A sentence with profanity or an insult
+ * open their reviews first.  Given each text's polarity, the picks keep
+ * negative and positive sentences in the proportion of negative and
+ * positive texts (those beyond ±AGG_POLAR), so a mostly unhappy group does
+ * not read as praise.  A sentence with profanity or an insult
  * (profanity.h) is never picked; when no sentence fits the budget whole,
  * the summary is the longest leading clause of the best one that does,
  * or "" — never a sentence cut inside a clause.  The output follows its
@@ -78,7 +81,31 @@ typedef struct agg_text
 	const char *text;
 	size_t		len;			/* the bytes read: read_prefix() */
 	uint64_t	hash;			/* of those bytes and the full length */
+	int			side;			/* -1 negative, +1 positive, 0 neutral or unknown */
 } agg_text;
+
+#ifndef AGG_POLAR
+#define AGG_POLAR 0.2			/* |polarity| beyond which a text takes a side */
+#endif
+
+/*
+ * The side the next pick should take so that negative and positive picks
+ * follow the share of negative texts among those that take one (q_neg):
+ * -1 or +1 when one side is half a pick or more behind, else 0.
+ */
+static int
+side_wanted(int neg, int pos, double q_neg)
+{
+	double		after = (double) (neg + pos + 1);
+
+	if (q_neg < 0.0)
+		return 0;
+	if (neg + 0.5 < q_neg * after)
+		return -1;
+	if (pos + 0.5 < (1.0 - q_neg) * after)
+		return 1;
+	return 0;
+}
 
 static uint64_t
 hash_bytes(const char *s, size_t len)
@@ -197,7 +224,7 @@ score_support(pt_sent_set *set, size_t n_texts, double *best, int *n_support)
 
 pt_status
 pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
-				  size_t max_chars, size_t max_input_chars,
+				  size_t max_chars, size_t max_input_chars, const float *polarity,
 				  char **out, size_t *out_len, pt_err *err)
 {
 	agg_text   *order = NULL;
@@ -213,7 +240,13 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 			   *maxsim = NULL;
 	int		   *n_support = NULL,
 			   *done = NULL,
-			   *profane = NULL;
+			   *profane = NULL,
+			   *side_of = NULL,	/* per text id */
+				n_neg = 0,
+				n_pos = 0,
+				picked_neg = 0,
+				picked_pos = 0;
+	double		q_neg = -1.0;	/* share of negative texts among those with a side; < 0: none */
 	size_t	   *picks = NULL;
 	int			n_zh = 0,
 				any_supported = 0;
@@ -241,6 +274,8 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 		order[n_use].text = texts[i];
 		order[n_use].len = read_prefix(texts[i], lens[i], max_input_chars);
 		order[n_use].hash = hash_bytes(texts[i], order[n_use].len) ^ (uint64_t) lens[i];
+		order[n_use].side = polarity == NULL ? 0 :
+			polarity[i] > AGG_POLAR ? 1 : polarity[i] < -AGG_POLAR ? -1 : 0;
 		n_use++;
 	}
 	qsort(order, n_use, sizeof *order, cmp_agg_text);
@@ -252,7 +287,8 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 
 	norm = pt_alloc_zero(pt_mul_size(n_use ? n_use : 1, sizeof *norm));
 	norm_len = pt_alloc_zero(pt_mul_size(n_use ? n_use : 1, sizeof *norm_len));
-	if (norm == NULL || norm_len == NULL)
+	side_of = pt_alloc_zero(pt_mul_size(n_use ? n_use : 1, sizeof *side_of));
+	if (norm == NULL || norm_len == NULL || side_of == NULL)
 	{
 		st = pt_fail(err, PT_ERR_NOMEM, "summarize_many: out of memory");
 		goto done;
@@ -281,8 +317,15 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 						  (AGG_MAX_SENTS - set.n < per_text ? AGG_MAX_SENTS - set.n : per_text) : 0,
 						  err);
 		if (set.n > before)
+		{
+			side_of[n_texts] = order[t].side;
+			n_neg += order[t].side < 0;
+			n_pos += order[t].side > 0;
 			n_texts++;
+		}
 	}
+	if (n_neg + n_pos > 0)
+		q_neg = (double) n_neg / (double) (n_neg + n_pos);
 	if (st != PT_OK || set.n == 0 || max_chars == 0)
 		goto done;
 	lang = 2 * (size_t) n_zh > n_texts ? PT_LANG_ZH : PT_LANG_EN;
@@ -317,21 +360,24 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 		size_t		c = set.n,
 					at;
 		double		cv = -1.0;
+		int			want = side_wanted(picked_neg, picked_pos, q_neg);
 
 		pt_check_interrupts();
-		for (size_t i = 0; i < set.n; i++)
-		{
-			double		v;
-
-			if (done[i])
-				continue;
-			v = set.s[i].score * (1.0 - AGG_LAMBDA * maxsim[i]);
-			if (v > cv)
+		/* the best candidate of the side the group's sentiment asks for, else the best of all */
+		for (int pass = want != 0 ? 0 : 1; pass < 2 && c == set.n; pass++)
+			for (size_t i = 0; i < set.n; i++)
 			{
-				cv = v;
-				c = i;
+				double		v;
+
+				if (done[i] || (pass == 0 && side_of[set.s[i].text_id] != want))
+					continue;
+				v = set.s[i].score * (1.0 - AGG_LAMBDA * maxsim[i]);
+				if (v > cv)
+				{
+					cv = v;
+					c = i;
+				}
 			}
-		}
 		if (c == set.n)
 			break;
 		done[c] = 1;
@@ -351,6 +397,8 @@ pt_summarize_many(const char *const *texts, const size_t *lens, size_t n,
 			n_picks--;
 			continue;
 		}
+		picked_neg += side_of[set.s[c].text_id] < 0;
+		picked_pos += side_of[set.s[c].text_id] > 0;
 		for (size_t i = 0; i < set.n; i++)
 		{
 			double		s;
@@ -437,6 +485,7 @@ done:
 	pt_free(n_support);
 	pt_free(done);
 	pt_free(profane);
+	pt_free(side_of);
 	pt_free(picks);
 	return st;
 }

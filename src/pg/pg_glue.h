@@ -88,6 +88,8 @@ extern void PtSentimentPreload(void);
 
 /* sentiment (pg_sentiment.c): polarity in [-1, 1] of one raw text, as sentiment(text) */
 extern float PtSentimentPolarity(const char *s, size_t len);
+/* ... of n raw texts (NULL elements: 0), palloc'd; NULL when no sentiment model is installed */
+extern float *PtSentimentPolarities(const char *const *texts, const size_t *lens, int n);
 
 /* the seller-boilerplate detector rewrite() and summarize() share (pg_boiler.c); NULL when not installed */
 extern void PtBoilerPreload(void);

@@ -156,6 +156,36 @@ PtSentimentPolarity(const char *s, size_t len)
 	return pt_sentiment_polarity(probs);
 }
 
+/*
+ * Polarities of n raw texts (NULL elements get 0) in one pass per language,
+ * for summarize_agg's balance of negative and positive points; NULL when a
+ * sentiment model is not installed (summarize_agg then does without).
+ */
+float *
+PtSentimentPolarities(const char *const *texts, const size_t *lens, int n)
+{
+	float	   *probs,
+			   *out;
+
+	for (int slot = 0; slot < 2; slot++)
+	{
+		const pt_model *m;
+		uint64		generation;
+		pt_err		err;
+
+		if (PtFindModel("sentiment", slot_language(slot), &m, &generation, &err) != PT_OK)
+			return NULL;
+	}
+	probs = palloc(sizeof(float) * PT_SENTIMENT_CLASSES * Max(n, 1));
+	out = palloc0(sizeof(float) * Max(n, 1));
+	score_inputs(texts, lens, n, probs);
+	for (int i = 0; i < n; i++)
+		if (texts[i] != NULL)
+			out[i] = pt_sentiment_polarity(probs + i * PT_SENTIMENT_CLASSES);
+	pfree(probs);
+	return out;
+}
+
 PG_FUNCTION_INFO_V1(prodtext_sentiment);
 
 /* polarity in [-1, 1] of one text */

@@ -293,8 +293,10 @@ prodtext_summarize_agg_final(PG_FUNCTION_ARGS)
 		texts[i] = st->texts[i].data;
 		lens[i] = st->texts[i].len;
 	}
+	/* negative and positive points in proportion to the group's sentiment */
 	PT_CHECK(pt_summarize_many(texts, lens, (size_t) st->n, core_budget(st->max_chars),
-							   (size_t) prodtext_max_input_chars, &out, &out_len, &err), &err);
+							   (size_t) prodtext_max_input_chars,
+							   PtSentimentPolarities(texts, lens, st->n), &out, &out_len, &err), &err);
 	result = cstring_to_text_with_len(out, (int) out_len);
 	pt_free(out);
 	PG_RETURN_TEXT_P(result);

@@ -467,8 +467,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				rev[nr] = raw[i];
 				rev_len[nr++] = raw_len[i];
 			}
-		sa = pt_summarize_many(raw, raw_len, (size_t) n, o.max_chars, o.max_input_chars, &a, &al, &err);
-		sb = pt_summarize_many(rev, rev_len, nr, o.max_chars, o.max_input_chars, &b, &bl, &err);
+		sa = pt_summarize_many(raw, raw_len, (size_t) n, o.max_chars, o.max_input_chars, NULL, &a, &al, &err);
+		sb = pt_summarize_many(rev, rev_len, nr, o.max_chars, o.max_input_chars, NULL, &b, &bl, &err);
 		FUZZ_CHECK(sa == sb, "summarize_many: status %d, reversed %d", (int) sa, (int) sb);
 		if (sa != PT_OK)
 		{

@@ -304,7 +304,7 @@ many(const char *const *texts, size_t n, size_t max_chars, char **out)
 	for (size_t i = 0; i < n; i++)
 		lens[i] = texts[i] ? strlen(texts[i]) : 0;
 	pt_err_clear(&err);
-	st = pt_summarize_many(texts, lens, n, max_chars, 0, &o, &ol, &err);
+	st = pt_summarize_many(texts, lens, n, max_chars, 0, NULL, &o, &ol, &err);
 	*out = NULL;
 	if (st == PT_OK)
 	{
@@ -405,8 +405,8 @@ TEST(summarize_many_null_empty)
 	/* max_chars 1: nothing whole fits and no piece is one character */
 	CHECK(many(reviews, 6, 1, &o) == PT_OK);
 	free(o);
-	CHECK(pt_summarize_many(NULL, NULL, 3, 100, 0, &o, &ol, &err) == PT_ERR_ARG);
-	CHECK(pt_summarize_many(bad, bad_lens, 2, 100, 0, &o, &ol, &err) == PT_ERR_INVALID_UTF8);
+	CHECK(pt_summarize_many(NULL, NULL, 3, 100, 0, NULL, &o, &ol, &err) == PT_ERR_ARG);
+	CHECK(pt_summarize_many(bad, bad_lens, 2, 100, 0, NULL, &o, &ol, &err) == PT_ERR_INVALID_UTF8);
 	CHECK(o == NULL);
 }
 
@@ -505,7 +505,7 @@ TEST(extract_random_texts_keep_contracts)
 		}
 		free(o);
 		if (pt_summarize_many((const char *const *) texts, lens, 1 + unit_rand(&rng_state) % 6, max, unit_rand(&rng_state) % 500,
-							  &o, &ol, &err) != PT_OK)
+							  NULL, &o, &ol, &err) != PT_OK)
 		{
 			bad++;
 			fprintf(stderr, "  summarize_many failed in round %d: %s\n", round, err.msg);
@@ -598,7 +598,7 @@ TEST(extract_out_of_memory_fails_cleanly)
 		allocs_left = k;
 		live_blocks = 0;
 		o = NULL;
-		st = pt_summarize_many(reviews, lens, 6, 200, 0, &o, &ol, &err);
+		st = pt_summarize_many(reviews, lens, 6, 200, 0, NULL, &o, &ol, &err);
 		if (st == PT_OK)
 		{
 			ok_many++;
@@ -656,4 +656,27 @@ TEST(clause_cut_keeps_numbers_whole)
 	CHECK(pt_text_clause_cut(s, strlen(s), 20) == strlen("Price 1,000 yen"));
 	CHECK(pt_text_clause_cut(s, strlen(s), 8) == 0);
 	CHECK(pt_text_clause_cut(s, strlen(s), 100) == strlen("Price 1,000 yen, soft cotton"));
+}
+
+TEST(summarize_many_follows_the_groups_sentiment)
+{
+	const char *const texts[] = {
+		"The battery lasts two full days and the screen is bright.",
+		"Battery life is excellent, two days, and the screen is bright and sharp.",
+		"The strap broke after a week and the battery died.",
+		"The strap broke after a week, poor build.",
+		"The strap broke within days, very poor build quality.",
+	};
+	const float polarity[] = {0.9f, 0.8f, -0.9f, -0.8f, -0.9f};
+	size_t		lens[5];
+	char	   *o = NULL;
+	size_t		ol = 0;
+	pt_err		err;
+
+	for (int i = 0; i < 5; i++)
+		lens[i] = strlen(texts[i]);
+	/* three of five texts are negative: the first pick is a negative point */
+	CHECK(pt_summarize_many(texts, lens, 5, 60, 0, polarity, &o, &ol, &err) == PT_OK);
+	CHECK(o != NULL && strstr(o, "strap") != NULL);
+	pt_free(o);
 }

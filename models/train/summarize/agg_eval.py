@@ -12,14 +12,17 @@ max_chars), so all three write summaries of the references' length.
     cd models/train && /usr/bin/python3 -m summarize.agg_eval --split train --lib /tmp/variant.so -q
 
 The parameters of summarize_agg.c were tuned on train only; val is the
-held-out report.  Prints ROUGE-1/2/L F1 (x100, mean over rows) and the count
+held-out report.  Each review's polarity (the C sentiment model,
+models/sentiment-en.ptm, as summarize_agg() gets it from sentiment()) is passed
+along, so negative and positive points follow the group's sentiment; --no-polarity
+leaves it out (summarize_agg without a sentiment model).  Prints ROUGE-1/2/L F1 (x100, mean over rows) and the count
 of output facts not found in the reviews (common.metrics.unsupported_facts).
 """
 import argparse
 import ctypes
 import json
 import os
-from ctypes import POINTER, byref, c_char, c_char_p, c_int, c_size_t, c_void_p
+from ctypes import POINTER, byref, c_char, c_char_p, c_float, c_int, c_size_t, c_void_p
 
 from common import DATA, ROOT
 from common import metrics as sm
@@ -40,18 +43,19 @@ class SummarizeMany:
         f = lib.pt_summarize_many
         f.restype = c_int
         f.argtypes = [POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_size_t, c_size_t,
-                      POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]
+                      POINTER(c_float), POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]
         lib.pt_free.restype = None
         lib.pt_free.argtypes = [c_void_p]
         self.lib = lib
 
-    def __call__(self, texts, max_chars, max_input_chars=0):
+    def __call__(self, texts, max_chars, max_input_chars=0, polarity=None):
         enc = [t.encode("utf-8") for t in texts]
         n = len(enc)
         arr = (c_char_p * max(n, 1))(*enc)
         lens = (c_size_t * max(n, 1))(*[len(b) for b in enc])
+        pol = None if polarity is None else (c_float * max(n, 1))(*polarity)
         out, out_len, err = c_void_p(), c_size_t(), PtErr()
-        rc = self.lib.pt_summarize_many(arr, lens, n, max_chars, max_input_chars,
+        rc = self.lib.pt_summarize_many(arr, lens, n, max_chars, max_input_chars, pol,
                                         byref(out), byref(out_len), byref(err))
         if rc != 0:
             raise ValueError(f"pt_summarize_many: {err.msg.decode(errors='replace')} ({rc})")
@@ -66,7 +70,15 @@ def load(split):
     return [r for r in rows if r["split"] == split]
 
 
-def evaluate(rows, summarize, show=0, chars=None):
+def polarities(reviews, sentiment):
+    """sentiment(text) of each review: P(positive) - P(negative) of the C model; None without one."""
+    if sentiment is None:
+        return None
+    p = sentiment.probs(reviews)
+    return [float(x[2] - x[0]) for x in p]
+
+
+def evaluate(rows, summarize, show=0, chars=None, sentiment=None):
     refs = [r["tgt"] for r in rows]
     n_words = round(sum(sm.n_units(t, "en") for t in refs) / len(refs))
     n_chars = chars or round(sum(len(t) for t in refs) / len(refs))
@@ -76,7 +88,8 @@ def evaluate(rows, summarize, show=0, chars=None):
         src = r["src"]
         if src not in cache:
             reviews = src.split(SEP)
-            cache[src] = (summarize(reviews, n_chars), sm.lead(src, n_words),
+            cache[src] = (summarize(reviews, n_chars, polarity=polarities(reviews, sentiment)),
+                          sm.lead(src, n_words),
                           sm.textrank(src, n_words))
         for name, out in zip(systems, cache[src]):
             systems[name].append(out)
@@ -108,11 +121,16 @@ def main():
     ap.add_argument("--chars", type=int, default=None, help="budget override (characters)")
     ap.add_argument("--show", type=int, default=0, help="print this many outputs")
     ap.add_argument("-q", action="store_true", help="one line per split")
+    ap.add_argument("--no-polarity", action="store_true", help="no review polarities (no sentiment model)")
     args = ap.parse_args()
     summarize = SummarizeMany(args.lib)
+    sentiment = None
+    if not args.no_polarity:
+        from common.ptcore import Sentiment
+        sentiment = Sentiment(os.path.join(ROOT, "models", "sentiment-en.ptm"))
     for split in (["train", "val"] if args.split == "both" else [args.split]):
         rows = load(split)
-        res, n_words, n_chars = evaluate(rows, summarize, args.show, args.chars)
+        res, n_words, n_chars = evaluate(rows, summarize, args.show, args.chars, sentiment)
         if args.q:
             s = res["summarize_agg"]
             print(f"{split} R1 {s['rouge1']:.2f} R2 {s['rouge2']:.2f} RL {s['rougeL']:.2f} "
