@@ -5,6 +5,7 @@
 #include "boiler.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ngrams.h"
@@ -228,21 +229,6 @@ unit_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err)
 	return pt_boiler_prob(b, s, len, p, err);
 }
 
-static int
-has_han(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len;)
-	{
-		uint32_t	cp;
-		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
-
-		if (k > 0 && pt_is_ideograph(cp))
-			return 1;
-		i += k > 0 ? k : 1;
-	}
-	return 0;
-}
-
 /* whether s[a..b) holds white space */
 static int
 has_space(const char *s, size_t a, size_t b)
@@ -275,21 +261,24 @@ segment_break(const char *s, size_t b, size_t i)
  * ("核心", "钟以内的"; a Chinese clause of 5 or more says something).
  */
 static int
-list_item(const char *s, size_t len)
+has_han(const char *s, size_t len)
 {
-	size_t		chars = 0;
-	int			han = 0;
-
 	for (size_t i = 0; i < len;)
 	{
 		uint32_t	cp;
 		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
 
-		han |= k > 0 && pt_is_ideograph(cp);
+		if (k > 0 && pt_is_ideograph(cp))
+			return 1;
 		i += k > 0 ? k : 1;
-		chars++;
 	}
-	return chars <= (han ? 4u : 12u);
+	return 0;
+}
+
+static int
+list_item(const char *s, size_t len)
+{
+	return pt_utf8_chars(s, len) <= (has_han(s, len) ? 4u : 12u);
 }
 
 /*
@@ -392,27 +381,56 @@ glue_seam(const char *s, size_t a, size_t i)
 	return i > a && s[i - 1] == ' ' && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '#');
 }
 
-static size_t
-words_in(const char *s, size_t a, size_t e)
+/* whether a word of s[a..) starts at i */
+static int
+word_starts(const char *s, size_t a, size_t i)
 {
-	size_t		n = 0;
-
-	for (size_t i = a; i < e; i++)
-		n += pt_ascii_alnum(s[i]) && (i == a || s[i - 1] == ' ');
-	return n;
+	return pt_ascii_alnum(s[i]) && (i == a || s[i - 1] == ' ');
 }
 
+/* where the k-th word of s[a..e) starts; e when it has fewer */
+static size_t
+kth_word(const char *s, size_t a, size_t e, size_t k)
+{
+	for (size_t i = a, n = 0; i < e; i++)
+		if (word_starts(s, a, i) && ++n == k)
+			return i;
+	return e;
+}
+
+/* where the k-th word from the end of s[a..e) starts; SIZE_MAX when it has fewer */
+static size_t
+kth_word_from_end(const char *s, size_t a, size_t e, size_t k)
+{
+	for (size_t i = e, n = 0; i > a; i--)
+		if (word_starts(s, a, i - 1) && ++n == k)
+			return i - 1;
+	return SIZE_MAX;
+}
+
+/*
+ * The seams are bounded by word positions found once (the suffix holds at
+ * most GLUE_WORDS words, two stay before it; the same for the prefix), so
+ * a long unit costs a scan, not a count per seam.
+ */
 static pt_status
 trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 {
 	size_t		cut_e = *e,
-				cut_a = *a;
+				cut_a = *a,
+				lo = *a + 1,
+				hi,
+				w;
 	pt_status	st = PT_OK;
 	float		p;
 
 	/* suffixes, longest first: the seams from the left, within GLUE_WORDS of the end */
-	for (size_t i = *a + 1; i < *e && st == PT_OK; i++)
-		if (glue_seam(s, *a, i) && words_in(s, i, *e) <= GLUE_WORDS && words_in(s, *a, i) >= 2)
+	if ((w = kth_word_from_end(s, *a, *e, GLUE_WORDS + 1)) != SIZE_MAX && w + 1 > lo)
+		lo = w + 1;
+	if ((w = kth_word(s, *a, *e, 2)) + 1 > lo)
+		lo = w + 1;
+	for (size_t i = lo; i < *e && st == PT_OK; i++)
+		if (glue_seam(s, *a, i))
 		{
 			if ((st = pt_boiler_prob(b, s + i, *e - i, &p, err)) == PT_OK && p >= GLUE_MIN_P)
 			{
@@ -421,8 +439,13 @@ trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 			}
 		}
 	/* prefixes, longest first: the seams from the right, within GLUE_WORDS of the start */
-	for (size_t i = cut_e; i > *a + 1 && st == PT_OK; i--)
-		if (glue_seam(s, *a, i) && words_in(s, *a, i) <= GLUE_WORDS && words_in(s, i, cut_e) >= 2)
+	hi = kth_word(s, *a, cut_e, GLUE_WORDS + 1);
+	if ((w = kth_word_from_end(s, *a, cut_e, 2)) == SIZE_MAX)
+		hi = *a;
+	else if (w < hi)
+		hi = w;
+	for (size_t i = hi; i > *a + 1 && st == PT_OK; i--)
+		if (glue_seam(s, *a, i))
 		{
 			if ((st = pt_boiler_prob(b, s + *a, i - *a, &p, err)) == PT_OK && p >= GLUE_MIN_P)
 			{

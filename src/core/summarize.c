@@ -270,9 +270,9 @@ columns(const char *s, size_t len)
 
 /*
  * Whether the extractive summary ext should stand instead of the filled
- * abstract abs: the abstract is too short to summarize anything (under
- * MIN_SUMMARY_COLUMNS), ext is longer, and the abstract says no word ext
- * does not ("Stainless steel" against "Stainless steel kettle, 1.7 l,
+ * abstract abs, which is too short to summarize anything (under
+ * MIN_SUMMARY_COLUMNS; the caller checks, before it extracts): ext is
+ * longer, and the abstract says no word ext does not ("Stainless steel" against "Stainless steel kettle, 1.7 l,
  * boils in 4 minutes."): such an abstract only loses the lead's content.
  * A title-like abstract ("Black solid bomber jacket") stays.
  */
@@ -284,8 +284,7 @@ extract_says_more(const char *abs, size_t abs_len, const char *ext, size_t ext_l
 	pt_status	st;
 
 	*more = 0;
-	if (columns(abs, abs_len) >= MIN_SUMMARY_COLUMNS ||
-		pt_utf8_chars(ext, ext_len) <= pt_utf8_chars(abs, abs_len))
+	if (pt_utf8_chars(ext, ext_len) <= pt_utf8_chars(abs, abs_len))
 		return PT_OK;
 	if ((st = pt_lexicon_build(ext, ext_len, &lex, err)) != PT_OK)
 		return st;
@@ -317,7 +316,7 @@ finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_e
 	else if ((st = pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
 								   o->max_chars, &text, &len, err)) != PT_OK)
 		return st;
-	if (r->abstract != NULL &&
+	if (r->abstract != NULL && columns(text, len) < MIN_SUMMARY_COLUMNS &&
 		((st = pt_extract_fill(r->norm, r->len, NULL, 0, o->max_chars, &ext, &ext_len, err)) != PT_OK ||
 		 (st = extract_says_more(text, len, ext, ext_len, &more, err)) != PT_OK))
 	{

@@ -454,7 +454,7 @@ done:
 		char	   *typeset;
 		size_t		typeset_len;
 
-		st = pt_typography_apply(*out, *out_len, *out, *out_len, max_chars, &typeset, &typeset_len, err);
+		st = pt_typography_apply(*out, *out_len, NULL, 0, max_chars, &typeset, &typeset_len, err);
 		pt_free(*out);
 		*out = st == PT_OK ? typeset : NULL;
 		*out_len = st == PT_OK ? typeset_len : 0;

@@ -21,6 +21,27 @@ open_model(const char *path)
 	return m;
 }
 
+static pt_model *shipped_model;
+static pt_boiler *shipped;
+
+/* the shipped detector, loaded once for every test (NULL after a failed CHECK) */
+static const pt_boiler *
+detector(void)
+{
+	pt_err		err;
+
+	if (shipped == NULL && (shipped_model = open_model("models/boilerplate-multi.ptm")) != NULL)
+		CHECK(pt_boiler_load(shipped_model, &shipped, &err) == PT_OK);
+	return shipped;
+}
+
+__attribute__((destructor)) static void
+release(void)
+{
+	pt_boiler_free(shipped);
+	pt_model_close(shipped_model);
+}
+
 static void
 check_units(const char *text, const char *const *want, size_t n_want)
 {
@@ -54,18 +75,16 @@ TEST(boiler_units_cut_chinese_noise_runs)
 
 TEST(boiler_matches_training_probabilities)
 {
-	pt_model   *m = open_model("models/boilerplate-multi.ptm");
-	pt_boiler  *b = NULL;
+	const pt_boiler *b = detector();
 	pt_err		err;
 	FILE	   *f = fopen("test/golden/boilerplate.txt", "r");
 	static char line[65536];
 	int			n = 0;
 
 	CHECK(f != NULL);
-	if (m == NULL || f == NULL)
+	if (b == NULL || f == NULL)
 		return;
-	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
-	while (b != NULL && fgets(line, sizeof line, f))
+	while (fgets(line, sizeof line, f))
 	{
 		char	   *tab = strchr(line, '\t');
 		float		p;
@@ -80,8 +99,6 @@ TEST(boiler_matches_training_probabilities)
 	}
 	CHECK(n >= 50);
 	fclose(f);
-	pt_boiler_free(b);
-	pt_model_close(m);
 }
 
 static void
@@ -99,13 +116,8 @@ check_strip(const pt_boiler *b, const char *in, const char *want)
 
 TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
 {
-	pt_model   *m = open_model("models/boilerplate-multi.ptm");
-	pt_boiler  *b = NULL;
-	pt_err		err;
+	const pt_boiler *b = detector();
 
-	if (m == NULL)
-		return;
-	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
 	if (b == NULL)
 		return;
 	/* a promotional sentence with a number is dropped; a product sentence with one is kept */
@@ -120,8 +132,6 @@ TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
 	/* found by fuzz_rewrite: a kept unit keeps its own final mark, so ".5!cm" never becomes ".5 cm" */
 	check_strip(b, "140% cotton, 5 .5!cm pocket, SKU LJ--10.", "140% cotton, 5 .5!cm pocket, SKU LJ--10.");
 	check_strip(NULL, "Free shipping! Buy now!", "Free shipping! Buy now!");
-	pt_boiler_free(b);
-	pt_model_close(m);
 }
 
 TEST(boiler_refuses_other_models)
@@ -146,13 +156,9 @@ TEST(boiler_strip_never_glues_words)
 		"~ Free gift - only today | * BEST SELLER, don't wait | #+ - Sea green top >> Amazing deal!now",
 		"grab yours now Black solid shirt Easy returns within 30 days!Soft cotton",
 	};
-	pt_model   *m = open_model("models/boilerplate-multi.ptm");
-	pt_boiler  *b = NULL;
+	const pt_boiler *b = detector();
 	pt_err		err;
 
-	if (m == NULL)
-		return;
-	CHECK(pt_boiler_load(m, &b, &err) == PT_OK);
 	for (size_t i = 0; b != NULL && i < sizeof inputs / sizeof inputs[0]; i++)
 	{
 		char	   *out = NULL;
@@ -163,6 +169,4 @@ TEST(boiler_strip_never_glues_words)
 		CHECK(out != NULL && missing_ascii_word(inputs[i], strlen(inputs[i]), out, n, &w) < 0);
 		pt_free(out);
 	}
-	pt_boiler_free(b);
-	pt_model_close(m);
 }

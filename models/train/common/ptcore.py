@@ -369,15 +369,26 @@ def summarize(texts, summarizer=None, max_chars=200, beam_width=4, max_input_cha
               boiler=None):
     """pt_summarize over a list of str (None -> None); summarizer None = extractive path only;
     boiler: a Boiler that drops seller boilerplate first."""
-    n = len(texts)
-    enc = [None if t is None else t.encode("utf-8") for t in texts]
-    arr = (c_char_p * max(n, 1))(*enc)
-    lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
-    outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
+    n, arr, lens, outs, out_lens = _text_batch(texts)
+    err = PtErr()
     opts = PtSummarizeOpts(max_chars, beam_width, max_input_chars, extractive_fill,
                            boiler._obj if boiler is not None else None)
     handle = summarizer._obj if summarizer is not None else None
     _check(_fn("pt_summarize")(handle, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
+    return _take_texts(outs, out_lens, n)
+
+
+def _text_batch(texts):
+    """(n, texts, lengths, outputs, output lengths) ctypes arrays for a core call over str or None."""
+    n = len(texts)
+    enc = [None if t is None else t.encode("utf-8") for t in texts]
+    arr = (c_char_p * max(n, 1))(*enc)
+    lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
+    return n, arr, lens, (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))()
+
+
+def _take_texts(outs, out_lens, n):
+    """The core's pt_alloc'd outputs as str (NULL -> None), freed."""
     res = []
     for i in range(n):
         if not outs[i]:
@@ -434,21 +445,11 @@ class Rewriter(_TaskModel):
 
     def rewrite(self, texts, max_chars=0, beam_width=4, max_input_chars=0, boiler=None):
         """pt_rewrite over a list of str (None -> None); boiler: a Boiler that drops boilerplate first."""
-        n = len(texts)
-        enc = [None if t is None else t.encode("utf-8") for t in texts]
-        arr = (c_char_p * max(n, 1))(*enc)
-        lens = (c_size_t * max(n, 1))(*[0 if b is None else len(b) for b in enc])
-        outs, out_lens, err = (c_void_p * max(n, 1))(), (c_size_t * max(n, 1))(), PtErr()
+        n, arr, lens, outs, out_lens = _text_batch(texts)
+        err = PtErr()
         opts = PtRewriteOpts(max_chars, beam_width, max_input_chars, boiler._obj if boiler else None)
         _check(_fn("pt_rewrite")(self._obj, arr, lens, n, byref(opts), outs, out_lens, byref(err)), err)
-        res = []
-        for i in range(n):
-            if not outs[i]:
-                res.append(None)
-                continue
-            res.append(ctypes.string_at(outs[i], out_lens[i]).decode("utf-8"))
-            _lib.pt_free(outs[i])
-        return res
+        return _take_texts(outs, out_lens, n)
 
     def _dims(self):
         if all(has_symbol(f"pt_rewriter_{k}") for k in ("max_src", "max_tgt", "vocab")):
