@@ -1,4 +1,4 @@
--- Versioning: 0.1.0 (released) updates to 0.2.0, 0.3.0, 0.4.0 and then 0.5.0, and the
+-- Versioning: 0.1.0 (released) updates to 0.2.0, 0.3.0, 0.4.0, 0.5.0 and then 0.6.0, and the
 -- result is the same as a fresh install of the default version.  Runs last:
 -- it drops and re-creates the extension.
 
