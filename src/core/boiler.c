@@ -110,8 +110,9 @@ pt_boiler_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *
 
 /* ---- units ---- */
 
-#define LENTICULAR_OPEN(cp) ((cp) == 0x3010 || (cp) == 0x3016)	/* 【 〖 */
-#define LENTICULAR_CLOSE(cp) ((cp) == 0x3011 || (cp) == 0x3017)	/* 】 〗 */
+/* 【 〖 『 〔: seller copy sets tags apart with them ("『当天发货』") */
+#define LENTICULAR_OPEN(cp) ((cp) == 0x3010 || (cp) == 0x3016 || (cp) == 0x300E || (cp) == 0x3014)
+#define LENTICULAR_CLOSE(cp) ((cp) == 0x3011 || (cp) == 0x3017 || (cp) == 0x300F || (cp) == 0x3015)
 
 typedef struct span_list
 {
@@ -221,10 +222,12 @@ pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_spans, pt_
 static pt_status
 unit_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err)
 {
-	static const char open[] = "\xe3\x80\x90",	/* 【 */
-				close[] = "\xe3\x80\x91";	/* 】 */
+	uint32_t	first,
+				last;
 
-	if (len > 6 && memcmp(s, open, 3) == 0 && memcmp(s + len - 3, close, 3) == 0)
+	/* every bracket of LENTICULAR_OPEN / _CLOSE is 3 bytes of UTF-8 */
+	if (len > 6 && pt_utf8_decode(s, len, &first) == 3 && pt_utf8_decode(s + len - 3, 3, &last) == 3 &&
+		LENTICULAR_OPEN(first) && LENTICULAR_CLOSE(last))
 		return pt_boiler_prob(b, s + 3, len - 6, p, err);
 	return pt_boiler_prob(b, s, len, p, err);
 }

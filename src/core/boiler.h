@@ -15,7 +15,7 @@
  * noise into one sentence ("【爆款热卖】316不锈钢内胆…包邮!七天无理由退换!"):
  * a unit ends where pt_split_sentences ends a sentence, after ! ? ; that
  * another character follows without a space (normalized Chinese text), and
- * around a 【…】 or 〖…〗 group.
+ * around a 【…】, 〖…〗, 『…』 or 〔…〕 group.
  */
 #ifndef PT_BOILER_H
 #define PT_BOILER_H

@@ -1,6 +1,7 @@
 /*
  * tidy.c — the rule-based clean-up of tidy.h, in two passes: characters
- * (symbols, punctuation runs, spaces), then sentences (repeats, shouting).
+ * (symbols, punctuation runs, spaces), then sentences (repeats, copies
+ * glued together, shouting).
  * Shouting is typography.h's: a sentence with a Han character never is, and
  * a word that the text also writes as a name outside shouted sentences
  * ("ACME" in "Made by ACME.") keeps that casing when its sentence is unshouted.
@@ -15,7 +16,8 @@
 static int
 dropped_symbol(uint32_t cp)
 {
-	return (cp >= 0x2190 && cp <= 0x21FF) ||	/* arrows */
+	return cp == 0x203C || cp == 0x2049 ||	/* ‼ ⁉: emoji, not sentence marks */
+		(cp >= 0x2190 && cp <= 0x21FF) ||	/* arrows */
 		(cp >= 0x25A0 && cp <= 0x27BF) ||	/* geometric shapes, misc symbols, dingbats */
 		(cp >= 0x2B00 && cp <= 0x2BFF) ||	/* misc symbols and arrows (stars) */
 		(cp >= 0xE000 && cp <= 0xF8FF) ||	/* private use */
@@ -104,25 +106,89 @@ tidy_chars(const char *s, size_t len, char *out)
 	return n;
 }
 
-/* FNV-1a over the sentence's letters and digits, ASCII case-folded; 0 when it has none */
+/*
+ * A character that carries a sentence's content: ASCII letters and digits,
+ * and the letters of other scripts (Latin-1 on, Han, kana, Hangul).  Not
+ * punctuation, ASCII or CJK ("。" and "!" end the same sentence), symbols or
+ * spaces.
+ */
+static int
+content_char(uint32_t cp)
+{
+	if (cp < 128)
+		return pt_ascii_alnum((char) cp);
+	return (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7) || pt_is_ideograph(cp) ||
+		(cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
+/*
+ * The content characters of s[0, len) (ASCII case-folded) into cps, and the
+ * byte offset of each into at; returns how many.
+ */
+static size_t
+sentence_content(const char *s, size_t len, uint32_t *cps, size_t *at)
+{
+	size_t		i = 0,
+				n = 0;
+
+	while (i < len)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		if (k == 0)
+			k = 1, cp = (unsigned char) s[i];
+		if (content_char(cp))
+		{
+			cps[n] = (cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp;
+			at[n++] = i;
+		}
+		i += k;
+	}
+	return n;
+}
+
+/* FNV-1a over content characters; 0 when there are none */
 static uint64_t
-sentence_key(const char *s, size_t len)
+content_key(const uint32_t *cps, size_t n)
 {
 	uint64_t	h = 1469598103934665603ULL;
-	int			any = 0;
 
-	for (size_t i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ cps[i]) * 1099511628211ULL;
+	return n > 0 ? (h | 1) : 0;
+}
 
-		if (c < 128 && !pt_ascii_alnum((char) c))
-			continue;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = (h ^ c) * 1099511628211ULL;
-		any = 1;
-	}
-	return any ? (h | 1) : 0;
+/*
+ * Where the first copy ends when a sentence is one text said twice in a row
+ * ("…客服电话4007205558官方微信…客服电话4007205558", a pasted copy glued
+ * to the first): where the second copy starts, spaces before it trimmed, and
+ * *n becomes the copy's content count; else plen.  Copies of fewer than
+ * MIN_COPY content characters are left alone ("bye bye", "哈哈").
+ */
+#define MIN_COPY 8
+static size_t
+first_copy(const char *p, size_t plen, const uint32_t *cps, const size_t *at, size_t *n)
+{
+	size_t		half = *n / 2;
+
+	if (*n % 2 != 0 || half < MIN_COPY || memcmp(cps, cps + half, half * sizeof(uint32_t)) != 0)
+		return plen;
+	*n = half;
+	plen = at[half];
+	while (plen > 0 && p[plen - 1] == ' ')
+		plen--;
+	return plen;
+}
+
+/* where a sentence's trailing marks begin: after its last content character (n > 0) */
+static size_t
+content_end(const char *p, size_t plen, const size_t *at, size_t n)
+{
+	uint32_t	cp;
+	size_t		k = pt_utf8_decode(p + at[n - 1], plen - at[n - 1], &cp);
+
+	return at[n - 1] + (k > 0 ? k : 1);
 }
 
 /* write a shouted sentence in sentence case: words lower-cased unless they hold a digit, or are "I" */
@@ -160,6 +226,8 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 {
 	pt_span    *spans;
 	uint64_t   *seen;			/* open-addressing set of sentence keys, 0 = empty */
+	uint32_t   *cps;			/* a sentence's content characters (sentence_content) */
+	size_t	   *at;				/* and their byte offsets */
 	pt_namecase *names = NULL;	/* built at the first shouted sentence */
 	size_t		n_spans,
 				mask = 15,
@@ -170,17 +238,26 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 		return st;
 	while (mask < 2 * n_spans)
 		mask = 2 * mask + 1;
-	if ((seen = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)))) == NULL)
+	seen = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)));
+	cps = pt_alloc(pt_mul_size(len + 1, sizeof(uint32_t)));
+	at = pt_alloc(pt_mul_size(len + 1, sizeof(size_t)));
+	if (seen == NULL || cps == NULL || at == NULL)
 	{
 		pt_free(spans);
+		pt_free(seen);
+		pt_free(cps);
+		pt_free(at);
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
 	}
 	for (size_t i = 0; i < n_spans; i++)
 	{
 		const char *p = s + spans[i].start;
 		size_t		plen = spans[i].end - spans[i].start,
+					n_all = sentence_content(p, plen, cps, at),
+					n_content = n_all,
+					cut = first_copy(p, plen, cps, at, &n_content),
 					slot;
-		uint64_t	key = sentence_key(p, plen);
+		uint64_t	key = content_key(cps, n_content);
 
 		if (key == 0)
 			continue;
@@ -199,21 +276,29 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			else if (memchr(gap, ' ', gap_len))
 				out[n++] = ' ';
 		}
-		if (pt_text_shouted(p, plen))
+		memcpy(out + n, p, cut);
+		if (cut < plen)			/* the first copy, with the sentence's end marks */
+		{
+			size_t		tail = content_end(p, plen, at, n_all);
+
+			memcpy(out + n + cut, p + tail, plen - tail);
+			plen = cut + plen - tail;
+		}
+		if (pt_text_shouted(out + n, plen))
 		{
 			if (names == NULL && (st = pt_namecase_build(s, len, &names, err)) != PT_OK)
 				break;
-			unshout(p, plen, out + n);
+			unshout(out + n, plen, out + n);	/* in place: byte for byte */
 			pt_namecase_apply(names, out + n, plen);
 		}
-		else
-			memcpy(out + n, p, plen);
 		n += plen;
 		if (i % 64 == 63)
 			pt_check_interrupts();
 	}
 	pt_free(spans);
 	pt_free(seen);
+	pt_free(cps);
+	pt_free(at);
 	pt_namecase_free(names);
 	*out_len = n;
 	return st;

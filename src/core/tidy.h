@@ -3,8 +3,8 @@
  * front end of rewrite(), before the Transformer sees the text.
  *
  * Only rules that hold for any shop's noise, whatever its wording:
- *  - emoji, pictographs, dingbats, arrows, geometric bullets and private-use
- *    characters become a space (© ® ™ ° and letters are kept);
+ *  - emoji (‼ ⁉ too), pictographs, dingbats, arrows, geometric bullets and
+ *    private-use characters become a space (© ® ™ ° and letters are kept);
  *  - a run of the same punctuation mark becomes one ("!!!" → "!", "，，" →
  *    ","); a run of 3 or more dots becomes "..." and ".." becomes ".";
  *  - no space before , . ! ? ; :
@@ -16,9 +16,12 @@
  *    such as XR-500) and words the input writes as a name outside shouted
  *    sentences ("ACME" in "Made by ACME."), and its first letter
  *    capitalized;
- *  - a sentence that repeats an earlier one (same letters and digits,
- *    ignoring case, space and punctuation) and a sentence of punctuation
- *    alone are dropped.
+ *  - a sentence that repeats an earlier one (same letters, digits and Han
+ *    characters, ignoring ASCII case, space, symbols and punctuation, ASCII
+ *    or CJK: "好用。" repeats "好用!") and a sentence of punctuation alone
+ *    are dropped; a sentence that is one text pasted twice without a break
+ *    ("…热线4007205558官方微信…热线4007205558", copies of 8 or more such
+ *    characters) keeps its first copy.
  * Everything else — wording, order, facts — is the model's job.  The
  * output never holds a character the input did not (up to ASCII case and
  * the spaces that replace symbols) and is never longer than the input.

@@ -67,6 +67,19 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* s[i] is the '.' of a list number: one or two digits after a non-ASCII character,
+ * a space, a mark or the start ("功能:1.支持", "特色竞技场2.游戏化") */
+static int
+list_number_dot(const char *s, size_t i)
+{
+	size_t		d = 0;
+
+	while (d < 3 && d < i && is_digit(s[i - 1 - d]))
+		d++;
+	return s[i] == '.' && (d == 1 || d == 2) &&
+		(i == d || !code_char(s[i - 1 - d]));
+}
+
 static char
 lower(char c)
 {
@@ -644,6 +657,7 @@ punct_chinese(const char *s, size_t len, char **res, size_t *res_len, pt_err *er
 		tick(&steps);
 		if (!is_mark(s[i]) ||
 			(s[i] == '.' && ((i > 0 && s[i - 1] == '.') || (i + 1 < len && s[i + 1] == '.'))) ||
+			(list_number_dot(s, i) && !(fl[i] & F_SENT_END)) ||
 			(i > 0 && i + 1 < len && code_char(s[i - 1]) && code_char(s[i + 1])))
 			continue;
 		if ((fl[i] & (F_PREV_CJK | F_NEXT_CJK | F_SENT_END)) || ((fl[i] & F_HAN_SENT) && s[i] != '.'))

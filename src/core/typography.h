@@ -51,7 +51,9 @@
  *    Never converted: a mark right between two ASCII letters, digits or
  *    code characters / @ _ - ~ % # & = + \ with no space ("3.5", "1,000",
  *    "v1.2", "12:30", "www.x.com", "a.b@c.com", "http://"), a '.' next to
- *    another '.' ("..."), and an unmatched parenthesis.
+ *    another '.' ("..."), the '.' of a list number that does not end a
+ *    sentence (one or two digits after a Han character, space, mark or the
+ *    start: "特点:1.支持" stays), and an unmatched parenthesis.
  *
  * Nothing else changes (ASCII case, mark forms and the spaces next to a
  * converted mark are all): no letter, digit or other character is added,

@@ -68,6 +68,19 @@ TEST(tidy_drops_repeated_and_empty_sentences)
 	check_tidy("Warm. !!! Light.", "Warm. Light.");
 	check_tidy("质量很好。质量很好。物流快。", "质量很好。物流快。");
 	check_tidy("Line one\nLine one\nLine two", "Line one\nLine two");
+	/* CJK and ASCII marks end the same sentence; a CJK mark alone is punctuation alone */
+	check_tidy("好用,质量很好。好用,质量很好!物流快。", "好用,质量很好。物流快。");
+	check_tidy("物流快。 。", "物流快。");
+}
+
+/* a text pasted twice without a break keeps one copy; short doublings are words */
+TEST(tidy_keeps_one_of_two_glued_copies)
+{
+	check_tidy("官方微信ABC客服电话4007205558官方微信abc客服电话4007205558",
+			   "官方微信ABC客服电话4007205558");
+	check_tidy("Soft cotton tee Soft cotton tee! Machine wash.", "Soft cotton tee! Machine wash.");
+	check_tidy("Bye bye. 哈哈哈哈", "Bye bye. 哈哈哈哈");
+	check_tidy("Model XR5 XR5", "Model XR5 XR5");	/* not two copies of the whole sentence */
 }
 
 TEST(tidy_empty_and_symbol_only_input)

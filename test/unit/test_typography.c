@@ -77,6 +77,10 @@ TEST(typography_chinese_marks)
 	check_punct("适用于iPhone 12. 颜色: 黑色", "适用于iPhone 12。颜色：黑色");
 	check_punct("质量很好。Great quality. Soft, light! 物流很快。",
 				"质量很好。Great quality。Soft, light！物流很快。");
+	/* a list number's dot stays, unless it ends a sentence; a model number's converts */
+	check_punct("功能:1.支持蓝牙2.防水", "功能：1.支持蓝牙2.防水");
+	check_punct("特色竞技场1.特色游戏", "特色竞技场1.特色游戏");
+	check_punct("型号X1.好用", "型号X1。好用");
 	/* an abbreviation's dot inside a sentence stays */
 	check_punct("Dr. Li推荐", "Dr. Li推荐");
 	/* full-width stays full-width; unmatched parentheses stay */
