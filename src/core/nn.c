@@ -231,6 +231,16 @@ have_avx512(void)
 #define DISPATCH(name, ...) name##_impl(__VA_ARGS__)
 #endif
 
+int
+pt_nn_avx512(void)
+{
+#ifdef AVX512
+	return have_avx512();
+#else
+	return 0;
+#endif
+}
+
 /*
  * n <= VL floats from x, the other lanes zero.  Loops call it with n = VL
  * for whole vectors (a constant: one load) and only their tail with less.
