@@ -37,8 +37,11 @@ BLAS_STATIC := $(wildcard $(shell pkg-config --variable=libdir openblas 2>/dev/n
 ifneq ($(BLAS_STATIC),)
 BLAS_PRIVATE := $(filter-out -lopenblas,$(shell pkg-config --static --libs-only-l openblas))
 SHLIB_LINK   = -Wl,-Bsymbolic -Wl,--exclude-libs,ALL $(BLAS_STATIC) -Wl,--as-needed $(BLAS_PRIVATE) -lm
+# statically, prodtext's constructor runs before OpenBLAS's and picks its kernels (src/core/blas_select.h)
+BENCH_BLAS   = $(BLAS_STATIC) -Wl,--as-needed $(BLAS_PRIVATE)
 else
 SHLIB_LINK   = $(BLAS_LIBS) -lm
+BENCH_BLAS   = $(BLAS_LIBS)
 endif
 
 PG_CONFIG   ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
@@ -95,13 +98,23 @@ $(BUILD)/libptcore.so: $(CORE_SRCS) $(wildcard src/core/*.h)
 
 core-lib: $(BUILD)/libptcore.so
 
+# the benches link OpenBLAS as prodtext.so does (BENCH_BLAS, above), so they
+# measure the kernels prodtext runs
+BENCH_BINS   = $(patsubst test/bench/%.c,$(BUILD)/%,$(wildcard test/bench/bench_*.c))
+
+$(BENCH_BINS): $(BUILD)/%: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p $(BUILD)
+	$(CORE_CC) $(CORE_CFLAGS) -o $@ $< $(CORE_SRCS) $(BENCH_BLAS) -lm
+
+bench-bins: $(BENCH_BINS)
+
 bench: all
 	bash test/bench/run.sh
 
 models: core-lib
 	$(MAKE) -C models/train -B -j2 all
 
-.PHONY: install-models uninstall-models unittest unittest-asan core-lib bench models
+.PHONY: install-models uninstall-models unittest unittest-asan core-lib bench-bins bench models
 EXTRA_CLEAN  = $(BUILD) regression.diffs regression.out results
 
 # ---- fuzzing (issue 7): libFuzzer + ASan + UBSan targets, test/fuzz/fuzz_*.c ----

@@ -2,3 +2,17 @@
 
 -- prodtext 0.5.0 -> 0.6.0.  A fresh CREATE EXTENSION runs
 -- prodtext--0.1.0.sql, the updates to 0.5.0 and then this file.
+
+-- ---------------------------------------------------------------------------
+-- prodtext_kernels() (issue 21): the kernels this backend runs.  OpenBLAS's
+-- core is chosen at load from the CPU's features (src/core/blas_select.h)
+-- unless OPENBLAS_CORETYPE is set in the server's environment.
+
+CREATE FUNCTION prodtext_kernels(
+    OUT openblas_core text, OUT chosen_by text, OUT cpu_best_core text, OUT blas_threads int,
+    OUT avx512 boolean, OUT int8_vnni boolean, OUT openblas_config text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'prodtext_kernels'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE ROWS 1;
+COMMENT ON FUNCTION prodtext_kernels() IS
+  'the kernels this backend runs: OpenBLAS core and who chose it (prodtext, environment or openblas), the best core this CPU supports, BLAS threads, and whether the AVX-512 and 8-bit VNNI kernels are on';

@@ -148,14 +148,6 @@ pt_conv1d(const float *x, int T, int Cin, const float *W,
 }
 
 /* x[n] = max(x, 0) */
-void
-pt_relu(float *x, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!(x[i] > 0.0f))
-			x[i] = 0.0f;
-}
-
 /* x[n] = x · Φ(x) = 0.5 · x · (1 + erf(x / √2)) */
 void
 pt_gelu(float *x, size_t n)
@@ -230,6 +222,16 @@ have_avx512(void)
 #else
 #define DISPATCH(name, ...) name##_impl(__VA_ARGS__)
 #endif
+
+int
+pt_nn_avx512(void)
+{
+#ifdef AVX512
+	return have_avx512();
+#else
+	return 0;
+#endif
+}
 
 /*
  * n <= VL floats from x, the other lanes zero.  Loops call it with n = VL
@@ -474,6 +476,42 @@ void
 pt_add_inplace(float *x, size_t n, float v)
 {
 	DISPATCH(add, x, n, v);
+}
+
+/*
+ * x > 0 ? x : +0, lane by lane (NaN and -0 give +0).  Branch-free: a branch
+ * on the sign of a feed-forward layer's inputs mispredicts about every other
+ * element, and made this loop 7% of a rewrite.
+ */
+VINLINE vf
+relu_v(vf v)
+{
+	return vselect(v > (vf) {0}, v, (vf) {0});
+}
+
+VINLINE void
+relu_impl(float *x, size_t n)
+{
+	size_t		i = 0;
+
+	for (; i + VL <= n; i += VL)
+		vstore(x + i, relu_v(vload(x + i, VL)), VL);
+	if (i < n)
+		vstore(x + i, relu_v(vload(x + i, (int) (n - i))), (int) (n - i));
+}
+
+#ifdef AVX512
+AVX512 static void
+relu_avx512(float *x, size_t n)
+{
+	relu_impl(x, n);
+}
+#endif
+
+void
+pt_relu(float *x, size_t n)
+{
+	DISPATCH(relu, x, n);
 }
 
 float

@@ -21,6 +21,9 @@
 
 #include "linear_q8.h"
 
+/* 1 when the elementwise and row-wise kernels below run their AVX-512 versions */
+int			pt_nn_avx512(void);
+
 /* y[M,N] = x[M,K] · W[N,K]ᵀ + b[N] (b may be NULL), as nn.Linear. */
 void		pt_linear(const float *x, int M, int K, const float *W,
 					  const float *b, int N, float *y);

@@ -9,6 +9,8 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
+#include "blas_select.h"
+
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
@@ -16,6 +18,8 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	/* OpenBLAS has read the core type prodtext chose: the environment is the user's again */
+	pt_blas_select_restore_env();
 	PtGucInit();
 	PtCoreHooksInit();
 

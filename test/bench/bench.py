@@ -418,6 +418,9 @@ def report(out):
                "sentiment_avg(text)": "torch_sentiment(text[]) x256"}
     summary = []
 
+    kernels = os.path.join(out, "kernels.txt")  # bench_kernels: the OpenBLAS core, and a warning when not the best
+    if os.path.exists(kernels):
+        print(open(kernels).read().rstrip())
     print(f"\nsentiment, 10,000 real reviews per language; rows/s = rows per CPU-second of one "
           f"backend (one core, one thread)\nsgemm peak, one thread, this run: {peak:.0f} GFLOP/s\n")
     hdr = f"{'function':<30} {'lang':<4} {'rows/s':>8} {'GFLOP/s':>8} {'% peak':>7}   {'peer rows/s':>11} {'x peer':>7}"

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # make bench: sentiment, summarize and rewrite measured side by side in one run, one table at the end.
+#   0. the kernels everything runs (build/bench_kernels; prodtext_kernels() in
+#      the server): OpenBLAS's core and who chose it, with a warning when it is
+#      not the best this CPU supports;
 #   1. the C core alone (one row per call, 256 per call) against the machine's
 #      single-thread sgemm peak, and the same model in PyTorch outside the
 #      server (test/bench/bench_core.c, torch_peer.py);
@@ -27,11 +30,9 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 PY=/usr/bin/python3
 
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
-make -s core-lib >/dev/null
-cc -std=c11 -D_GNU_SOURCE -O2 -Wno-psabi -Isrc/core $(pkg-config --cflags openblas) -o build/bench_core \
-    test/bench/bench_core.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
-cc -std=c11 -D_GNU_SOURCE -O2 -Wno-psabi -Isrc/core $(pkg-config --cflags openblas) -o build/bench_decoders \
-    test/bench/bench_decoders.c $(ls src/core/*.c) $(pkg-config --libs openblas) -lm
+make -s core-lib bench-bins >/dev/null
+# first: the kernels everything below runs, with a warning when they are not this CPU's best
+build/bench_kernels | tee "$OUT/kernels.txt"
 $PY test/bench/prepare_reviews.py "$OUT" 10000
 $PY test/bench/prepare_descriptions.py "$OUT" 1000
 
@@ -71,6 +72,8 @@ trap 'exit 130' INT TERM
 CLUSTER_PORT=54333 cluster_start max_connections=120
 psql -X -q -c 'CREATE EXTENSION prodtext' \
      -c 'CREATE TABLE bench_reviews (id serial, lang text, body text)'
+echo "   the server's kernels (prodtext_kernels()): $(psql -X -At -F ', ' -c \
+     'SELECT openblas_core, chosen_by, avx512, int8_vnni FROM prodtext_kernels()')"
 for lang in en zh; do
     psql -X -q -c "\\copy bench_reviews (body) FROM '$OUT/reviews-$lang.txt' WITH (FORMAT csv, DELIMITER E'\x1f', QUOTE E'\x1e')" \
          -c "UPDATE bench_reviews SET lang = '$lang' WHERE lang IS NULL"

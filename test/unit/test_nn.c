@@ -307,6 +307,23 @@ TEST(nn_activations)
 	for (int i = 0; i < N; i++)
 		CHECK(a[i] == (x[i] > 0 ? x[i] : 0.0f));
 
+	/* NaN and -0 give +0, bit for bit, at every length (whole vectors and tails) */
+	x[3] = NAN;
+	x[5] = -0.0f;
+	for (int n = 0; n <= N; n++)
+	{
+		memcpy(a, x, sizeof(x));
+		pt_relu(a, n);
+		for (int i = 0; i < N; i++)
+		{
+			float		want = i >= n ? x[i] : x[i] > 0 ? x[i] : 0.0f;
+
+			CHECK(memcmp(&a[i], &want, sizeof want) == 0);
+		}
+	}
+	x[3] = (float) (3 - 20) * 0.37f;
+	x[5] = (float) (5 - 20) * 0.37f;
+
 	memcpy(a, x, sizeof(x));
 	pt_gelu(a, N);
 	for (int i = 0; i < N; i++)
