@@ -289,8 +289,9 @@ list_item(const char *s, size_t len)
  * ones cut off at both ends.  A unit that is not flagged as a whole keeps
  * everything but those ends ("~特惠~服务说明…" loses "特惠").  A flagged
  * unit goes whole when it has one segment, when every segment is flagged,
- * or when all that would be left are list items ("Keywords: 的知, 核心,
- * 钟以内的"): *a == *e then.
+ * when none is (the whole is the evidence: "手工测量,请允许1-3cm误差。"
+ * scores 0.74, its halves 0.41 and 0.56), or when all that would be left
+ * are list items ("Keywords: 的知, 核心, 钟以内的"): *a == *e then.
  */
 static pt_status
 trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, pt_err *err)
@@ -301,6 +302,7 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 				keep_a = *e,
 				keep_e = *e;
 	int			n_segs = 0,
+				n_flagged = 0,
 				found = 0,
 				last_kept = 0,	/* the unit's last segment is kept */
 				list_only = 1;	/* every segment kept so far is a list item */
@@ -337,6 +339,8 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 				last_kept = 1;
 				list_only &= list_item(s + seg, end - seg);
 			}
+			else
+				n_flagged++;
 		}
 		i += brk;
 		seg = i;
@@ -349,7 +353,7 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 			*a = *e;
 		return PT_OK;
 	}
-	if (flagged && list_only)
+	if (flagged && (list_only || n_flagged == 0))
 	{
 		*a = *e;
 		return PT_OK;
