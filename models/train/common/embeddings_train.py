@@ -52,6 +52,21 @@ def ppmi(C, alpha=0.75):
     return sp.csr_matrix((pmi[keep].astype(np.float32), (C.row[keep], C.col[keep])), shape=C.shape)
 
 
+def embeddings(tok, dim, exclude=frozenset()):
+    """[vocab, dim] float32 embeddings from every non-dev text whose lower-cased form is not in `exclude`."""
+    t0 = time.time()
+    texts, _ = load_texts(DATA)
+    seqs = [tok.encode(low) for lang in sorted(texts) for low in map(ascii_lower, texts[lang])
+            if not is_dev(low) and low not in exclude]
+    print(f"{len(seqs)} texts, {sum(map(len, seqs))} tokens in {time.time() - t0:.0f}s", flush=True)
+    M = ppmi(cooccurrence(seqs, tok.vocab_size))
+    u, s, _ = svds(M, k=dim, v0=np.random.RandomState(SEED).rand(min(M.shape)))
+    emb = (u * np.sqrt(s)).astype(np.float32)
+    emb[0] = 0.0  # <pad>
+    emb /= max(float(np.abs(emb).std()), 1e-6)  # unit scale, like nn.Embedding's N(0, 1) init
+    return emb
+
+
 def main():
     ap = argparse.ArgumentParser(prog="python3 -m common.embeddings_train", description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
@@ -59,16 +74,7 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     t0 = time.time()
-    tok = Tokenizer.from_file(args.tokenizer)
-    texts, _ = load_texts(DATA)
-    seqs = [tok.encode(ascii_lower(t)) for lang in sorted(texts) for t in texts[lang] if not is_dev(ascii_lower(t))]
-    print(f"{len(seqs)} texts, {sum(map(len, seqs))} tokens in {time.time() - t0:.0f}s", flush=True)
-    M = ppmi(cooccurrence(seqs, tok.vocab_size))
-    np.random.seed(SEED)
-    u, s, _ = svds(M, k=args.dim, v0=np.random.RandomState(SEED).rand(min(M.shape)))
-    emb = (u * np.sqrt(s)).astype(np.float32)
-    emb[0] = 0.0  # <pad>
-    emb /= max(float(np.abs(emb).std()), 1e-6)  # unit scale, like nn.Embedding's N(0, 1) init
+    emb = embeddings(Tokenizer.from_file(args.tokenizer), args.dim)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     np.save(args.out, emb)
     print(f"wrote {args.out}: {emb.shape} in {time.time() - t0:.0f}s", flush=True)

@@ -7,7 +7,8 @@ segmentation, which suits Chinese, and carry sub-word cues in English.
 """
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
+import torch
+import torch.nn.functional as F
 
 from common.ptcore import char_ngram_features
 
@@ -27,29 +28,43 @@ def featurize(texts, nmin, nmax, buckets):
                          shape=(len(texts), buckets), dtype=np.float32)
 
 
-def fit(X, y, C=4.0, class_weight=None):
+def fit(X, y, C=4.0, sample_weight=None, epochs=3, batch=256, lr=0.02, seed=0):
     """Return (W [buckets, 3], b [3]) so that logits = X @ W + b over (neg, neutral, pos).
 
-    class_weight: {class: weight} for the loss, or None.  A binary fit (no
-    neutral rows) puts half its decision value on each side and a constant
-    low logit on neutral.
+    Minimizes C · Σ wᵢ · cross-entropy(xᵢ) + ½‖W‖² (scikit-learn's objective for
+    LogisticRegression(C)) by mini-batch Adam over the sparse rows, a few
+    passes: scikit-learn's full-batch solver needed ~16 minutes on 170,000
+    English rows (char 1-5-grams, ~10⁸ non-zeros), too slow for a
+    leave-one-domain-out table of ten folds; a pass here is one sweep of the
+    non-zeros.  sample_weight: per-row weights of the loss, or None.  A
+    binary fit (no neutral rows) gets a constant low neutral logit.
     """
-    clf = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight)
-    clf.fit(X, y)
-    classes = list(clf.classes_)
-    W = np.zeros((X.shape[1], 3), dtype=np.float32)
-    b = np.zeros(3, dtype=np.float32)
-    if len(classes) == 2:
-        d, d0 = clf.coef_[0], clf.intercept_[0]
-        W[:, classes[0]], W[:, classes[1]] = -d / 2, d / 2
-        b[classes[0]], b[classes[1]] = -d0 / 2, d0 / 2
-        for c in set(range(3)) - set(classes):
-            b[c] = NEUTRAL_ABSENT
-    else:
-        for j, c in enumerate(classes):
-            W[:, c] = clf.coef_[j]
-            b[c] = clf.intercept_[j]
-    return W, b
+    n, dim = X.shape
+    X = X.tocsr()
+    gen = torch.Generator().manual_seed(seed)
+    wt = np.ones(n, dtype=np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+    yt = torch.as_tensor(np.asarray(y), dtype=torch.long)
+    absent = torch.tensor([c not in set(int(v) for v in y) for c in range(3)])
+    W = torch.zeros(dim, 3, requires_grad=True)
+    b = torch.zeros(3, requires_grad=True)
+    opt = torch.optim.Adam([W, b], lr=lr)
+    l2 = 0.5 / (C * float(wt.sum()))  # the penalty's share per unit of row weight
+    for _ in range(epochs):
+        for idx in torch.randperm(n, generator=gen).split(batch):
+            rows = X[idx.numpy()]
+            z = F.embedding_bag(torch.as_tensor(rows.indices, dtype=torch.long), W,
+                                torch.as_tensor(rows.indptr[:-1], dtype=torch.long), mode="sum",
+                                per_sample_weights=torch.as_tensor(rows.data, dtype=torch.float32)) + b
+            w = torch.as_tensor(wt[idx.numpy()])
+            loss = (w * F.cross_entropy(z.masked_fill(absent, NEUTRAL_ABSENT), yt[idx], reduction="none")).sum() \
+                + l2 * float(w.sum()) * (W * W).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    W, b = W.detach().clone(), b.detach().clone()
+    W[:, absent] = 0.0
+    b[absent] = NEUTRAL_ABSENT
+    return W.numpy(), b.numpy()
 
 
 def logits(X, W, b):

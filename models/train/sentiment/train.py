@@ -102,84 +102,104 @@ def ensemble(cnn, lin, weight):
     return softmax((1 - weight) * cnn + weight * lin)
 
 
-def train(args):
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-
-    tok = Tokenizer.from_file(args.tokenizer)
-    prep = lambda s: ascii_lower(normalize(s))  # noqa: E731
-    t0 = time.time()
-    train_rows, dev_rows, held_rows = sentiment_data.load(args.lang, prep, args.hold_out)
-    train_seqs = encode_rows(tok, train_rows)
-    dev_seqs = encode_rows(tok, dev_rows)
-    held_seqs = encode_rows(tok, held_rows)
-    y = torch.tensor([r[1] for r in train_rows])
-    print(f"[{args.lang}] {len(train_rows)} train, {len(dev_rows)} dev, {len(held_rows)} held-out rows; "
-          f"prepared in {time.time() - t0:.0f}s", flush=True)
-
+def class_weights(y):
+    """Inverse square-root class frequency, mean 1 over the classes present; 0 for absent ones."""
     counts = torch.bincount(y, minlength=3).float()
-    weights = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
-    weights = weights / weights[counts > 0].mean()
+    w = torch.where(counts > 0, (counts.sum() / counts.clamp(min=1)).sqrt(), torch.zeros(3))
+    return w / w[counts > 0].mean()
 
-    t0 = time.time()
-    feats = {name: sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
-             for name, rows in (("train", train_rows), ("dev", dev_rows), ("held", held_rows))}
-    lin_weights = {c: float(weights[c]) for c in range(3) if counts[c] > 0} if args.linear_balanced else None
-    lin_W, lin_b = sentiment_linear.fit(feats["train"], y.numpy(), C=args.linear_c, class_weight=lin_weights)
-    lin = {name: sentiment_linear.logits(X, lin_W, lin_b) for name, X in feats.items()}
-    print(f"[{args.lang}] linear half fitted in {time.time() - t0:.0f}s: dev "
-          f"{evaluate(dev_rows, softmax(lin['dev']))['summary']}", flush=True)
 
+def fit_linear(feats, rows, y, cw, args):
+    """The linear half on the training rows: each row weighed by its domain's cap (and its class, if balanced)."""
+    w = np.array(sentiment_data.domain_weights(rows), dtype=np.float64)
+    if args.linear_balanced:
+        w *= cw.numpy()[y.numpy()]
+    return sentiment_linear.fit(feats, y.numpy(), C=args.linear_c, sample_weight=w)
+
+
+def epoch_batches(rows, seqs, rng, batch):
+    """One epoch: every domain contributes at most DOMAIN_CAP rows (a fresh draw each epoch), in
+    length-bucketed batches (shuffled, sorted within chunks of 50 batches, batches shuffled)."""
+    by_domain = {}
+    for i, r in enumerate(rows):
+        by_domain.setdefault(r[2], []).append(i)
+    order = []
+    for idx in by_domain.values():
+        order += rng.sample(idx, min(len(idx), sentiment_data.DOMAIN_CAP))
+    rng.shuffle(order)
+    chunk = batch * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c:c + chunk], key=lambda i: len(seqs[i]))
+        batches += [part[s:s + batch] for s in range(0, len(part), batch)]
+    rng.shuffle(batches)
+    return batches
+
+
+def fit_cnn(tok, rows, seqs, y, cw, emb, args, log=print):
+    """The CNN half, trained for args.epochs epochs (the count chosen by leave-one-domain-out)."""
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
     model = TextCNN(tok.vocab_size, embed=args.embed, filters=args.filters)
-    if args.init_embeddings:
-        model.embed.weight.data.copy_(torch.from_numpy(np.load(args.init_embeddings)))
+    if emb is not None:
+        model.embed.weight.data.copy_(torch.from_numpy(emb))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    lossf = nn.CrossEntropyLoss(weight=weights)
+    lossf = nn.CrossEntropyLoss(weight=cw)
     min_len = max(model.widths)
-
-    best, best_state = -1.0, None
     for epoch in range(1, args.epochs + 1):
         model.train()
-        # length-bucketed batches: shuffle, then sort within chunks of 50 batches
-        order = list(range(len(train_seqs)))
-        random.shuffle(order)
-        chunk = args.batch * 50
-        batches = []
-        for c in range(0, len(order), chunk):
-            part = sorted(order[c:c + chunk], key=lambda i: len(train_seqs[i]))
-            batches += [part[s:s + args.batch] for s in range(0, len(part), args.batch)]
-        random.shuffle(batches)
         t0, total = time.time(), 0.0
-        for step, idx in enumerate(batches):
-            seqs = [train_seqs[i] for i in idx]
+        batches = epoch_batches(rows, seqs, rng, args.batch)
+        for idx in batches:
+            batch = [seqs[i] for i in idx]
             if args.word_dropout > 0:
-                seqs = [[t if random.random() >= args.word_dropout else 0 for t in s] for s in seqs]
-            ids, lengths = batchify(seqs, min_len)
+                batch = [[t if rng.random() >= args.word_dropout else 0 for t in s] for s in batch]
+            ids, lengths = batchify(batch, min_len)
             loss = lossf(model(ids, lengths), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
             total += loss.item()
-        dev_cnn = cnn_logits(model, dev_seqs)
-        report = evaluate(dev_rows, ensemble(dev_cnn, lin["dev"], args.linear_weight))
-        score = report["mean_binary_acc"]
-        print(f"[{args.lang}] epoch {epoch}: loss {total / len(batches):.4f}, "
-              f"CNN alone {evaluate(dev_rows, softmax(dev_cnn))['summary']}; "
-              f"ensemble {report['summary']}, {time.time() - t0:.0f}s", flush=True)
-        if score > best:
-            best = score
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-            torch.save(best_state, args.out + ".ckpt")
-    model.load_state_dict(best_state)
-    dev_report = evaluate(dev_rows, ensemble(cnn_logits(model, dev_seqs), lin["dev"], args.linear_weight))
-    print(f"[{args.lang}] best dev (ensemble): {dev_report['summary']}")
-    if held_rows:
-        held_cnn = cnn_logits(model, held_seqs)
-        for name, probs in (("CNN alone", softmax(held_cnn)), ("linear alone", softmax(lin["held"])),
-                            ("ensemble", ensemble(held_cnn, lin["held"], args.linear_weight))):
-            print(f"[{args.lang}] held-out files, {name}: {evaluate(held_rows, probs)['summary']}")
+        log(f"epoch {epoch}: loss {total / len(batches):.4f}, {time.time() - t0:.0f}s")
+    return model
+
+
+def fit(tok, train_rows, emb, args, log=print):
+    """Both halves on the training rows: (CNN, linear W, linear b)."""
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    y = torch.tensor([r[1] for r in train_rows])
+    cw = class_weights(y)
+    t0 = time.time()
+    X = sentiment_linear.featurize([r[0] for r in train_rows], args.ngram_min, args.ngram_max, args.buckets)
+    lin_W, lin_b = fit_linear(X, train_rows, y, cw, args)
+    log(f"linear half fitted in {time.time() - t0:.0f}s")
+    model = fit_cnn(tok, train_rows, encode_rows(tok, train_rows), y, cw, emb, args, log)
+    return model, lin_W, lin_b
+
+
+def predict(model, lin_W, lin_b, tok, rows, args):
+    """Per-half logits and ensemble probabilities of rows: {"cnn", "linear", "ensemble"} → [N, 3]."""
+    X = sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
+    cnn = cnn_logits(model, encode_rows(tok, rows))
+    lin = sentiment_linear.logits(X, lin_W, lin_b)
+    return {"cnn": softmax(cnn), "linear": softmax(lin), "ensemble": ensemble(cnn, lin, args.linear_weight)}
+
+
+def train(args):
+    torch.set_num_threads(args.threads)
+    tok = Tokenizer.from_file(args.tokenizer)
+    prep = lambda s: ascii_lower(normalize(s))  # noqa: E731
+    train_rows, dev_rows, held_rows = sentiment_data.load(args.lang, prep, args.hold_out)
+    log = lambda m: print(f"[{args.lang}] {m}", flush=True)  # noqa: E731
+    log(f"{len(train_rows)} train, {len(dev_rows)} dev, {len(held_rows)} held-out rows")
+    emb = np.load(args.init_embeddings) if args.init_embeddings else None
+    model, lin_W, lin_b = fit(tok, train_rows, emb, args, log)
+    for name, rows in (("dev", dev_rows), ("held-out files", held_rows)):
+        if rows:
+            for half, probs in predict(model, lin_W, lin_b, tok, rows, args).items():
+                log(f"{name}, {half}: {evaluate(rows, probs)['summary']}")
     export(model, tok, lin_W, lin_b, args)
 
 
@@ -239,13 +259,11 @@ def write_golden(model, tok, lin_W, lin_b, args):
                     + " ".join(f"{v:.7g}" for v in logits) + "\n")
 
 
-def main():
-    ap = argparse.ArgumentParser(prog="python3 -m sentiment.train", description=__doc__.split("\n")[0])
+def add_model_arguments(ap):
+    """The settings of a model, shared by sentiment.train and sentiment.lodo (argparse)."""
     ap.add_argument("--lang", choices=("en", "zh"), required=True)
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
-    ap.add_argument("--out")
-    ap.add_argument("--version", default="1.1.0")
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--embed", type=int, default=64)
@@ -254,20 +272,35 @@ def main():
     ap.add_argument("--buckets", type=int, default=1 << 18, help="hashed n-gram buckets of the linear half")
     ap.add_argument("--ngram-min", type=int, default=1)
     ap.add_argument("--ngram-max", type=int, help="longest character n-gram (default: en 5, zh 3)")
-    ap.add_argument("--linear-weight", type=float, default=0.5, help="share of the linear half in the logits")
+    ap.add_argument("--linear-weight", type=float,
+                    help="share of the linear half in the logits (default, chosen by leave-one-domain-out: "
+                         "en 0.5, zh 0.7)")
     ap.add_argument("--linear-c", type=float, default=16.0, help="inverse L2 strength of the linear half")
     ap.add_argument("--linear-balanced", type=int,
                     help="1: the linear half's loss weighs classes as the CNN's does (inverse square-root "
                          "frequency; default: en 1, zh 0)")
-    sentiment_data.add_hold_out_argument(ap)
-    ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from common.embeddings_train")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
-    args = ap.parse_args()
-    args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
+
+
+def resolve_model_arguments(args):
     args.ngram_max = args.ngram_max or {"en": 5, "zh": 3}[args.lang]
+    if args.linear_weight is None:
+        args.linear_weight = {"en": 0.5, "zh": 0.7}[args.lang]
     if args.linear_balanced is None:
         args.linear_balanced = {"en": 1, "zh": 0}[args.lang]
+    return args
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="python3 -m sentiment.train", description=__doc__.split("\n")[0])
+    add_model_arguments(ap)
+    ap.add_argument("--out")
+    ap.add_argument("--version", default="1.2.0")
+    sentiment_data.add_hold_out_argument(ap)
+    ap.add_argument("--init-embeddings", help=".npy [vocab, embed] from common.embeddings_train")
+    args = resolve_model_arguments(ap.parse_args())
+    args.out = args.out or os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     # the golden fixture belongs to the committed model; experiments keep theirs beside their output
     default_out = os.path.join(ROOT, "models", f"sentiment-{args.lang}.ptm")
     args.golden = os.path.join(ROOT, "test", "golden", f"sentiment-{args.lang}.txt") \
