@@ -27,5 +27,6 @@ _PG_init(void)
 		PtBoilerPreload();
 		PtSummarizePreload();
 		PtRewritePreload();
+		PtEmbedPreload();
 	}
 }
