@@ -43,9 +43,10 @@ class Encoder(nn.Module):
 
     def __init__(self, vocab, buckets, embed=64, dim=128, tok_idf=None, ngram_idf=None):
         super().__init__()
-        self.tok = nn.Embedding(vocab, embed)
+        # sparse: a batch touches few rows, and dense Adam would update every row each step
+        self.tok = nn.Embedding(vocab, embed, sparse=True)
         self.gate = nn.Parameter(inverse_softplus(tok_idf) if tok_idf is not None else torch.zeros(vocab))
-        self.ngram = nn.Embedding(buckets, embed)
+        self.ngram = nn.Embedding(buckets, embed, sparse=True)
         self.ngram_gate = nn.Parameter(inverse_softplus(ngram_idf) if ngram_idf is not None
                                        else torch.full((buckets,), 0.5413))   # softplus = 1
         self.proj = nn.Linear(2 * embed, dim)

@@ -89,10 +89,14 @@ def train(args):
     cache = {}
     tok_idf, ngram_idf = document_frequencies(tok, train_pairs, args, cache)
     model = Encoder(tok.vocab_size, args.buckets, args.embed, args.dim, tok_idf, ngram_idf)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sparse = [model.tok.weight, model.ngram.weight]
+    dense = [p for p in model.parameters() if all(p is not q for q in sparse)]
+    opts = [torch.optim.SparseAdam(sparse, lr=args.lr),
+            torch.optim.AdamW(dense, lr=args.lr, weight_decay=args.weight_decay)]
     epoch_batches = [batches(train_pairs, args.batch, rng, args.min_pairs) for _ in range(args.epochs)]
     steps = sum(len(b) for b in epoch_batches)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
+    scheds = [torch.optim.lr_scheduler.OneCycleLR(o, max_lr=args.lr, total_steps=steps, pct_start=0.1,
+                                                  cycle_momentum=False) for o in opts]
     t0 = time.time()
     for epoch, bl in enumerate(epoch_batches):
         model.train()
@@ -101,14 +105,17 @@ def train(args):
             a = model(featurize(tok, [q for q, _ in chunk], args, cache), args.drop)
             b = model(featurize(tok, [t for _, t in chunk], args, cache), args.drop)
             loss = info_nce(a, b, args.scale)
-            opt.zero_grad()
+            for o in opts:
+                o.zero_grad()
             loss.backward()
-            opt.step()
-            sched.step()
+            for o, sc in zip(opts, scheds):
+                o.step()
+                sc.step()
             total += loss.item()
         res = metrics.evaluate(encoder_fn(model, tok, args, cache), dev, extra)
         pooled = metrics.scores(np.concatenate(list(res.values())))
-        print(f"epoch {epoch + 1}: loss {total / len(bl):.3f}, dev pooled R@1 {pooled[0]:.1f} "
+        tasks = " ".join(f"{k} {metrics.scores(r)[0]:.1f}" for k, r in res.items())
+        print(f"epoch {epoch + 1}: loss {total / len(bl):.3f}, dev R@1 pooled {pooled[0]:.1f} ({tasks}) "
               f"MRR {pooled[1]:.1f} ({time.time() - t0:.0f} s)", flush=True)
     return model, tok, dev, extra, cache
 
