@@ -14,11 +14,24 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ngrams.h"
 #include "text.h"
 #include "tokenizer.h"
+
+/*
+ * An embedding table in fp32 (NAME.weight [rows, E]) or in 8 bits
+ * (NAME.q8 i8 [rows, E] and NAME.q8_scale f32 [rows]: row r is
+ * q8_scale[r] · q8[r]); the model file holds one or the other.
+ */
+typedef struct table
+{
+	const float *w;
+	const int8_t *q;
+	const float *scale;
+} table;
 
 struct pt_embed
 {
@@ -31,9 +44,9 @@ struct pt_embed
 	int			nmin,
 				nmax,
 				buckets;
-	const float *tok_w;			/* [vocab, E] */
+	table		tok_rows;		/* [vocab, E] */
 	const float *tok_gate;		/* [vocab], > 0 */
-	const float *ng_w;			/* [buckets, E] */
+	table		ng_rows;		/* [buckets, E] */
 	const float *proj_w;		/* [D, 2E] */
 	const float *proj_b;		/* [D] */
 };
@@ -58,6 +71,30 @@ load_hparams(const pt_model *m, pt_embed *e, pt_err *err)
 	return PT_OK;
 }
 
+/* NAME.weight when the file has it, else NAME.q8 and NAME.q8_scale (finite scales) */
+static pt_status
+load_table(const pt_model *m, const char *name, int64_t rows, int64_t E, table *t, pt_err *err)
+{
+	char		key[64];
+	const pt_tensor *q;
+	pt_status	st;
+
+	snprintf(key, sizeof key, "%s.weight", name);
+	if (pt_model_tensor(m, key) != NULL)
+		return pt_model_require_f32(m, key, 2, (int64_t[]) {rows, E}, &t->w, err);
+	snprintf(key, sizeof key, "%s.q8", name);
+	if ((st = pt_model_require(m, key, PT_I8, 2, (int64_t[]) {rows, E}, &q, err)) != PT_OK)
+		return st;
+	t->q = q->data;
+	snprintf(key, sizeof key, "%s.q8_scale", name);
+	if ((st = pt_model_require_f32(m, key, 1, (int64_t[]) {rows}, &t->scale, err)) != PT_OK)
+		return st;
+	for (int64_t r = 0; r < rows; r++)
+		if (!isfinite(t->scale[r]))
+			return pt_fail(err, PT_ERR_MODEL, "model \"%s\": %s must be finite", m->name, key);
+	return PT_OK;
+}
+
 static pt_status
 load_tensors(const pt_model *m, pt_embed *e, pt_err *err)
 {
@@ -66,9 +103,9 @@ load_tensors(const pt_model *m, pt_embed *e, pt_err *err)
 	double		bias_norm = 0.0;
 	pt_status	st;
 
-	if ((st = pt_model_require_f32(m, "tok.weight", 2, (int64_t[]) {e->vocab, E}, &e->tok_w, err)) != PT_OK ||
+	if ((st = load_table(m, "tok", e->vocab, E, &e->tok_rows, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "tok.gate", 1, (int64_t[]) {e->vocab}, &e->tok_gate, err)) != PT_OK ||
-		(st = pt_model_require_f32(m, "ngram.weight", 2, (int64_t[]) {e->buckets, E}, &e->ng_w, err)) != PT_OK ||
+		(st = load_table(m, "ngram", e->buckets, E, &e->ng_rows, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "proj.weight", 2, (int64_t[]) {D, 2 * E}, &e->proj_w, err)) != PT_OK ||
 		(st = pt_model_require_f32(m, "proj.bias", 1, (int64_t[]) {D}, &e->proj_b, err)) != PT_OK)
 		return st;
@@ -150,6 +187,22 @@ grow_ngrams(scratch *s, size_t need, pt_err *err)
 	return s->ng_cap ? PT_OK : pt_fail(err, PT_ERR_NOMEM, "out of memory embedding a text of %zu n-grams", need);
 }
 
+/* h[0, E) += w · row r of t */
+static void
+add_row(const table *t, int32_t r, float w, int E, float *h)
+{
+	if (t->w)
+		cblas_saxpy(E, w, t->w + (size_t) r * E, 1, h, 1);
+	else
+	{
+		const int8_t *q = t->q + (size_t) r * E;
+		float		ws = w * t->scale[r];
+
+		for (int d = 0; d < E; d++)
+			h[d] += ws * (float) q[d];
+	}
+}
+
 /* h[0, E) = the gate-weighted mean of the tokens' rows (0 without tokens) */
 static void
 pool_tokens(const pt_embed *e, const int32_t *ids, size_t n, float *h)
@@ -162,7 +215,7 @@ pool_tokens(const pt_embed *e, const int32_t *ids, size_t n, float *h)
 	{
 		float		g = e->tok_gate[ids[t]];
 
-		cblas_saxpy(E, g, e->tok_w + (size_t) ids[t] * E, 1, h, 1);
+		add_row(&e->tok_rows, ids[t], g, E, h);
 		total += g;
 	}
 	if (total > 0.0f)
@@ -184,7 +237,7 @@ pool_ngrams(const pt_embed *e, const char *text, size_t len, scratch *s, float *
 	if (st != PT_OK)
 		return st;
 	for (size_t i = 0; i < n && i < s->ng_cap; i++)
-		cblas_saxpy(E, s->ng_val[i], e->ng_w + (size_t) s->ng_idx[i] * E, 1, h, 1);
+		add_row(&e->ng_rows, s->ng_idx[i], s->ng_val[i], E, h);
 	return PT_OK;
 }
 

@@ -13,6 +13,9 @@
  *              (ngrams.h: 1 + ln tf, unit L2 over the text)
  *   y        = W · [pool_tok; pool_ng] + b,      output y / |y|
  *
+ * The two tables are stored in fp32 or in 8 bits with one scale per row
+ * (models/FORMAT.md); the 8-bit rows are widened as they are added.
+ *
  * Text with neither tokens nor n-grams (empty after normalization, e.g.
  * only HTML tags or white space) is content-free: its vector is b / |b|,
  * the same unit vector for every such text (the loader refuses b = 0).

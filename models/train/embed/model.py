@@ -78,3 +78,46 @@ class Encoder(nn.Module):
         pool_ng = torch.zeros(B, self.ngram.embedding_dim, device=dev).index_add_(0, ng_rows, val[:, None] * self.ngram(ng))
         y = self.proj(torch.cat([pool_tok, pool_ng], 1))
         return F.normalize(y, dim=1)
+
+
+class Exported:
+    """The forward pass of an exported .ptm file in PyTorch (one thread is the caller's choice): the
+    reference for the C golden test and the PL/Python peer of make bench.  8-bit tables (tok.q8,
+    ngram.q8 with their q8_scale) are widened to fp32 once."""
+
+    def __init__(self, meta, tensors):
+        self.meta = meta
+        self.tok_w = self._table(tensors, "tok")
+        self.gate = torch.from_numpy(np.array(tensors["tok.gate"]))
+        self.ng_w = self._table(tensors, "ngram")
+        self.proj_w = torch.from_numpy(np.array(tensors["proj.weight"]))
+        self.proj_b = torch.from_numpy(np.array(tensors["proj.bias"]))
+
+    @staticmethod
+    def _table(t, name):
+        if f"{name}.weight" in t:
+            return torch.from_numpy(np.array(t[f"{name}.weight"]))
+        q = torch.from_numpy(np.array(t[f"{name}.q8"]).astype(np.float32))
+        return q * torch.from_numpy(np.array(t[f"{name}.q8_scale"]))[:, None]
+
+    def features(self, tok, text):
+        m = self.meta
+        return Features(tok, text, m["max_chars"], m["max_tokens"], m["ngram_min"], m["ngram_max"],
+                        m["ngram_buckets"])
+
+    def __call__(self, feats):
+        """[len(feats), D] unit vectors"""
+        with torch.no_grad():
+            B = len(feats)
+            ids = torch.from_numpy(np.concatenate([f.ids for f in feats]))
+            rows = torch.repeat_interleave(torch.arange(B), torch.tensor([len(f.ids) for f in feats]))
+            g = self.gate[ids]
+            tok_sum = torch.zeros(B, self.tok_w.shape[1]).index_add_(0, rows, g[:, None] * self.tok_w[ids])
+            g_sum = torch.zeros(B).index_add_(0, rows, g)
+            pool_tok = tok_sum / torch.where(g_sum > 0, g_sum, torch.ones_like(g_sum))[:, None]
+            ng = torch.from_numpy(np.concatenate([f.ng_idx for f in feats]))
+            val = torch.from_numpy(np.concatenate([f.ng_val for f in feats]))
+            ng_rows = torch.repeat_interleave(torch.arange(B), torch.tensor([len(f.ng_idx) for f in feats]))
+            pool_ng = torch.zeros(B, self.ng_w.shape[1]).index_add_(0, ng_rows, val[:, None] * self.ng_w[ng])
+            y = F.linear(torch.cat([pool_tok, pool_ng], 1), self.proj_w, self.proj_b)
+            return F.normalize(y, dim=1)

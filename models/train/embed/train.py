@@ -1,12 +1,13 @@
-"""embed/train.py — train the product-text encoder contrastively and export models/embed-multi.ptm.
+"""embed/train.py — train the product-text encoder contrastively and export it in fp32.
 
-    cd models/train && /usr/bin/python3 -m embed.train        # ~10 minutes, one thread
+    cd models/train && /usr/bin/python3 -m embed.train        # work/embed-fp32.ptm, ~25 minutes, one thread
+    cd models/train && /usr/bin/python3 -m embed.quantize     # models/embed-multi.ptm, test/golden/embed.txt
 
 Objective: symmetric InfoNCE with in-batch negatives over pairs of texts of
 the same product (embed/data.py).  Each batch draws from one source, so its
 negatives are products of the same kind (the hard ones).  Fixed seed, fixed
-number of epochs (no checkpoint is picked by its dev score).  Writes the dev
-table (embed vs the TF-IDF baselines) and test/golden/embed.txt.
+number of epochs (no checkpoint is picked by its dev score).  Prints the
+dev table of the PyTorch model (embed vs the TF-IDF baselines).
 """
 import argparse
 import os
@@ -137,38 +138,22 @@ def export(model, args):
     print(f"wrote {args.out}: {size} bytes", flush=True)
 
 
-GOLDEN_TEXTS = ["Sony Turntable - PSLX350H", "Black and grey printed medium trolley bag, secured with a TSA lock",
-                "晨光（M&G）ADB98377儿童画板双面白板黑板", "<p>Linksys EtherFast&nbsp;8-Port 10/100 Switch</p>",
-                "", "!!!", "这款连衣裙 with a V-neck, 三分袖"]
-
-
-def write_golden(model, tok, args):
-    """Fixed inputs with their token ids and the encoder's output, for the C golden test."""
-    model.eval()
-    with open(args.golden, "w") as f:
-        f.write("# embed golden cases: hex(raw input) | vector (PyTorch fp32)\n")
-        for text in GOLDEN_TEXTS:
-            feat = featurize(tok, [text], args, {})
-            with torch.no_grad():
-                y = model(feat)[0].numpy()
-            f.write(text.encode().hex() + " | " + " ".join(f"{v:.7g}" for v in y) + "\n")
-
-
 def main():
     ap = argparse.ArgumentParser(prog="python3 -m embed.train", description=__doc__.split("\n")[0])
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "models", "tokenizer.ptm"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "models", "embed-multi.ptm"))
+    ap.add_argument("--out", default=os.path.join("work", "embed-fp32.ptm"),
+                    help="the fp32 model; embed.quantize makes the shipped file from it")
     ap.add_argument("--version", default="1.0.0")
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--min-pairs", type=int, default=3000, help="smaller sources are repeated up to it")
     ap.add_argument("--drop", type=float, default=0.1, help="tokens and n-grams dropped in training")
     ap.add_argument("--weight-decay", type=float, default=0.0)
     ap.add_argument("--scale", type=float, default=20.0, help="InfoNCE inverse temperature")
-    ap.add_argument("--embed", type=int, default=64)
-    ap.add_argument("--dim", type=int, default=128, help="D, the output dimension")
-    ap.add_argument("--buckets", type=int, default=14000)
+    ap.add_argument("--embed", type=int, default=128)
+    ap.add_argument("--dim", type=int, default=256, help="D, the output dimension")
+    ap.add_argument("--buckets", type=int, default=32768)
     ap.add_argument("--ngram-min", type=int, default=1)
     ap.add_argument("--ngram-max", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=256)
@@ -176,15 +161,11 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
-    default_out = os.path.join(ROOT, "models", "embed-multi.ptm")
-    args.golden = os.path.join(ROOT, "test", "golden", "embed.txt") \
-        if os.path.abspath(args.out) == default_out else os.path.splitext(args.out)[0] + ".golden.txt"
     model, tok, dev, extra, cache = train(args)
     res = metrics.evaluate(encoder_fn(model, tok, args, cache), dev, extra)
     print(metrics.table({"embed": res, **{f"tfidf-{k}": metrics.tfidf_evaluate(k, dev, extra)
                                           for k in ("word", "char")}}), flush=True)
     export(model, args)
-    write_golden(model, tok, args)
 
 
 if __name__ == "__main__":
