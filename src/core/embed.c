@@ -23,8 +23,8 @@
 
 /*
  * An embedding table in fp32 (NAME.weight [rows, E]) or in 8 bits
- * (NAME.q8 i8 [rows, E] and NAME.q8_scale f32 [rows]: row r is
- * q8_scale[r] · q8[r]); the model file holds one or the other.
+ * (NAME.i8 i8 [rows, E] and NAME.i8_scale f32 [rows]: row r is
+ * i8_scale[r] · i8[r]); the model file holds one or the other.
  */
 typedef struct table
 {
@@ -82,11 +82,11 @@ load_table(const pt_model *m, const char *name, int64_t rows, int64_t E, table *
 	snprintf(key, sizeof key, "%s.weight", name);
 	if (pt_model_tensor(m, key) != NULL)
 		return pt_model_require_f32(m, key, 2, (int64_t[]) {rows, E}, &t->w, err);
-	snprintf(key, sizeof key, "%s.q8", name);
+	snprintf(key, sizeof key, "%s.i8", name);
 	if ((st = pt_model_require(m, key, PT_I8, 2, (int64_t[]) {rows, E}, &q, err)) != PT_OK)
 		return st;
 	t->q = q->data;
-	snprintf(key, sizeof key, "%s.q8_scale", name);
+	snprintf(key, sizeof key, "%s.i8_scale", name);
 	if ((st = pt_model_require_f32(m, key, 1, (int64_t[]) {rows}, &t->scale, err)) != PT_OK)
 		return st;
 	for (int64_t r = 0; r < rows; r++)

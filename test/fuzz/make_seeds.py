@@ -60,7 +60,8 @@ def sentiment_model(path, lang, embed, filters, widths, buckets, nmin, nmax, see
     write_ptm(path, meta, t)
 
 
-def embed_model(path, embed, dim, buckets, nmin, nmax, seed):
+def embed_model(path, embed, dim, buckets, nmin, nmax, seed, i8=False):
+    """i8: the tables in 8 bits, as shipped (NAME.i8 and NAME.i8_scale)"""
     rng = np.random.default_rng(seed)
     tok, V = tokenizer([b"sony", b" turntable", b" black"])
     t = dict(tok)
@@ -69,6 +70,10 @@ def embed_model(path, embed, dim, buckets, nmin, nmax, seed):
     t["ngram.weight"] = rng.standard_normal((buckets, embed)).astype(np.float32)
     t["proj.weight"] = rng.standard_normal((dim, 2 * embed)).astype(np.float32)
     t["proj.bias"] = rng.standard_normal(dim).astype(np.float32)
+    for name in ("tok", "ngram") if i8 else ():
+        w = t.pop(f"{name}.weight")
+        t[f"{name}.i8_scale"] = (np.abs(w).max(1) / 127).astype(np.float32)
+        t[f"{name}.i8"] = np.rint(w / t[f"{name}.i8_scale"][:, None]).astype(np.int8)
     meta = {"task": "embed", "language": "multi", "name": f"fuzz-seed-d{dim}", "version": "0",
             "embed_dim": embed, "dim": dim, "max_tokens": 32, "max_chars": 64, "lowercase": 1,
             "ngram_min": nmin, "ngram_max": nmax, "ngram_buckets": buckets}
@@ -82,6 +87,7 @@ def main():
     sentiment_model(os.path.join(m, "sentiment-tiny-en.ptm"), "en", 4, 2, [1, 3], 16, 1, 3, 1)
     sentiment_model(os.path.join(m, "sentiment-tiny-zh.ptm"), "zh", 2, 3, [2, 5, 4], 7, 2, 2, 2)
     embed_model(os.path.join(m, "embed-tiny.ptm"), 4, 3, 11, 1, 3, 3)
+    embed_model(os.path.join(m, "embed-tiny-i8.ptm"), 8, 2, 5, 2, 2, 4, i8=True)
     shutil.copy(os.path.join(ROOT, "test", "unit", "fixtures", "tiny.ptm"), os.path.join(m, "test-tiny.ptm"))
 
     texts = {

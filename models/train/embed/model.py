@@ -82,8 +82,8 @@ class Encoder(nn.Module):
 
 class Exported:
     """The forward pass of an exported .ptm file in PyTorch (one thread is the caller's choice): the
-    reference for the C golden test and the PL/Python peer of make bench.  8-bit tables (tok.q8,
-    ngram.q8 with their q8_scale) are widened to fp32 once."""
+    reference for the C golden test and the PL/Python peer of make bench.  8-bit tables (tok.i8,
+    ngram.i8 with their i8_scale) are widened to fp32 once."""
 
     def __init__(self, meta, tensors):
         self.meta = meta
@@ -97,8 +97,8 @@ class Exported:
     def _table(t, name):
         if f"{name}.weight" in t:
             return torch.from_numpy(np.array(t[f"{name}.weight"]))
-        q = torch.from_numpy(np.array(t[f"{name}.q8"]).astype(np.float32))
-        return q * torch.from_numpy(np.array(t[f"{name}.q8_scale"]))[:, None]
+        q = torch.from_numpy(np.array(t[f"{name}.i8"]).astype(np.float32))
+        return q * torch.from_numpy(np.array(t[f"{name}.i8_scale"]))[:, None]
 
     def features(self, tok, text):
         m = self.meta

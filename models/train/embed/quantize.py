@@ -36,8 +36,8 @@ def quantize(src, dst):
     meta, t = read_ptm(src)
     out = {k: v for k, v in t.items() if k not in ("tok.weight", "ngram.weight")}
     for name in ("tok", "ngram"):
-        out[f"{name}.q8"], out[f"{name}.q8_scale"] = quantize_rows(np.asarray(t[f"{name}.weight"]))
-    meta = dict(meta, tables="q8")
+        out[f"{name}.i8"], out[f"{name}.i8_scale"] = quantize_rows(np.asarray(t[f"{name}.weight"]))
+    meta = dict(meta, tables="i8")
     return write_ptm(dst, meta, out)
 
 
