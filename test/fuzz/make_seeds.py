@@ -81,7 +81,7 @@ def embed_model(path, embed, dim, buckets, nmin, nmax, seed, i8=False):
 
 
 def main():
-    for d in ("text", "model", "sentiment", "facts", "summarize", "rewrite"):
+    for d in ("text", "model", "sentiment", "facts", "summarize", "rewrite", "embed"):
         os.makedirs(os.path.join(CORPUS, d), exist_ok=True)
     m = os.path.join(CORPUS, "model")
     sentiment_model(os.path.join(m, "sentiment-tiny-en.ptm"), "en", 4, 2, [1, 3], 16, 1, 3, 1)
@@ -120,6 +120,16 @@ def main():
     }
     for name, b in seeds.items():
         with open(os.path.join(CORPUS, "sentiment", name), "wb") as f:
+            f.write(b)
+
+    # embed inputs: texts separated by 0xFF, as for sentiment
+    seeds = {
+        "en-pair": b"Sony Turntable - PSLX350H" + sep + b"Sony PS-LX350H belt drive",
+        "zh-html-empty": "晨光 ADB98377 儿童画板".encode() + sep + b"<p>&amp;</p>" + sep + sep + b"   ",
+        "invalid": b"ok \xc3\x28 bad",
+    }
+    for name, b in seeds.items():
+        with open(os.path.join(CORPUS, "embed", name), "wb") as f:
             f.write(b)
 
     # facts inputs: input text 0xFF output text (no 0xFF: the text is both)
