@@ -13,7 +13,7 @@
 
 CREATE FUNCTION embed(t text) RETURNS real[]
 AS 'MODULE_PATHNAME', 'prodtext_embed'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 15000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 7500;
 COMMENT ON FUNCTION embed(text) IS
   'L2-normalized vector (dimension D, in the model name) of a product text, English or Chinese; empty or content-free text gives the model''s fixed unit vector';
 
