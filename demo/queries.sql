@@ -45,6 +45,31 @@ GROUP BY p.id, p.title ORDER BY p.id;
 \echo '== rewrite(description): the same copy without seller noise, never longer, facts kept'
 SELECT id, rewrite(description) AS clean FROM demo_products ORDER BY id;
 
+\echo '== embed(): product vectors (real[]), compared with embed_similarity() — no pgvector needed'
+ALTER TABLE demo_listings ADD COLUMN emb real[] GENERATED ALWAYS AS (embed(title)) STORED;
+ALTER TABLE demo_products ADD COLUMN emb real[] GENERATED ALWAYS AS (embed(description)) STORED;
+SELECT id, array_length(emb, 1) AS dimension, round(embed_similarity(emb, emb)::numeric, 3) AS self
+FROM demo_listings WHERE id = 1;
+
+\echo '== probable duplicates: mutual best matches from different sellers of one brand'
+WITH best AS (
+    SELECT DISTINCT ON (a.id) a.id, b.id AS match, embed_similarity(a.emb, b.emb) AS sim
+    FROM demo_listings a JOIN demo_listings b ON a.brand = b.brand AND a.seller <> b.seller
+    ORDER BY a.id, sim DESC
+)
+SELECT x.id, x.match, round(x.sim::numeric, 3) AS similarity, l.title, m.title AS match_title
+FROM best x JOIN best y ON y.id = x.match AND y.match = x.id
+JOIN demo_listings l ON l.id = x.id JOIN demo_listings m ON m.id = x.match
+WHERE x.id < x.match ORDER BY x.sim DESC;
+
+\echo '== more like this: the listings most like listing 4'
+SELECT id, round(embed_similarity(emb, (SELECT emb FROM demo_listings WHERE id = 4))::numeric, 3) AS similarity, title
+FROM demo_listings WHERE id <> 4 ORDER BY similarity DESC LIMIT 3;
+
+\echo '== free-text search over descriptions'
+SELECT q AS query, (SELECT title FROM demo_products ORDER BY embed_similarity(emb, embed(q)) DESC LIMIT 1) AS best_match
+FROM (VALUES ('backpack for a laptop'), ('coffee filter dripper'), ('不锈钢保温杯'), ('earbuds with long battery')) v(q);
+
 \echo '== a materialized view: summaries computed once, read many times'
 \echo '   (IMMUTABLE per model version: REFRESH MATERIALIZED VIEW after installing a new model)'
 CREATE MATERIALIZED VIEW demo_product_cards AS

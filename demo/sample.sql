@@ -1,6 +1,6 @@
 -- A small catalog written for the prodtext demo: products with noisy seller
 -- copy and reviews in English and Chinese.  Not taken from any data set.
-DROP TABLE IF EXISTS demo_reviews, demo_products;
+DROP TABLE IF EXISTS demo_reviews, demo_products, demo_listings;
 
 CREATE TABLE demo_products (
     id          int PRIMARY KEY,
@@ -35,3 +35,22 @@ INSERT INTO demo_reviews (product_id, body) VALUES
  (3, '还行吧，价格有点贵。'),
  (4, 'Sound is amazing and battery lasts forever.'),
  (4, 'Terrible. The left earbud stopped working on day three.');
+
+-- the same products as several sellers list them (for embed(): duplicates, "more like this")
+CREATE TABLE demo_listings (
+    id     int PRIMARY KEY,
+    seller text NOT NULL,
+    brand  text NOT NULL,
+    title  text NOT NULL
+);
+
+INSERT INTO demo_listings VALUES
+ (1, 'shop-a', 'Trailhead', 'Trailhead 28L hiking backpack, ripstop nylon, laptop sleeve'),
+ (2, 'shop-b', 'Trailhead', 'TRAILHEAD 28 L Daypack with 15.6" Laptop Compartment'),
+ (3, 'shop-b', 'Trailhead', 'Trailhead 45L trekking backpack with rain cover'),
+ (4, 'shop-a', 'Soundcore', 'Wireless earbuds X2, Bluetooth 5.3, 30h battery, IPX5'),
+ (5, 'shop-c', 'Soundcore', 'X2 True Wireless Earbuds Bluetooth 5.3 IPX5 USB-C'),
+ (6, 'shop-c', 'Soundcore', 'Soundcore portable Bluetooth speaker 20W'),
+ (7, 'shop-a', '保温杯', '智能保温杯 500ml 316不锈钢 触控显示水温'),
+ (8, 'shop-d', '保温杯', '【爆款】500ml智能温显保温杯 316不锈钢内胆 真空保温'),
+ (9, 'shop-d', '保温杯', '儿童吸管保温杯 350ml 卡通图案');

@@ -1,6 +1,8 @@
 -- prodtext_models() and the settings: what a fresh install shows.
 SELECT task, language, name ~ ('^' || task) AS named_for_task, version,
-       parameters > 10000 AS has_weights, bytes > parameters * 4 AS bytes_cover_weights,
+       parameters > 10000 AS has_weights,
+       -- embed's tables are its only copy of them, in 8 bits (models/FORMAT.md); the others' weights are fp32
+       bytes > parameters * CASE task WHEN 'embed' THEN 1 ELSE 4 END AS bytes_cover_weights,
        sha256 ~ '^[0-9a-f]{64}$' AS sha256_ok,
        path LIKE '%/prodtext/' || task || '-' || language || '.ptm' AS path_ok
 FROM prodtext_models() ORDER BY task, language;

@@ -16,3 +16,23 @@ AS 'MODULE_PATHNAME', 'prodtext_kernels'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE ROWS 1;
 COMMENT ON FUNCTION prodtext_kernels() IS
   'the kernels this backend runs: OpenBLAS core and who chose it (prodtext, environment or openblas), the best core this CPU supports, BLAS threads, and whether the AVX-512 and 8-bit VNNI kernels are on';
+
+-- ---------------------------------------------------------------------------
+-- embed: product vectors for duplicate listings, search and "more like this"
+-- (models/embed-multi.ptm, models/embed.md).  embed() returns real[], which
+-- pgvector casts to vector(D) where that extension is installed;
+-- embed_similarity() compares two of them without it.  COST in units of
+-- cpu_operator_cost (~6.7 ns; docs/catalog.md "Costs"), measured with
+-- make bench (README "Performance").
+
+CREATE FUNCTION embed(t text) RETURNS real[]
+AS 'MODULE_PATHNAME', 'prodtext_embed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 7500;
+COMMENT ON FUNCTION embed(text) IS
+  'L2-normalized vector (dimension D, in the model name) of a product text, English or Chinese; empty or content-free text gives the model''s fixed unit vector';
+
+CREATE FUNCTION embed_similarity(a real[], b real[]) RETURNS real
+AS 'MODULE_PATHNAME', 'prodtext_embed_similarity'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
+COMMENT ON FUNCTION embed_similarity(real[], real[]) IS
+  'cosine similarity in [-1, 1] of two embeddings of the same length (1 = same direction); 0 when either is all zeros';

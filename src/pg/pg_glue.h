@@ -3,7 +3,7 @@
  * settings (pg_guc.c), the core's allocator, interrupt hook and errors
  * (pg_core.c), the model cache (pg_models.c), shared input handling
  * (pg_input.c), the boilerplate detector (pg_boiler.c) and the task entry
- * points (pg_sentiment.c, pg_summarize.c, pg_rewrite.c).  prodtext.c (PG_MODULE_MAGIC, _PG_init) only calls these:
+ * points (pg_sentiment.c, pg_summarize.c, pg_rewrite.c, pg_embed.c).  prodtext.c (PG_MODULE_MAGIC, _PG_init) only calls these:
  * nothing calls into it.
  */
 #ifndef PT_PG_GLUE_H
@@ -105,5 +105,8 @@ extern text *PtSummarizeText(const char *s, size_t len, int max_chars);
 extern void PtRewritePreload(void);
 /* rewrite(text, max_chars) of one raw text (max_chars 0: rewrite(text)), as a palloc'd text */
 extern text *PtRewriteText(const char *s, size_t len, int max_chars);
+
+/* embed (pg_embed.c) */
+extern void PtEmbedPreload(void);
 
 #endif

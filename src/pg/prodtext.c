@@ -31,5 +31,6 @@ _PG_init(void)
 		PtBoilerPreload();
 		PtSummarizePreload();
 		PtRewritePreload();
+		PtEmbedPreload();
 	}
 }

@@ -98,8 +98,18 @@ if [ $have_plpython = 1 ]; then
     chmod -R a+rX "$PEERDIR"
 fi
 
+# embed()'s peer (test/bench/bench_embed.py): its module, the model and the training code's encoder
+if [ $have_plpython = 1 ]; then
+    cp test/bench/pg_torch_embed.py models/embed-multi.ptm "$PEERDIR/"
+    for f in embed/__init__.py embed/model.py; do install -D -m 644 "models/train/$f" "$PEERDIR/$f"; done
+    [ "$(id -u)" -eq 0 ] && chown -R "$CLUSTER_USER" "$PEERDIR"
+    chmod -R a+rX "$PEERDIR"
+fi
+
 echo "-- throughput, one backend, no parallel workers"
 $PY test/bench/bench.py throughput "$OUT" "$PEERDIR"
+echo "-- embed(text), one backend, no parallel workers"
+$PY test/bench/bench_embed.py "$OUT" "$PEERDIR" | tee "$OUT/embed.txt"
 echo "-- summarize and rewrite, one backend, no parallel workers"
 $PY test/bench/bench.py summarize "$OUT" "$PEERDIR"
 $PY test/bench/bench.py rewrite "$OUT" "$PEERDIR"

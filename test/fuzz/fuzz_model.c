@@ -5,9 +5,9 @@
  * size and checksum checks), and "repaired" — the header's file size and
  * CRC-32 rewritten to match — so that mutations get past the checksum into
  * the parser of the metadata and the tensor table, and on into the
- * sentiment task's checks of names, shapes and hyper-parameters.  Whatever
- * loads is then used: its tokenizer round-trips a text and the model scores
- * and explains a few inputs, so a file that passes validation can never
+ * sentiment and embed tasks' checks of names, shapes and hyper-parameters.
+ * Whatever loads is then used: its tokenizer round-trips a text and the model
+ * scores and explains (or embeds) a few inputs, so a file that passes validation can never
  * make inference read out of bounds.  Every failure must be a status code
  * with a message, never a crash, a leak or undefined behaviour.
  */
@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "embed.h"
 #include "sentiment.h"
 #include "tokenizer.h"
 
@@ -36,6 +37,27 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_single_thread();
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
 	return 0;
+}
+
+/* an embed model that loads embeds the texts; its vectors may hold NaN only when the weights do */
+static void
+use_embed(const pt_model *m, const char *const *texts, const size_t *lens, int n)
+{
+	pt_embed   *e;
+	float	   *y;
+	pt_err		err;
+
+	if (pt_embed_load(m, &e, &err) != PT_OK)
+	{
+		FUZZ_CHECK(err.code != PT_OK && err.msg[0] != '\0', "a failed embed load without a message");
+		return;
+	}
+	y = malloc(sizeof(float) * (size_t) n * (size_t) pt_embed_dim(e));
+	FUZZ_CHECK(pt_embed_texts(e, texts, lens, (size_t) n, 0, y, &err) == PT_OK, "embed: %s", err.msg);
+	if (verbose)
+		fprintf(stderr, "fuzz_model: embed model used\n");
+	free(y);
+	pt_embed_free(e);
 }
 
 static void
@@ -66,6 +88,9 @@ use_model(const pt_model *m)
 		FUZZ_CHECK(back_len == len && memcmp(back, t, len) == 0, "round trip through a loaded tokenizer");
 		pt_tokenizer_free(tok);
 	}
+	for (int i = 0; i < 6; i++)
+		lens[i] = strlen(texts[i]);
+	use_embed(m, texts, lens, 6);
 	if (pt_sentiment_load(m, &s, &err) != PT_OK)
 	{
 		if (verbose)
@@ -73,8 +98,6 @@ use_model(const pt_model *m)
 		FUZZ_CHECK(err.code != PT_OK && err.msg[0] != '\0', "a failed load without a message");
 		return;
 	}
-	for (int i = 0; i < 6; i++)
-		lens[i] = strlen(texts[i]);
 	if (pt_sentiment_score(s, texts, lens, 6, 0, probs, &err) == PT_OK)
 		for (int i = 0; i < 6 * PT_SENTIMENT_CLASSES; i++)
 			FUZZ_CHECK(isnan(probs[i]) || (probs[i] >= 0.0f && probs[i] <= 1.0f), "p = %g", probs[i]);

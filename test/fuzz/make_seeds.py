@@ -1,7 +1,7 @@
 """Write the seed corpora of the fuzz targets (run from the repository root):
     /usr/bin/python3 test/fuzz/make_seeds.py
 Deterministic: the same files every time.  The model seeds are tiny but
-complete sentiment models (a 260-byte vocabulary plus a few merges), so
+complete sentiment and embed models (a 260-byte vocabulary plus a few merges), so
 mutations reach every check of the loader and the task; the test fixture
 test/unit/fixtures/tiny.ptm is a seed too.
 """
@@ -13,7 +13,7 @@ import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "models", "train"))
-from ptm import write_ptm  # noqa: E402
+from common.ptm import write_ptm  # noqa: E402
 
 CORPUS = os.path.join(ROOT, "test", "fuzz", "corpus")
 
@@ -60,12 +60,34 @@ def sentiment_model(path, lang, embed, filters, widths, buckets, nmin, nmax, see
     write_ptm(path, meta, t)
 
 
+def embed_model(path, embed, dim, buckets, nmin, nmax, seed, i8=False):
+    """i8: the tables in 8 bits, as shipped (NAME.i8 and NAME.i8_scale)"""
+    rng = np.random.default_rng(seed)
+    tok, V = tokenizer([b"sony", b" turntable", b" black"])
+    t = dict(tok)
+    t["tok.weight"] = rng.standard_normal((V, embed)).astype(np.float32)
+    t["tok.gate"] = rng.uniform(0.5, 2.0, V).astype(np.float32)
+    t["ngram.weight"] = rng.standard_normal((buckets, embed)).astype(np.float32)
+    t["proj.weight"] = rng.standard_normal((dim, 2 * embed)).astype(np.float32)
+    t["proj.bias"] = rng.standard_normal(dim).astype(np.float32)
+    for name in ("tok", "ngram") if i8 else ():
+        w = t.pop(f"{name}.weight")
+        t[f"{name}.i8_scale"] = (np.abs(w).max(1) / 127).astype(np.float32)
+        t[f"{name}.i8"] = np.rint(w / t[f"{name}.i8_scale"][:, None]).astype(np.int8)
+    meta = {"task": "embed", "language": "multi", "name": f"fuzz-seed-d{dim}", "version": "0",
+            "embed_dim": embed, "dim": dim, "max_tokens": 32, "max_chars": 64, "lowercase": 1,
+            "ngram_min": nmin, "ngram_max": nmax, "ngram_buckets": buckets}
+    write_ptm(path, meta, t)
+
+
 def main():
-    for d in ("text", "model", "sentiment", "facts", "summarize", "rewrite"):
+    for d in ("text", "model", "sentiment", "facts", "summarize", "rewrite", "embed"):
         os.makedirs(os.path.join(CORPUS, d), exist_ok=True)
     m = os.path.join(CORPUS, "model")
     sentiment_model(os.path.join(m, "sentiment-tiny-en.ptm"), "en", 4, 2, [1, 3], 16, 1, 3, 1)
     sentiment_model(os.path.join(m, "sentiment-tiny-zh.ptm"), "zh", 2, 3, [2, 5, 4], 7, 2, 2, 2)
+    embed_model(os.path.join(m, "embed-tiny.ptm"), 4, 3, 11, 1, 3, 3)
+    embed_model(os.path.join(m, "embed-tiny-i8.ptm"), 8, 2, 5, 2, 2, 4, i8=True)
     shutil.copy(os.path.join(ROOT, "test", "unit", "fixtures", "tiny.ptm"), os.path.join(m, "test-tiny.ptm"))
 
     texts = {
@@ -98,6 +120,16 @@ def main():
     }
     for name, b in seeds.items():
         with open(os.path.join(CORPUS, "sentiment", name), "wb") as f:
+            f.write(b)
+
+    # embed inputs: texts separated by 0xFF, as for sentiment
+    seeds = {
+        "en-pair": b"Sony Turntable - PSLX350H" + sep + b"Sony PS-LX350H belt drive",
+        "zh-html-empty": "晨光 ADB98377 儿童画板".encode() + sep + b"<p>&amp;</p>" + sep + sep + b"   ",
+        "invalid": b"ok \xc3\x28 bad",
+    }
+    for name, b in seeds.items():
+        with open(os.path.join(CORPUS, "embed", name), "wb") as f:
             f.write(b)
 
     # facts inputs: input text 0xFF output text (no 0xFF: the text is both)

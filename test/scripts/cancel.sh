@@ -32,6 +32,8 @@ calls=(
   "explain_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM count(*) FROM sentiment_explain(repeat('good product. ', 750000))"
   "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000)) FROM generate_series(1, 5)"
   "summarize_20k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 20000) g"
+  "embed_1M|SELECT sum(array_length(embed('Sony turntable PSLX' || g), 1)) FROM generate_series(1, 1000000) g"
+  "embed_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM embed(repeat('good product. ', 750000) || g) FROM generate_series(1, 200) g"
   "rewrite_1MB|SET LOCAL prodtext.max_input_chars = 1000000; PERFORM rewrite(string_agg('BEST PRICE!!! Soft cotton shirt, style ' || g || ', with long sleeves.', ' ')) FROM generate_series(1, 17000) g"
 )
 

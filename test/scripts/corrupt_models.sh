@@ -62,4 +62,14 @@ if ! grep -qE 'holds a "tokenizer" model' <<<"$out" || [ "$(grep -c '^t$' <<<"$o
     echo "FAIL: in-place rewrite in one session → $out"; exit 1
 fi
 echo "ok: a model file rewritten in place is re-mapped at the next call, in the same session"
+# embed(): missing, one flipped bit, the wrong task, then fixed
+expect "SELECT embed('great')" '58P01: prodtext: no embed model in'
+cp "$share/embed-multi.ptm" "$dir/embed-multi.ptm"
+size=$(stat -c %s "$dir/embed-multi.ptm")
+printf '\x55' | dd of="$dir/embed-multi.ptm" bs=1 seek=$((size - 100)) conv=notrunc status=none
+expect "SELECT embed('great')" "XX001: .*embed-multi.ptm.*checksum mismatch"
+cp models/tokenizer.ptm "$dir/embed-multi.ptm"
+expect "SELECT embed('great')" 'holds a "tokenizer" model, not "embed"'
+cp "$share/embed-multi.ptm" "$dir/embed-multi.ptm"
+expect "SELECT array_length(embed('great'), 1) > 0" '^t$'
 # (test/run-tests.sh checks the server log: no backend was terminated by a signal)

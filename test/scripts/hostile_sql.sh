@@ -165,6 +165,32 @@ expect unprivileged_user_scores "SET ROLE prodtext_hostile_user; SELECT sentimen
 psql -X -q -c "DROP ROLE IF EXISTS prodtext_hostile_user"
 expect models_listed "SELECT count(*) >= 2 FROM prodtext_models()" "t"
 
+echo "== embed(): a unit vector of the model's dimension for every hostile input, never NaN"
+# check_embed NAME SQL_EXPR: embed() of the text is D finite elements of norm 1
+check_embed() {
+    expect "embed_$1" "WITH v AS MATERIALIZED (SELECT embed(($2)::text) e), d AS (SELECT array_length(embed('x'), 1) n)
+SELECT array_length(e, 1) = n AND abs(sqrt((SELECT sum(x * x) FROM unnest(e) x)) - 1) < 1e-4
+       AND (SELECT bool_and(x = x AND abs(x) <= 1) FROM unnest(e) x) FROM v, d" "t"
+}
+check_embed empty "''"
+check_embed whitespace "E' \t\n\r\f' || chr(160) || chr(12288) || chr(8203) || chr(65279)"
+check_embed control_only "(SELECT string_agg(chr(c), '') FROM generate_series(1, 31) c) || chr(127)"
+check_embed text_10MB "repeat('Great value, works fine. But the lid broke! ', 240000)"
+check_embed word_1MB "repeat('a', 1048576)"
+check_embed word_1MB_cjk "repeat('好', 349526)"
+check_embed emoji_100k "repeat('😀', 100000)"
+check_embed every_plane "(SELECT string_agg(chr(p * 65536 + o), ' ') FROM generate_series(0, 16) p, unnest(ARRAY[65, 256, 4660, 40960, 65533, 65534, 65535]) o)"
+check_embed mixed_scripts_rtl "'Great مرحبا שלום ' || chr(8238) || 'reversed' || chr(8236) || ' Привет 좋아요 很好'"
+check_embed html_deep_nesting "repeat('<div>', 100000) || 'Sony turntable' || repeat('</div>', 100000)"
+check_embed html_tags_only "repeat('<br/><p></p><li>', 100000)"
+check_embed html_lt_bomb "repeat('<', 1000000)"
+check_embed entity_huge_number "'&#' || repeat('9', 100000) || '; &#x' || repeat('F', 100000) || ';'"
+check_embed digits_many "repeat('1234567890', 100000)"
+expect embed_max_input_chars_one "SET prodtext.max_input_chars = 1; SELECT array_length(embed(repeat('Sony turntable. ', 1000)), 1) > 0" "t"
+expect embed_similarity_of_hostile "SELECT embed_similarity(embed(repeat('😀', 1000)), embed(repeat('<', 1000))) BETWEEN -1 AND 1" "t"
+expect_error embed_similarity_lengths "SELECT embed_similarity(embed('a'), '{1,2}')" 22000
+expect_error embed_similarity_null_element "SELECT embed_similarity('{1,NULL}', '{1,2}')" 22004
+
 echo "== the server survived"
 alive=$(psql -X -At -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $sentinel_pid AND application_name = '$sentinel_app'")
 if [ "$alive" = 1 ]; then

@@ -17,7 +17,9 @@ for q in "SELECT sentiment(E'good \\xff\\xfe bad'::text)" \
          "SELECT summarize(ARRAY[E'ok', E'\\xc3\\x28'], 50)" \
          "SELECT summarize_agg(t) FROM (VALUES ('fine'), (E'\\xf5\\x80\\x80\\x80')) v(t)" \
          "SELECT rewrite(E'BEST \\xff PRICE'::text)" \
-         "SELECT rewrite(ARRAY[E'ok', E'\\xed\\xa0\\x80'])"; do
+         "SELECT rewrite(ARRAY[E'ok', E'\\xed\\xa0\\x80'])" \
+         "SELECT embed(E'Sony \\xff\\xfe turntable'::text)" \
+         "SELECT embed(E'\\xc0\\x80')"; do
     out=$(psql -X -At -v VERBOSITY=verbose -d $db -c "$q" 2>&1 || true)
     grep -q "22021: prodtext: input is not valid UTF-8" <<<"$out" || { echo "FAIL: $q → $out"; exit 1; }
     echo "ok: $q → 22021"

@@ -18,8 +18,8 @@
 #define FP32_TOLERANCE 1e-4
 #define Q8_TOLERANCE 0.1
 
-static int
-hex_decode(const char *hex, size_t n, char *out)
+int
+unit_hex_decode(const char *hex, size_t n, char *out)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)
 	{
@@ -73,7 +73,7 @@ check_golden(const char *lang, int int8)
 			free(ids);
 			continue;
 		}
-		len = hex_decode(line, (size_t) (bar1 - line), text);
+		len = unit_hex_decode(line, (size_t) (bar1 - line), text);
 		CHECK(pt_sentiment_logits(s, text, (size_t) len, ids, &n_ids, logits, &err) == PT_OK);
 		p = bar1 + 3;
 		for (int i = 0; i < n_ids; i++)

@@ -28,6 +28,9 @@ unit_rand(uint32_t *state)
 	return *state >> 8;
 }
 
+/* bytes of the n hex digits at hex into out (n / 2 bytes): their count, or -1 (test_golden.c) */
+int			unit_hex_decode(const char *hex, size_t n, char *out);
+
 /* set to the directory holding test fixtures (test/unit/fixtures) */
 extern const char *unit_fixture_dir;
 

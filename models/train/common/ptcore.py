@@ -240,6 +240,10 @@ class PtSummarizeOpts(ctypes.Structure):
 
 
 _LAZY_SIGS = {
+    "pt_embed_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
+    "pt_embed_free": (None, [c_void_p]),
+    "pt_embed_dim": (c_int, [c_void_p]),
+    "pt_embed_texts": (c_int, [c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, c_void_p, POINTER(PtErr)]),
     "pt_summarizer_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
     "pt_summarizer_free": (None, [c_void_p]),
     "pt_summarize": (c_int, [c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t,
@@ -332,6 +336,23 @@ class Sentiment(_TaskModel):
             _check(_fn("pt_sentiment_score")(self._obj, arr, lens, len(enc), 0,
                                              part.ctypes.data_as(c_void_p), byref(err)), err)
             out[s:s + len(enc)] = part
+        return out
+
+
+class Embedder(_TaskModel):
+    """A pt_embed over a model file (models/embed-multi.ptm): embed()'s vectors."""
+    _load, _free = "pt_embed_load", "pt_embed_free"
+
+    def embed(self, texts, max_chars=0, batch=256):
+        """[N, D] unit vectors of raw texts, as embed() computes them."""
+        out = np.zeros((len(texts), _fn("pt_embed_dim")(self._obj)), dtype=np.float32)
+        for s in range(0, len(texts), batch):
+            n, arr, lens, _, _ = _text_batch(texts[s:s + batch])
+            part = np.zeros((n, out.shape[1]), dtype=np.float32)
+            err = PtErr()
+            _check(_fn("pt_embed_texts")(self._obj, arr, lens, n, max_chars, part.ctypes.data_as(c_void_p),
+                                         byref(err)), err)
+            out[s:s + n] = part
         return out
 
 

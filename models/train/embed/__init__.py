@@ -1,0 +1,1 @@
+"""embed — the product-text encoder behind embed() (see models/embed.md)."""
