@@ -373,6 +373,54 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 	return PT_OK;
 }
 
+/* the end of the segment of s[i..e) that starts at i */
+static size_t
+segment_end(const char *s, size_t i, size_t e)
+{
+	while (i < e && segment_break(s, e, i) == 0)
+		i++;
+	return i;
+}
+
+/*
+ * A headed keyword list leading a unit the detector kept as a whole
+ * ("Tags: 我们将, 在这里, 里可以, 秋冬7500KM俄语学习…"): its first segment
+ * holds a head (a ':') and scores at least GLUE_MIN_P on its own; it goes
+ * with the list items that follow it, whether or not the unit is flagged
+ * as a whole (a kept Chinese unit is otherwise never cut between commas).
+ */
+static pt_status
+trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *err)
+{
+	size_t		i = segment_end(s, *a, e);
+	float		p;
+	pt_status	st;
+
+	if (memchr(s + *a, ':', i - *a) == NULL)
+		return PT_OK;
+	if ((st = pt_boiler_prob(b, s + *a, i - *a, &p, err)) != PT_OK || p < GLUE_MIN_P)
+		return st;
+	while (i < e)
+	{
+		size_t		seg = i + segment_break(s, e, i),
+					end;
+
+		while (seg < e && s[seg] == ' ')
+			seg++;
+		end = segment_end(s, seg, e);
+		while (end > seg && s[end - 1] == ' ')
+			end--;
+		if (end == seg || !list_item(s + seg, end - seg))
+		{
+			i = seg;
+			break;
+		}
+		i = segment_end(s, seg, e);
+	}
+	*a = i;
+	return PT_OK;
+}
+
 /*
  * Boilerplate glued onto a product sentence with no mark between them
  * ("… side slits Easy returns within 30 days.", "grab yours now Black
@@ -502,9 +550,13 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		pt_check_interrupts();
 		if ((st = unit_prob(b, s + a, e - a, &p, err)) != PT_OK)
 			break;
+		/* a leading headed list goes first; what follows it is judged on its own */
+		if ((st = trim_list_head(b, s, &a, e, err)) == PT_OK && a > u[i].start && a < e)
+			st = unit_prob(b, s + a, e - a, &p, err);
 		/* Chinese clauses between commas are product text too often to be cut from a kept unit */
-		if ((p >= b->threshold || !has_han(s + a, e - a)) &&
-			(st = trim_unit(b, s, p >= b->threshold, &a, &e, err)) != PT_OK)
+		if (st == PT_OK && a < e && (p >= b->threshold || !has_han(s + a, e - a)))
+			st = trim_unit(b, s, p >= b->threshold, &a, &e, err);
+		if (st != PT_OK)
 			break;
 		if (a < e && (st = trim_glued(b, s, &a, &e, err)) != PT_OK)
 			break;

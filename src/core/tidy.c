@@ -164,7 +164,8 @@ content_key(const uint32_t *cps, size_t n)
  * ("…客服电话4007205558官方微信…客服电话4007205558", a pasted copy glued
  * to the first): where the second copy starts, spaces before it trimmed, and
  * *n becomes the copy's content count; else plen.  Copies of fewer than
- * MIN_COPY content characters are left alone ("bye bye", "哈哈").
+ * MIN_COPY content characters are left alone ("bye bye", "哈哈"), and so is
+ * a doubling inside one ASCII word, which has no copy to keep.
  */
 #define MIN_COPY 8
 static size_t
@@ -173,6 +174,9 @@ first_copy(const char *p, size_t plen, const uint32_t *cps, const size_t *at, si
 	size_t		half = *n / 2;
 
 	if (*n % 2 != 0 || half < MIN_COPY || memcmp(cps, cps + half, half * sizeof(uint32_t)) != 0)
+		return plen;
+	/* a cut inside an ASCII word would make a new word ("nnnnnnnn" of "nnnnnnnnnnnnnnnn") */
+	if (at[half] > 0 && pt_ascii_alnum(p[at[half] - 1]) && pt_ascii_alnum(p[at[half]]))
 		return plen;
 	*n = half;
 	plen = at[half];

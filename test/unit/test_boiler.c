@@ -134,6 +134,22 @@ TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
 	check_strip(NULL, "Free shipping! Buy now!", "Free shipping! Buy now!");
 }
 
+/* a headed keyword list goes with its items; attribute pairs ("颜色:黑色") are no list head */
+TEST(boiler_strip_cuts_headed_lists)
+{
+	const pt_boiler *b = detector();
+
+	if (b == NULL)
+		return;
+	check_strip(b, "Tags: 我们将,在这里,里可以,秋冬7500KM俄语学习设置,同时分享给您的朋友。",
+				"秋冬7500KM俄语学习设置,同时分享给您的朋友。");
+	/* flagged as a whole: what follows the list is judged on its own, and kept */
+	check_strip(b, "Keywords: 对比使,对比使,去哪儿,指南,界邦,欢迎,指南猫,男 欢迎大家和携程、艺龙等对比使用。",
+				"男 欢迎大家和携程、艺龙等对比使用。");
+	check_strip(b, "颜色:黑色,尺码:M,纯棉面料舒适透气。", "颜色:黑色,尺码:M,纯棉面料舒适透气。");
+	check_strip(b, "Color: navy, Size: M. Soft cotton.", "Color: navy, Size: M. Soft cotton.");
+}
+
 TEST(boiler_refuses_other_models)
 {
 	pt_model   *m = open_model("models/tokenizer.ptm");

@@ -81,6 +81,8 @@ TEST(tidy_keeps_one_of_two_glued_copies)
 	check_tidy("Soft cotton tee Soft cotton tee! Machine wash.", "Soft cotton tee! Machine wash.");
 	check_tidy("Bye bye. 哈哈哈哈", "Bye bye. 哈哈哈哈");
 	check_tidy("Model XR5 XR5", "Model XR5 XR5");	/* not two copies of the whole sentence */
+	/* found by fuzz_rewrite: halving one word would make a new word */
+	check_tidy("nnnnnnnnnnnnnnnnnnnn!!", "nnnnnnnnnnnnnnnnnnnn!");
 }
 
 TEST(tidy_empty_and_symbol_only_input)
