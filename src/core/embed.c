@@ -71,7 +71,7 @@ load_hparams(const pt_model *m, pt_embed *e, pt_err *err)
 	return PT_OK;
 }
 
-/* NAME.weight when the file has it, else NAME.q8 and NAME.q8_scale (finite scales) */
+/* NAME.weight when the file has it, else NAME.i8 and NAME.i8_scale (finite scales) */
 static pt_status
 load_table(const pt_model *m, const char *name, int64_t rows, int64_t E, table *t, pt_err *err)
 {
@@ -285,9 +285,7 @@ embed_one(const pt_embed *e, const char *text, size_t len, size_t max_chars, scr
 
 	if (st == PT_OK)
 	{
-		for (size_t i = 0; i < norm_len; i++)
-			if (norm[i] >= 'A' && norm[i] <= 'Z')
-				norm[i] += 'a' - 'A';
+		pt_ascii_lower(norm, norm_len);
 		st = pt_tokenize(e->tok, norm, norm_len, s->ids, (size_t) e->max_tokens, &n_ids, err);
 	}
 	if (st == PT_OK)

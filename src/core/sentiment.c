@@ -224,9 +224,7 @@ pt_sentiment_prepare(const pt_sentiment *s, const char *text, size_t len, size_t
 	if ((st = pt_text_normalize(text, len, max_chars, &row->text, &row->len, err)) != PT_OK)
 		return st;
 	if (s->lowercase)
-		for (size_t i = 0; i < row->len; i++)
-			if (row->text[i] >= 'A' && row->text[i] <= 'Z')
-				row->text[i] += 'a' - 'A';
+		pt_ascii_lower(row->text, row->len);
 	if ((st = pt_tokenize(s->tok, row->text, row->len, row->ids, (size_t) s->max_tokens, &n, err)) == PT_OK)
 		st = linear_logits(s, row->text, row->len, row->lin, err);
 	row->n_ids = (int) n;

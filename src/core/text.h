@@ -53,6 +53,15 @@ pt_ascii_alnum(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* lower-case the ASCII letters of s[0, len) in place (what models trained on lower-cased text see) */
+static inline void
+pt_ascii_lower(char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] += 'a' - 'A';
+}
+
 /*
  * Normalize raw input into a new NUL-terminated string (pt_alloc'd; the
  * caller pt_frees it):

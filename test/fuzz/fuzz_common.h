@@ -14,6 +14,7 @@
 #include "boiler.h"
 #include "model.h"
 #include "pt_common.h"
+#include "text.h"
 
 #define FUZZ_CHECK(cond, ...) \
 	do { \
@@ -90,6 +91,31 @@ static inline void
 fuzz_single_thread(void)
 {
 	openblas_set_num_threads(1);
+}
+
+/*
+ * A batch of texts from the input: split on 0xFF (a byte UTF-8 never holds),
+ * every null_every-th slot NULL (a SQL NULL array element).  At most max
+ * texts; returns how many, and sets *any_invalid when one is not UTF-8.
+ */
+static inline int
+fuzz_split_texts(const uint8_t *data, size_t size, int null_every, const char **raw, size_t *raw_len,
+				 int max, int *any_invalid)
+{
+	int			n = 0;
+
+	*any_invalid = 0;
+	for (size_t i = 0, start = 0; i <= size && n < max; i++)
+		if (i == size || data[i] == 0xFF)
+		{
+			raw[n] = (n % null_every == null_every - 1) ? NULL : (const char *) data + start;
+			raw_len[n] = i - start;
+			if (raw[n] && !pt_utf8_valid(raw[n], raw_len[n]))
+				*any_invalid = 1;
+			n++;
+			start = i + 1;
+		}
+	return n;
 }
 
 #endif

@@ -64,23 +64,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *raw[MAX_TEXTS];
 	size_t		raw_len[MAX_TEXTS];
 	int			D = pt_embed_dim(emb),
-				n = 0,
-				any_invalid = 0;
+				n,
+				any_invalid;
 	/* the budget a session could set with prodtext.max_input_chars */
 	size_t		max_chars = size > 0 && (data[0] & 1) ? 1 + data[0] % 97 : 20000;
 	pt_status	st;
 	pt_err		err;
 
-	for (size_t i = 0, start = 0; i <= size && n < MAX_TEXTS; i++)
-		if (i == size || data[i] == 0xFF)
-		{
-			raw[n] = (n % 7 == 6) ? NULL : (const char *) data + start;
-			raw_len[n] = i - start;
-			if (raw[n] && !pt_utf8_valid(raw[n], raw_len[n]))
-				any_invalid = 1;
-			n++;
-			start = i + 1;
-		}
+	/* a NULL slot (a SQL NULL array element) every 7th text */
+	n = fuzz_split_texts(data, size, 7, raw, raw_len, MAX_TEXTS, &any_invalid);
 	for (int i = 0; i < n * D; i++)
 		out[i] = 2.0f;			/* a NULL row must keep it */
 	st = pt_embed_texts(emb, raw, raw_len, (size_t) n, max_chars, out, &err);

@@ -110,22 +110,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				one[PT_SENTIMENT_CLASSES];
 	/* the budget a session could set with prodtext.max_input_chars */
 	size_t		max_chars = size > 0 && (data[0] & 1) ? 1 + data[0] % 97 : 20000;
-	int			n = 0,
-				any_invalid = 0;
+	int			n,
+				any_invalid;
 	pt_status	st;
 	pt_err		err;
 
-	/* split on 0xFF; a NULL slot (a SQL NULL array element) every 7th text */
-	for (size_t i = 0, start = 0; i <= size && n < MAX_TEXTS; i++)
-		if (i == size || data[i] == 0xFF)
-		{
-			raw[n] = (n % 7 == 6) ? NULL : (const char *) data + start;
-			raw_len[n] = i - start;
-			if (raw[n] && !pt_utf8_valid(raw[n], raw_len[n]))
-				any_invalid = 1;
-			n++;
-			start = i + 1;
-		}
+	/* a NULL slot (a SQL NULL array element) every 7th text */
+	n = fuzz_split_texts(data, size, 7, raw, raw_len, MAX_TEXTS, &any_invalid);
 
 	/* the core's entry point on the raw texts: NULL rows are left untouched */
 	memset(core, 0, sizeof core);

@@ -330,16 +330,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 4;
 	size -= 4;
 
-	for (size_t i = 0, start = 0; i <= size && n < MAX_TEXTS; i++)
-		if (i == size || data[i] == 0xFF)
-		{
-			raw[n] = (n % 5 == 4) ? NULL : (const char *) data + start;
-			raw_len[n] = i - start;
-			valid[n] = raw[n] == NULL || pt_utf8_valid(raw[n], raw_len[n]);
-			any_invalid |= !valid[n];
-			n++;
-			start = i + 1;
-		}
+	n = fuzz_split_texts(data, size, 5, raw, raw_len, MAX_TEXTS, &any_invalid);
+	for (int i = 0; i < n; i++)
+		valid[i] = raw[i] == NULL || pt_utf8_valid(raw[i], raw_len[i]);
 
 	/* the front end, pt_text_cut and pt_extract_fill */
 	for (int i = 0; i < n; i++)

@@ -24,11 +24,9 @@ from common import WORK, ascii_lower
 from common.embeddings_train import embeddings
 from common.ptcore import Tokenizer, normalize
 from sentiment import data as sentiment_data
-from sentiment import linear as sentiment_linear
 from sentiment.baselines import lr_probs
 from sentiment.eval import macro_f1
-from sentiment.train import (add_model_arguments, class_weights, cnn_logits, encode_rows, ensemble, fit_cnn,
-                             fit_linear, resolve_model_arguments, softmax)
+from sentiment.train import add_model_arguments, ensemble, fit, half_logits, resolve_model_arguments, softmax
 
 SYSTEMS = ("ensemble", "cnn", "linear", "tfidf+lr")
 
@@ -51,18 +49,11 @@ def run_fold(lang, held_file, tok, args):
     t0 = time.time()
     log = lambda m: print(f"[{lang} -{os.path.basename(held_file)}] {m}", flush=True)  # noqa: E731
     log(f"{len(train_rows)} training rows, {len(held_rows)} held-out rows")
-    torch.manual_seed(args.seed)
     emb = embeddings(tok, args.embed, exclude=sentiment_data.file_texts(held_file, prep)) \
         if args.pretrained else None
-    y = torch.tensor([r[1] for r in train_rows])
-    cw = class_weights(y)
-    feats = [sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
-             for rows in (train_rows, held_rows)]
+    model, lin_W, lin_b = fit(tok, train_rows, emb, args, log)
     out = {"gold": np.array([r[1] for r in held_rows]), "three": np.array(held_rows[0][3])}
-    W, b = fit_linear(feats[0], train_rows, y, cw, args)
-    out["linear"] = sentiment_linear.logits(feats[1], W, b)
-    model = fit_cnn(tok, train_rows, encode_rows(tok, train_rows), y, cw, emb, args, log)
-    out["cnn"] = cnn_logits(model, encode_rows(tok, held_rows))
+    out["cnn"], out["linear"] = half_logits(model, lin_W, lin_b, tok, held_rows, args)
     out["tfidf"] = lr_probs(train_rows, held_rows, lang)
     log(f"done in {time.time() - t0:.0f}s")
     return out

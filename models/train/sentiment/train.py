@@ -179,11 +179,15 @@ def fit(tok, train_rows, emb, args, log=print):
     return model, lin_W, lin_b
 
 
-def predict(model, lin_W, lin_b, tok, rows, args):
-    """Per-half logits and ensemble probabilities of rows: {"cnn", "linear", "ensemble"} → [N, 3]."""
+def half_logits(model, lin_W, lin_b, tok, rows, args):
+    """The raw logits of both halves on rows: (CNN [N, 3], linear [N, 3])."""
     X = sentiment_linear.featurize([r[0] for r in rows], args.ngram_min, args.ngram_max, args.buckets)
-    cnn = cnn_logits(model, encode_rows(tok, rows))
-    lin = sentiment_linear.logits(X, lin_W, lin_b)
+    return cnn_logits(model, encode_rows(tok, rows)), sentiment_linear.logits(X, lin_W, lin_b)
+
+
+def predict(model, lin_W, lin_b, tok, rows, args):
+    """Per-half and ensemble probabilities of rows: {"cnn", "linear", "ensemble"} → [N, 3]."""
+    cnn, lin = half_logits(model, lin_W, lin_b, tok, rows, args)
     return {"cnn": softmax(cnn), "linear": softmax(lin), "ensemble": ensemble(cnn, lin, args.linear_weight)}
 
 
