@@ -91,12 +91,13 @@ def table(folds, args):
                  + f" | **{100 * (acc['ensemble'] - acc['tfidf+lr']):+.2f}** |")
     lines.append("| mean of the domains | " + " | ".join(f"{means[s]:.4f}" for s in SYSTEMS)
                  + f" | {100 * (means['ensemble'] - means['tfidf+lr']):+.2f} |")
-    lines += ["", "| held-out domain | neutral on 3-star rows | neutral on 1-2 / 4-5-star rows |", "|---|---|---|"]
-    for dom, fold in results.items():
-        n3, t3 = fold["ensemble"]["neutral_on_3"]
-        npol, tpol = fold["ensemble"]["neutral_on_polar"]
-        if t3:
-            lines.append(f"| {os.path.basename(dom)} | {n3 / t3:.1%} ({n3:,} of {t3:,}) | {npol / tpol:.1%} |")
+    starred = [(dom, f["ensemble"]) for dom, f in results.items() if f["ensemble"]["neutral_on_3"][1]]
+    if starred:             # binary files have no 3-star rows to calibrate on
+        lines += ["", "| held-out domain | neutral on 3-star rows | neutral on 1-2 / 4-5-star rows |", "|---|---|---|"]
+    for dom, f in starred:
+        n3, t3 = f["neutral_on_3"]
+        npol, tpol = f["neutral_on_polar"]
+        lines.append(f"| {os.path.basename(dom)} | {n3 / t3:.1%} ({n3:,} of {t3:,}) | {npol / tpol:.1%} |")
     return "\n".join(lines)
 
 
