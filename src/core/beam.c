@@ -476,3 +476,78 @@ pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tokens,
 	pt_free(lp);
 	return st;
 }
+
+/* log P of token in one step's logp row, at the floor when absent or impossible */
+static float
+column_logp(const float *lp, int width, const int32_t *ids, int32_t token)
+{
+	int			col = -1;
+	float		floor_lp = logf(PT_FORCED_FLOOR);
+
+	if (ids == NULL)
+		col = token < width ? token : -1;
+	else
+	{
+		/* ids are non-negative: their order is their u32 order */
+		const int32_t *hit = bsearch(&token, ids, (size_t) width, sizeof *ids, pt_compare_u32);
+
+		col = hit != NULL ? (int) (hit - ids) : -1;
+	}
+	return col >= 0 && lp[col] > floor_lp ? lp[col] : floor_lp;
+}
+
+pt_status
+pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
+				int n_rows, const int32_t *const *tgt, const int *n_tgt,
+				float length_alpha, float *score, pt_err *err)
+{
+	int			T = 0;
+	float	   *lp;
+	int32_t    *row,
+			   *parent,
+			   *token;
+	double	   *sum;
+	pt_status	st = PT_OK;
+
+	if (n_rows <= 0)
+		return PT_OK;
+	for (int r = 0; r < n_rows; r++)
+		T = n_tgt[r] > T ? n_tgt[r] : T;
+	lp = pt_alloc(pt_mul_size(pt_mul_size((size_t) n_rows, (size_t) width), sizeof *lp));
+	row = pt_alloc(pt_mul_size((size_t) n_rows, 3 * sizeof *row));
+	sum = pt_alloc(pt_mul_size((size_t) n_rows, sizeof *sum));
+	if (lp == NULL || row == NULL || sum == NULL)
+	{
+		pt_free(lp);
+		pt_free(row);
+		pt_free(sum);
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory scoring %d rows", n_rows);
+	}
+	parent = row + n_rows;
+	token = parent + n_rows;
+	/* every row stays hypothesis r for all T + 1 steps; a row past its end feeds <eos> and is ignored */
+	for (int t = 0; t <= T && st == PT_OK; t++)
+	{
+		for (int r = 0; r < n_rows; r++)
+		{
+			row[r] = r;
+			parent[r] = t == 0 ? -1 : r;
+			token[r] = t == 0 ? PT_TOK_BOS : t <= n_tgt[r] ? tgt[r][t - 1] : PT_TOK_EOS;
+			if (t == 0)
+				sum[r] = 0.0;
+		}
+		pt_check_interrupts();
+		if ((st = step(ctx, n_rows, row, parent, token, lp, err)) != PT_OK)
+			break;
+		for (int r = 0; r < n_rows; r++)
+			if (t <= n_tgt[r])
+				sum[r] += column_logp(lp + (size_t) r * width, width, ids,
+									  t < n_tgt[r] ? tgt[r][t] : PT_TOK_EOS);
+	}
+	for (int r = 0; r < n_rows && st == PT_OK; r++)
+		score[r] = (float) (sum[r] / pow((double) n_tgt[r] + 1.0, (double) length_alpha));
+	pt_free(lp);
+	pt_free(row);
+	pt_free(sum);
+	return st;
+}

@@ -147,6 +147,25 @@ push_unit(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
 	return PT_OK;
 }
 
+/*
+ * Whether the space at s[i] (s[..b)) follows or precedes a Han character:
+ * Chinese copy puts no space inside a phrase, so there it parts keywords
+ * ("316不锈钢内胆保温杯 包邮!"); after a colon it joins a head to what
+ * the head introduces ("Tags: 对比使,…").
+ */
+static int
+space_beside_han(const char *s, size_t b, size_t i)
+{
+	size_t		k = i;
+	uint32_t	cp;
+
+	while (k > 0 && ((unsigned char) s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k > 0 && pt_utf8_decode(s + k - 1, i - k + 1, &cp) > 0 && pt_is_ideograph(cp))
+		return 1;
+	return i + 1 < b && pt_utf8_decode(s + i + 1, b - i - 1, &cp) > 0 && pt_is_ideograph(cp);
+}
+
 /* cut one sentence [a, b) into units */
 static pt_status
 split_sentence(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
@@ -171,6 +190,11 @@ split_sentence(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
 		{
 			st = push_unit(L, s, start, i + k, err);
 			start = i + k;
+		}
+		else if (cp == ' ' && i > a && s[i - 1] != ':' && space_beside_han(s, b, i))
+		{
+			st = push_unit(L, s, start, i, err);
+			start = i + 1;
 		}
 		else if (cp == '!' || cp == '?' || cp == ';')
 		{

@@ -14,8 +14,10 @@
  * Units are finer than sentences, because Chinese seller copy runs its
  * noise into one sentence ("【爆款热卖】316不锈钢内胆…包邮!七天无理由退换!"):
  * a unit ends where pt_split_sentences ends a sentence, after ! ? ; that
- * another character follows without a space (normalized Chinese text), and
- * around a 【…】, 〖…〗, 『…』 or 〔…〕 group.
+ * another character follows without a space (normalized Chinese text), at
+ * a space beside a Han character (Chinese puts no space inside a phrase:
+ * "316不锈钢内胆保温杯 包邮!" is two), and around a 【…】, 〖…〗, 『…』 or
+ * 〔…〕 group.
  */
 #ifndef PT_BOILER_H
 #define PT_BOILER_H

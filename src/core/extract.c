@@ -1,5 +1,5 @@
 /*
- * extract.c — sentence units, salience and the extractive path (extract.h).
+ * extract.c — sentence units and the extractive path (extract.h).
  */
 #include "extract.h"
 
@@ -42,6 +42,23 @@ splits_word(const char *t, size_t len, size_t e)
 	if (pt_ascii_alnum(t[e - 1]) && word_joiner(t[e]) && e + 1 < len && pt_ascii_alnum(t[e + 1]))
 		return 1;
 	return e >= 2 && word_joiner(t[e - 1]) && pt_ascii_alnum(t[e - 2]) && pt_ascii_alnum(t[e]);
+}
+
+/* 1 when the code points just before and at byte e of valid UTF-8 text are ideographs */
+static int
+between_ideographs(const char *t, size_t len, size_t e)
+{
+	size_t		b = e;
+	uint32_t	before,
+				at;
+
+	if (e == 0 || e >= len)
+		return 0;
+	while (b > 0 && ((unsigned char) t[b - 1] & 0xC0) == 0x80)
+		b--;
+	if (b == 0 || pt_utf8_decode(t + b - 1, e - b + 1, &before) == 0 || pt_utf8_decode(t + e, len - e, &at) == 0)
+		return 0;
+	return pt_is_ideograph(before) && pt_is_ideograph(at);
 }
 
 size_t
@@ -116,6 +133,8 @@ pt_text_cut(const char *text, size_t len, size_t max_chars)
 			pos = next;
 		}
 	}
+	if (best < lim && between_ideographs(text, len, lim))
+		best = lim;				/* a Han run is a run of words: cut it anywhere */
 	while (best > 0 && is_space_byte(text[best - 1]))
 		best--;
 	return best;
@@ -783,14 +802,8 @@ pt_sents_join(const pt_sent_set *set, const size_t *idx, size_t n_idx,
 	return chars;
 }
 
-/* ---------------------------------------------------------------- salience */
+/* ------------------------------------------------------------ extraction */
 
-#define PR_DAMPING 0.85
-#define PR_ITERS 30
-#ifndef LEAD_BONUS
-#define LEAD_BONUS 0.4			/* the first sentence scores up to 1.4x */
-#endif
-#define LEAD_DECAY 4.0			/* sentences */
 #define FILL_REDUNDANT 0.5		/* skip a sentence when this share of its units is said */
 #define FILL_MIN_WORDS 3
 #define FILL_RESTATES 0.6		/* a sentence holding this share of the prefix's units restates it */
@@ -799,96 +812,6 @@ static const uint32_t *
 sent_feats(const pt_sent_set *set, size_t i)
 {
 	return set->feats + set->s[i].feat_off;
-}
-
-/* TextRank over the sentences: PageRank on the unit-cosine graph, times a lead bias */
-static pt_status
-textrank_scores(pt_sent_set *set, pt_err *err)
-{
-	size_t		n = set->n;
-	float	   *w;
-	double	   *p,
-			   *q,
-			   *rowsum;
-
-	if (n == 0)
-		return PT_OK;
-	w = pt_alloc(pt_mul_size(pt_mul_size(n, n), sizeof *w));
-	p = pt_alloc(pt_mul_size(n, 3 * sizeof *p));
-	if (w == NULL || p == NULL)
-	{
-		pt_free(w);
-		pt_free(p);
-		return pt_fail(err, PT_ERR_NOMEM, "extract: out of memory scoring %zu sentences", n);
-	}
-	q = p + n;
-	rowsum = q + n;
-	for (size_t i = 0; i < n; i++)
-	{
-		pt_check_interrupts();
-		w[i * n + i] = 0.0f;
-		for (size_t j = i + 1; j < n; j++)
-		{
-			float		c = (float) pt_units_cosine(sent_feats(set, i), (size_t) set->s[i].n_feat,
-												   sent_feats(set, j), (size_t) set->s[j].n_feat);
-
-			w[i * n + j] = w[j * n + i] = c;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-	{
-		double		r = 0.0;
-
-		for (size_t j = 0; j < n; j++)
-			r += w[i * n + j];
-		rowsum[i] = r;
-		p[i] = 1.0 / (double) n;
-	}
-	for (int it = 0; it < PR_ITERS; it++)
-	{
-		double		dangling = 0.0;
-
-		pt_check_interrupts();
-		for (size_t j = 0; j < n; j++)
-			if (rowsum[j] <= 0.0)
-				dangling += p[j];
-		for (size_t i = 0; i < n; i++)
-			q[i] = (1.0 - PR_DAMPING) / (double) n + PR_DAMPING * dangling / (double) n;
-		for (size_t j = 0; j < n; j++)
-		{
-			double		f;
-
-			if (rowsum[j] <= 0.0)
-				continue;
-			f = PR_DAMPING * p[j] / rowsum[j];
-			for (size_t i = 0; i < n; i++)
-				q[i] += f * w[j * n + i];
-		}
-		memcpy(p, q, n * sizeof *p);
-	}
-	for (size_t i = 0; i < n; i++)
-		set->s[i].score = p[i] * (double) n *
-			(1.0 + LEAD_BONUS * exp(-(double) set->s[i].pos / LEAD_DECAY));
-	pt_free(w);
-	pt_free(p);
-	return PT_OK;
-}
-
-typedef struct ranked
-{
-	double		score;
-	size_t		idx;
-} ranked;
-
-static int
-cmp_ranked(const void *a, const void *b)
-{
-	const ranked *x = a,
-			   *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /* how many of sentence c's units the prefix units or the picked sentences hold */
@@ -927,12 +850,26 @@ copy_out(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
 	return PT_OK;
 }
 
+/*
+ * The leading part of sentence s that fits max_chars: up to its last clause
+ * that fits, unless that keeps under half of what a cut between words keeps.
+ */
+static pt_status
+cut_sentence(const pt_sent *s, size_t max_chars, char **out, size_t *out_len, pt_err *err)
+{
+	const char *b = s->text + s->start;
+	size_t		n = s->end - s->start,
+				word_cut = pt_text_cut(b, n, max_chars),
+				clause_cut = pt_text_clause_cut(b, n, max_chars);
+
+	return copy_out(b, clause_cut * 2 >= word_cut ? clause_cut : word_cut, out, out_len, err);
+}
+
 pt_status
 pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_len,
 				size_t max_chars, char **out, size_t *out_len, pt_err *err)
 {
 	pt_sent_set set;
-	ranked	   *order = NULL;
 	size_t	   *picks = NULL;
 	uint32_t   *pre = NULL;
 	size_t		n_pre = 0,
@@ -957,78 +894,49 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 	memset(&set, 0, sizeof set);
 	lang = pt_detect_lang(len > 0 ? text : prefix, len > 0 ? len : prefix_len);
 	st = pt_sents_add(&set, text, len, 0, PT_EXTRACT_MAX_SENTS, err);
-	if (st == PT_OK)
-		st = textrank_scores(&set, err);
 	if (st == PT_OK && set.n > 0)
 	{
-		order = pt_alloc(pt_mul_size(set.n, sizeof *order));
 		picks = pt_alloc(pt_mul_size(set.n, sizeof *picks));
 		pre = pt_alloc(4 * PT_EXTRACT_MAX_FEATS * sizeof *pre);
-		if (order == NULL || picks == NULL || pre == NULL)
+		if (picks == NULL || pre == NULL)
 			st = pt_fail(err, PT_ERR_NOMEM, "extract: out of memory");
 	}
 	if (st != PT_OK || set.n == 0)
 		goto done;
 
+	/*
+	 * Sentences in text order: product copy says what the product is first,
+	 * and on every catalog the lead beats TextRank-style centrality
+	 * (models/summarize.md, "The extractive path").
+	 */
 	n_pre = pt_text_units(prefix, prefix_len, pre, 4 * PT_EXTRACT_MAX_FEATS);
-	for (size_t i = 0; i < set.n; i++)
+	for (size_t c = 0; c < set.n; c++)
 	{
-		order[i].score = set.s[i].score;
-		order[i].idx = i;
-	}
-	qsort(order, set.n, sizeof *order, cmp_ranked);
-
-	for (size_t r = 0; r < set.n; r++)
-	{
-		size_t		c = order[r].idx,
-					at,
-					total;
 		const pt_sent *s = &set.s[c];
 
 		if (s->boiler || s->n_words < FILL_MIN_WORDS || s->n_feat == 0)
 			continue;
-		if (s->chars > max_chars)
-			continue;
-		if ((double) units_said(&set, c, pre, n_pre, picks, n_picks) >
-			FILL_REDUNDANT * (double) s->n_feat)
+		/* the first sentence, cut, says more of the product than a later one that fits */
+		if (s->chars > max_chars && n_picks == 0 && prefix_len == 0)
+		{
+			st = cut_sentence(s, max_chars, out, out_len, err);
+			goto done;
+		}
+		if (s->chars > max_chars ||
+			(double) units_said(&set, c, pre, n_pre, picks, n_picks) > FILL_REDUNDANT * (double) s->n_feat)
 			continue;
 		/* a sentence that restates the prefix would repeat it, however much it adds */
 		if (n_pre > 0 && (double) pt_units_overlap(pre, n_pre, sent_feats(&set, c), (size_t) s->n_feat) >=
 			FILL_RESTATES * (double) n_pre)
 			continue;
-		/* insert in text order, keep it if the whole still fits */
-		for (at = n_picks; at > 0 && picks[at - 1] > c; at--)
-			picks[at] = picks[at - 1];
-		picks[at] = c;
-		n_picks++;
-		total = pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, NULL);
-		if (total > max_chars)
-		{
-			memmove(picks + at, picks + at + 1, (n_picks - at - 1) * sizeof *picks);
+		picks[n_picks++] = c;
+		if (pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, NULL) > max_chars)
 			n_picks--;
-		}
-		else if (max_chars - total < 8)
-			break;				/* no sentence is that short */
 	}
-
+	/* only noise and fragments: the first sentence, cut, rather than nothing */
 	if (n_picks == 0 && prefix_len == 0)
 	{
-		/* nothing fits whole: cut the best sentence that is not noise */
-		size_t		best = order[0].idx;
-
-		for (size_t r = 0; r < set.n; r++)
-			if (!set.s[order[r].idx].boiler && set.s[order[r].idx].n_words >= FILL_MIN_WORDS)
-			{
-				best = order[r].idx;
-				break;
-			}
-		{
-			const char *b = text + set.s[best].start;
-			size_t		n = set.s[best].end - set.s[best].start,
-						cut = pt_text_clause_cut(b, n, max_chars);
-
-			st = copy_out(b, cut > 0 ? cut : pt_text_cut(b, n, max_chars), out, out_len, err);
-		}
+		st = cut_sentence(&set.s[0], max_chars, out, out_len, err);
 		goto done;
 	}
 	pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, &bytes);
@@ -1043,7 +951,6 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 done:
 	if (st == PT_OK && *out == NULL)
 		st = copy_out(prefix, prefix_len, out, out_len, err);
-	pt_free(order);
 	pt_free(picks);
 	pt_free(pre);
 	pt_sents_free(&set);

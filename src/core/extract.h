@@ -1,8 +1,8 @@
 /*
- * extract.h — sentence salience and the extractive summary path.
+ * extract.h — sentence units and the extractive summary path.
  *
- * pt_extract_fill extends a (possibly empty) summary with the most salient
- * input sentences it does not already say; summarize() uses it to fill a
+ * pt_extract_fill extends a (possibly empty) summary with the input's
+ * leading sentences it does not already say; summarize() uses it to fill a
  * character budget the abstractive model leaves open and as the whole path
  * for inputs the model cannot serve.  pt_summarize_many (summarize.h) builds
  * on the same sentence sets.
@@ -28,8 +28,9 @@
  * Byte length of the longest prefix of text[0..len) that holds at most
  * max_chars code points and ends on a pre-tokenizer piece boundary
  * (pt_pretokenize) that does not split an ASCII word of facts.h ("2.5",
- * "XR-500": a part would be a new fact), so no word, number or ideograph
- * piece is cut in half; trailing white space is dropped.  Allocates nothing; 0 when even the
+ * "XR-500": a part would be a new fact), so no word or number is cut in
+ * half; a run of Han characters may be cut between any two of them (each
+ * is a word).  Trailing white space is dropped.  Allocates nothing; 0 when even the
  * first piece does not fit.
  */
 size_t		pt_text_cut(const char *text, size_t len, size_t max_chars);
@@ -43,16 +44,18 @@ size_t		pt_text_cut(const char *text, size_t len, size_t max_chars);
 size_t		pt_text_clause_cut(const char *text, size_t len, size_t max_chars);
 
 /*
- * prefix (may be empty) followed by the most salient sentences of text that
- * the prefix and the earlier picks do not already say, in text order, all
- * within max_chars code points.  text must be normalized (pt_text_normalize)
- * UTF-8.  Whole sentences only, except that when the prefix is empty and no
- * sentence fits, the best one is cut: at its last clause that fits
- * (pt_text_clause_cut), else with pt_text_cut.  A prefix that does
+ * prefix (may be empty) followed by the sentences of text, in text order,
+ * that fit and that the prefix and the earlier picks do not already say,
+ * all within max_chars code points.  text must be normalized
+ * (pt_text_normalize) UTF-8.  Whole sentences only, except that with an
+ * empty prefix a first sentence that does not fit is cut: at its last
+ * clause that fits (pt_text_clause_cut) unless that keeps under half of
+ * what pt_text_cut keeps.  A prefix that does
  * not end a sentence gets ". " (or "。" in Chinese) before the first
  * appended sentence; a prefix longer than max_chars is itself cut.
- * Salience is TextRank centrality with a mild lead bias; boiler-plate
- * sentences (shipping, returns, contact, very short) are never picked.
+ * Text order, not TextRank-style centrality: the lead is the better summary
+ * of product copy on every catalog measured; boiler-plate sentences
+ * (shipping, returns, contact, very short) are never picked.
  * Deterministic.  *out is pt_alloc'd and NUL-terminated.
  */
 pt_status	pt_extract_fill(const char *text, size_t len,

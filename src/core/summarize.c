@@ -27,7 +27,7 @@ struct pt_summarizer
 {
 	pt_tokenizer *tok;
 	pt_s2s		m;
-	float		min_score;		/* abstracts below this beam score give way to extraction */
+	float		min_margin;		/* abstracts the model does not prefer to the lead by this much give way to it */
 };
 
 pt_status
@@ -45,12 +45,12 @@ pt_summarizer_load(const pt_model *m, pt_summarizer **out, pt_err *err)
 		st = pt_s2s_load(m, pt_tokenizer_vocab_size(s->tok), &s->m, err);
 	if (st == PT_OK)
 	{
-		/* calibrated on dev by models/train/summarize/calibrate.py; files without it abstract always */
-		const pt_kv *kv = pt_model_kv(m, "abstract_min_score");
+		/* calibrated by models/train/summarize/calibrate.py; files without it abstract always */
+		const pt_kv *kv = pt_model_kv(m, "abstract_min_margin");
 
-		s->min_score = -INFINITY;
+		s->min_margin = -INFINITY;
 		if (kv != NULL && kv->type == PT_KV_FLOAT && isfinite(kv->f))
-			s->min_score = (float) kv->f;
+			s->min_margin = (float) kv->f;
 	}
 	if (st != PT_OK)
 	{
@@ -84,9 +84,9 @@ pt_summarizer_set_shortlist(pt_summarizer *s, int on)
 }
 
 void
-pt_summarizer_set_min_score(pt_summarizer *s, float min_score)
+pt_summarizer_set_min_margin(pt_summarizer *s, float min_margin)
 {
-	s->min_score = min_score;
+	s->min_margin = min_margin;
 }
 
 int
@@ -122,6 +122,8 @@ typedef struct row
 	pt_lexicon *lex;			/* the words the abstract may use */
 	char	   *abstract;		/* the model's output, NULL if none */
 	size_t		abstract_len;
+	char	   *extract;		/* the extractive summary, once made */
+	size_t		extract_len;
 } row;
 
 static void
@@ -135,6 +137,7 @@ free_rows(row *rows, size_t n)
 		pt_free(rows[i].ids);
 		pt_facts_free(rows[i].facts);
 		pt_free(rows[i].abstract);
+		pt_free(rows[i].extract);
 	}
 }
 
@@ -193,6 +196,49 @@ well_formed(const char *s, size_t len)
 	return paren == 0 && bracket == 0 && quotes % 2 == 0;
 }
 
+/* the row's extractive summary (the lead that fits max_chars), made once */
+static pt_status
+row_extract(row *r, const pt_summarize_opts *o, pt_err *err)
+{
+	if (r->extract != NULL)
+		return PT_OK;
+	return pt_extract_fill(r->norm, r->len, NULL, 0, o->max_chars, &r->extract, &r->extract_len, err);
+}
+
+/*
+ * The teacher-forced score of each row's extractive summary under the
+ * model, comparable with the beam score of its abstract (pt_forced_score).
+ */
+static pt_status
+extract_scores(const pt_summarizer *s, row *rows, const int *map, int B, pt_s2s_batch *batch,
+			   const pt_summarize_opts *o, float *ext_score, pt_err *err)
+{
+	int32_t    *ids = pt_alloc(pt_mul_size(pt_mul_size((size_t) B, (size_t) s->m.max_tgt), sizeof *ids));
+	const int32_t *tgt[ROWS_PER_BATCH];
+	int			n_tgt[ROWS_PER_BATCH];
+	pt_status	st = PT_OK;
+
+	if (ids == NULL)
+		return pt_fail(err, PT_ERR_NOMEM, "out of memory");
+	for (int b = 0; b < B && st == PT_OK; b++)
+	{
+		row		   *r = &rows[map[b]];
+		size_t		n = 0;
+		int32_t    *t = ids + (size_t) b * (size_t) s->m.max_tgt;
+
+		/* the same token budget as an abstract: max_tgt - 1 tokens and <eos> */
+		if ((st = row_extract(r, o, err)) == PT_OK)
+			st = pt_tokenize(s->tok, r->extract, r->extract_len, t, (size_t) s->m.max_tgt - 1, &n, err);
+		tgt[b] = t;
+		n_tgt[b] = (int) n;
+	}
+	if (st == PT_OK)
+		st = pt_forced_score(pt_s2s_step, batch, pt_s2s_batch_width(batch), pt_s2s_batch_columns(batch),
+							 B, tgt, n_tgt, LENGTH_ALPHA, ext_score, err);
+	pt_free(ids);
+	return st;
+}
+
 /* beam search over the rows the model serves */
 static pt_status
 decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts *o, pt_err *err)
@@ -201,7 +247,8 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	int			n_ids[ROWS_PER_BATCH];
 	pt_facts   *facts[ROWS_PER_BATCH];
 	const pt_lexicon *lex[ROWS_PER_BATCH];
-	float		score[ROWS_PER_BATCH];
+	float		score[ROWS_PER_BATCH],
+				ext_score[ROWS_PER_BATCH];
 	char	   *out[ROWS_PER_BATCH];
 	size_t		out_len[ROWS_PER_BATCH];
 	int			map[ROWS_PER_BATCH],
@@ -234,13 +281,26 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	bo.ids = pt_s2s_batch_columns(batch);
 	st = pt_beam_search(s->tok, pt_s2s_batch_width(batch), pt_s2s_step, batch, B, facts, &bo,
 						out, out_len, err);
+	for (int b = 0; b < B; b++)
+		ext_score[b] = -INFINITY;
+	if (st == PT_OK && isfinite(s->min_margin))
+		st = extract_scores(s, rows, map, B, batch, o, ext_score, err);
 	pt_s2s_batch_free(batch);
 	if (st != PT_OK)
+	{
+		for (int b = 0; b < B; b++)
+			pt_free(out[b]);
 		return st;
+	}
 	for (int b = 0; b < B; b++)
 	{
-		/* an unlikely or ill-formed abstract is worse than a plain lead: the extractive path serves the row */
-		if (out[b] != NULL && (score[b] < s->min_score || !well_formed(out[b], out_len[b])))
+		/*
+		 * An abstract the model itself hardly prefers to the plain lead, or
+		 * an ill-formed one, is worse than the lead: the extractive path
+		 * serves the row.  On a catalog the model never saw it is unsure
+		 * of its abstracts, and the lead is the better summary there.
+		 */
+		if (out[b] != NULL && (score[b] - ext_score[b] < s->min_margin || !well_formed(out[b], out_len[b])))
 		{
 			pt_free(out[b]);
 			out[b] = NULL;
@@ -300,10 +360,8 @@ extract_says_more(const char *abs, size_t abs_len, const char *ext, size_t ext_l
 static pt_status
 finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_err *err)
 {
-	char	   *text,
-			   *ext = NULL;
-	size_t		len,
-				ext_len = 0;
+	char	   *text;
+	size_t		len;
 	int			more = 0;
 	pt_status	st;
 
@@ -313,25 +371,31 @@ finish_row(row *r, const pt_summarize_opts *o, char **out, size_t *out_len, pt_e
 		len = r->abstract_len;
 		r->abstract = NULL;
 	}
-	else if ((st = pt_extract_fill(r->norm, r->len, r->abstract, r->abstract ? r->abstract_len : 0,
+	else if (r->abstract == NULL)
+	{
+		if ((st = row_extract(r, o, err)) != PT_OK)
+			return st;
+		text = r->extract;
+		len = r->extract_len;
+		r->extract = NULL;
+	}
+	else if ((st = pt_extract_fill(r->norm, r->len, r->abstract, r->abstract_len,
 								   o->max_chars, &text, &len, err)) != PT_OK)
 		return st;
 	if (r->abstract != NULL && columns(text, len) < MIN_SUMMARY_COLUMNS &&
-		((st = pt_extract_fill(r->norm, r->len, NULL, 0, o->max_chars, &ext, &ext_len, err)) != PT_OK ||
-		 (st = extract_says_more(text, len, ext, ext_len, &more, err)) != PT_OK))
+		((st = row_extract(r, o, err)) != PT_OK ||
+		 (st = extract_says_more(text, len, r->extract, r->extract_len, &more, err)) != PT_OK))
 	{
 		pt_free(text);
-		pt_free(ext);
 		return st;
 	}
 	if (more)
 	{
 		pt_free(text);
-		text = ext;
-		len = ext_len;
-		ext = NULL;
+		text = r->extract;
+		len = r->extract_len;
+		r->extract = NULL;
 	}
-	pt_free(ext);
 	st = pt_typography_apply(text, len, r->input, r->input_len, o->max_chars, out, out_len, err);
 	pt_free(text);
 	return st;

@@ -4,7 +4,7 @@
  * pt_summarize runs the abstractive model (an encoder-decoder LSTM with
  * attention and a copy mechanism, models/summarize.md) with beam search,
  * then, when the character budget leaves room, extends the result with the
- * most salient input sentences it does not already say (the extractive
+ * input's leading sentences it does not already say (the extractive
  * path).  Inputs the model cannot serve (no model, a language it was not
  * trained on) take the extractive path alone.
  *
@@ -104,11 +104,13 @@ int			pt_summarizer_set_int8(pt_summarizer *s, int on);
 int			pt_summarizer_set_shortlist(pt_summarizer *s, int on);
 
 /*
- * Abstracts whose beam score (mean log P per token) is below min_score are
- * dropped for the extractive summary; the model file's abstract_min_score
- * (calibrated on dev) is the default, -INFINITY keeps every abstract.
+ * An abstract whose beam score (mean log P per token) is not above the
+ * model's teacher-forced score of the extractive summary by min_margin is
+ * dropped for the extractive summary; the model file's abstract_min_margin
+ * (calibrated by models/train/summarize/calibrate.py) is the default,
+ * -INFINITY keeps every abstract and skips the scoring.
  */
-void		pt_summarizer_set_min_score(pt_summarizer *s, float min_score);
+void		pt_summarizer_set_min_margin(pt_summarizer *s, float min_margin);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
 int			pt_summarizer_vocab(const pt_summarizer *s);
 

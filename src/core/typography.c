@@ -505,8 +505,9 @@ punct_english(const char *s, size_t len, char *res)
 			while (n > 0 && res[n - 1] == ' ')
 				n--;
 			res[n++] = a;
+			/* "1，000" is a number; "100。4" is two sentences, never 100.4 */
 			if (i + k < len && pt_ascii_alnum(s[i + k]) &&
-				!(is_digit(s[i + k]) && n >= 2 && is_digit(res[n - 2])))
+				!(a != '.' && is_digit(s[i + k]) && n >= 2 && is_digit(res[n - 2])))
 				res[n++] = ' ';
 		}
 	}

@@ -96,6 +96,7 @@ TEST(typography_english_marks)
 	check_punct("Soft，warm。Fits well！", "Soft, warm. Fits well!");
 	check_punct("Size（M）：fits ； ok？", "Size (M): fits; ok?");
 	check_punct("1，000 pcs", "1,000 pcs");
+	check_punct("Sony WH-100。4 hours of play", "Sony WH-100. 4 hours of play");	/* never a new number 100.4 */
 	check_punct("", "");
 }
 

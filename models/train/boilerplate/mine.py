@@ -28,34 +28,38 @@ def shape(unit):
 
 
 def product_texts(row):
+    """(field, text) of a product's title, description and bullets."""
     for field in ("title", "description"):
         if row.get(field):
-            yield row[field]
+            yield field, row[field]
     for b in row.get("bullets") or []:
-        yield b
+        yield "bullets", b
 
 
 def product_units():
-    """(file, product id, lang, unit) for every unit of every product text."""
+    """(file, product id, lang, unit, field) for every unit of every product text; field is
+    "title" only for a unit that is a whole title (a part of one, "9.9元起包邮", is "title part")."""
     for name in PRODUCT_FILES:
         for row in read_jsonl(f"products/{name}.jsonl"):
-            for text in product_texts(row):
-                for u in boiler_units(normalize(text)):
-                    yield name, row["id"], row["lang"], u
+            for field, text in product_texts(row):
+                units = boiler_units(normalize(text))
+                for u in units:
+                    yield name, row["id"], row["lang"], u, field if len(units) == 1 or field != "title" \
+                        else "title part"
 
 
 def mine():
     """{shape: {"products": set, "files": set, "example": unit, "lang": lang}} and all units."""
     seen = {}
     units = []
-    for name, pid, lang, u in product_units():
+    for name, pid, lang, u, field in product_units():
         k = shape(u)
         e = seen.get(k)
         if e is None:
             e = seen[k] = {"products": set(), "files": set(), "example": u, "lang": lang}
         e["products"].add(pid)
         e["files"].add(name)
-        units.append((name, pid, lang, u))
+        units.append((name, pid, lang, u, field))
     return seen, units
 
 

@@ -6,7 +6,12 @@ Data (../shared/data/products/*, every product file; nothing else):
   positives  units of product copy that match a family's seed pattern (families.py), at most
              MAX_UNIT_CHARS long (a long unit that mentions shipping is product text about
              shipping, e.g. a logistics app), from every file but the iflytek app descriptions
-             (apps whose topic is shopping or delivery); plus generated units (bank_units): the
+             (apps whose topic is shopping or delivery), never a whole title, and a part of a
+             title only when it is short (MAX_TITLE_PART_CHARS: "有问题请先联系客服") or recurs in
+             MIN_PRODUCTS products ("9.9元起包邮", "【免运费】"): a JD title naming a product for
+             shop use ("店铺商用") or a WeChat payment speaker ("微信收款") names the product, and
+             as positives such titles taught the detector to drop whole keyword-stuffed titles;
+             plus generated units (bank_units): the
              phrase banks of the rewrite noise model (rewrite/noise.py: spam heads and tails,
              shipping/returns/store sentences, Chinese spam words and boilerplate), hype
              sentences (families.hype_unit) and headed keyword lists, all seeded.
@@ -36,12 +41,13 @@ from common import ROOT, SEED, is_dev
 from common.ptcore import Boiler, char_ngram_features
 from common.ptm import write_ptm
 from boilerplate.families import FAMILIES, HELD_OUT, families_of, hype_unit, unseen_units
-from boilerplate.mine import mine, shape
+from boilerplate.mine import MIN_PRODUCTS, mine, shape
 from rewrite import noise
 
 BUCKETS = 1 << 18
 NMIN, NMAX = 1, 4
 MAX_UNIT_CHARS = 80
+MAX_TITLE_PART_CHARS = 20
 MAX_DEV_FPR = 0.002
 BANK_SAMPLES = 6000
 VERSION = "1.0.0"
@@ -66,7 +72,7 @@ def bank_units(rng, units):
     for _ in range(BANK_SAMPLES // 4):
         out.append(hype_unit("en", rng))
         out.append(hype_unit("zh", rng))
-    for _, _, lang, u in rng.sample(units, BANK_SAMPLES):
+    for _, _, lang, u, _ in rng.sample(units, BANK_SAMPLES):
         kw = noise._keywords(u, lang, rng)
         if kw.startswith(("Tags: ", "Keywords: ", "Search terms: ", "关键词:", "#")):
             out.append((kw, lang))
@@ -76,7 +82,7 @@ def bank_units(rng, units):
 def dataset(rng, held_out=None):
     """{"train"/"dev"/"unseen": [(text, label, lang, origin)]}, de-duplicated by shape; units of
     the held_out family (None: none) go to "unseen" only."""
-    _, units = mine()
+    recurring, units = mine()
     rows, seen = {"train": [], "dev": [], "unseen": []}, set()
 
     def add(text, label, lang, origin):
@@ -91,11 +97,13 @@ def dataset(rng, held_out=None):
             return
         rows["dev" if is_dev(k) else "train"].append((text, label, lang, origin))
 
-    for name, _, lang, u in units:
+    for name, _, lang, u, field in units:
         fams = families_of(u)
         if not fams:
             add(u, 0, lang, name)
-        elif len(u) <= MAX_UNIT_CHARS and name != "zh_iflytek_app_descriptions":
+        elif len(u) <= MAX_UNIT_CHARS and name != "zh_iflytek_app_descriptions" and field != "title" and \
+                (field != "title part" or len(u) <= MAX_TITLE_PART_CHARS or
+                 len(recurring[shape(u)]["products"]) >= MIN_PRODUCTS):
             add(u, 1, lang, name)
     for text, lang in bank_units(rng, units):
         add(text.strip(), 1, lang, "bank")

@@ -29,11 +29,13 @@ from summarize import data as summarize_data
 SIZES = (1000, 2000, 3000, 4000, 6000)
 
 
-def ranked_target_ids(tok):
-    """Ids of the training targets, most frequent first (ties: lower id first)."""
+def ranked_target_ids(tok, exclude=()):
+    """Ids of the training targets (but those of the datasets in exclude), most frequent first
+    (ties: lower id first)."""
     counts = collections.Counter()
     for row in summarize_data.load("train"):
-        counts.update(tok.encode(row["tgt"]))
+        if row["ds"] not in exclude:
+            counts.update(tok.encode(row["tgt"]))
     return [i for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 

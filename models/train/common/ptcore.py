@@ -262,7 +262,7 @@ _LAZY_SIGS = {
     "pt_sentiment_set_int8": (c_int, [c_void_p, c_int]),
     "pt_summarizer_set_int8": (c_int, [c_void_p, c_int]),
     "pt_summarizer_set_shortlist": (c_int, [c_void_p, c_int]),
-    "pt_summarizer_set_min_score": (None, [c_void_p, ctypes.c_float]),
+    "pt_summarizer_set_min_margin": (None, [c_void_p, ctypes.c_float]),
     "pt_rewriter_set_int8": (c_int, [c_void_p, c_int]),
     "pt_text_tidy": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_facts_build": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(PtErr)]),
@@ -363,9 +363,10 @@ class Summarizer(_TaskModel):
     def summarize(self, texts, max_chars=200, beam_width=4, max_input_chars=0, extractive_fill=1, boiler=None):
         return summarize(texts, self, max_chars, beam_width, max_input_chars, extractive_fill, boiler)
 
-    def set_min_score(self, score):
-        """Abstracts below this beam score give way to extraction (-inf keeps all; the file's default)."""
-        _fn("pt_summarizer_set_min_score")(self._obj, score)
+    def set_min_margin(self, margin):
+        """Abstracts whose beam score does not beat the lead's forced score by this margin give
+        way to extraction (-inf keeps all; the file's abstract_min_margin is the default)."""
+        _fn("pt_summarizer_set_min_margin")(self._obj, margin)
 
     def set_shortlist(self, on):
         """Score only the file's output shortlist and the sources' ids (True) or every id; True when in use."""

@@ -1,23 +1,31 @@
-"""summarize/calibrate.py — when summarize() should not abstract: the beam-score floor, and the
-per-catalog table that shows what it buys.
+"""summarize/calibrate.py — when summarize() should not abstract: the margin over the lead, the
+per-catalog table and the leave-one-catalog-out table.
 
-    cd models/train && /usr/bin/python3 -m summarize.calibrate              # table only
-    cd models/train && /usr/bin/python3 -m summarize.calibrate --write      # and store the floor
+    cd models/train && /usr/bin/python3 -m summarize.calibrate                # tables only
+    cd models/train && /usr/bin/python3 -m summarize.calibrate --write        # and store the margin
 
-summarize() drops an abstract whose beam score (mean log P per token, LENGTH_ALPHA 1) is below
-the model file's `abstract_min_score`, and returns the extractive summary instead.  The floor
-is chosen on the dev splits of the catalogs the model was trained on (summarize/data.py:
-myntra, promptcloud, womens, zh): the value of GRID with the best macro-mean ROUGE-L.  Two
-catalogs the model never saw are scored with the chosen floor and never tuned on:
-  airbnb   ../shared/data/pairs/en_airbnb_description2name.jsonl (listing -> host's name)
-  leipzig  ../shared/data/products/en_leipzig.jsonl (electronics/software description -> title)
-(HELD_OUT_ROWS each, drawn with the fixed seed.)  Every system gets the same length: the
-summarizer a budget of the set's mean reference length in characters, lead and TextRank
-(common.metrics) the mean reference length in words (characters for zh).  All systems see
-the input as summarize() does (boilerplate and all); the served path runs with the
-boilerplate detector (models/boilerplate-multi.ptm), beam 4, extractive_fill 0.  Trust: words
-of the output outside the input (../shared/tools/trust_check.py's outside_words) and facts
-the input lacks (common.metrics.unsupported_facts).
+summarize() keeps an abstract only when its beam score (mean log P per token) beats the model's
+teacher-forced score of the extractive summary (the input's lead that fits) by the model file's
+`abstract_min_margin`; otherwise the lead serves the row.  On a catalog it was trained on the
+model prefers its abstract by far; on one it never saw it is unsure, and the lead is the better
+summary there.
+
+Two kinds of rows, every system with the same length (the summarizer a budget of the set's mean
+reference length in characters, lead and TextRank (common.metrics) the mean reference length in
+words, characters for zh):
+  seen    the dev split of every catalog (summarize/data.py), summarized by --model;
+  unseen  every catalog of --loco, summarized by the model trained without it
+          (summarize.train --exclude X: work/summarize-no-X.ptm), on up to LOCO_ROWS of its
+          rows (train and dev: that model saw none of them), made "as served" first
+          (summarize.loco).
+The margin: the value of GRID with the best mean ROUGE-L over all seen and unseen sets, a
+user's catalog being either like one of the trained ones or not.  In the unseen table each
+catalog's row uses the margin chosen without that catalog's own unseen set (nested), so no
+number there was tuned on the catalog it reports.  Inputs are seen as summarize() sees them
+(boilerplate and all); the served path runs with the boilerplate detector
+(models/boilerplate-multi.ptm), beam 4, extractive_fill 0.  Trust: the share of outputs with a
+word outside the input (../shared/tools/trust_check.py's outside_words) and the facts the input
+lacks (common.metrics.unsupported_facts).
 """
 import argparse
 import importlib.util
@@ -25,13 +33,14 @@ import math
 import os
 import random
 
-from common import DATA, ROOT, SEED, ptcore, read_jsonl
+from common import DATA, ROOT, SEED, WORK, ptcore
 from common.metrics import lead, n_units, rouge_corpus, textrank, unsupported_facts
 from common.ptm import read_ptm, write_ptm
 from summarize import data as summarize_data
+from summarize.loco import served_path
 
-GRID = [-math.inf, -2.0, -1.6, -1.3, -1.1, -0.9, -0.7, -0.5, -0.3]
-HELD_OUT_ROWS = 500
+GRID = [-math.inf, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+LOCO_ROWS = 500
 
 
 def trust_checker():
@@ -42,27 +51,18 @@ def trust_checker():
     return mod
 
 
-def held_out_sets():
-    rng = random.Random(SEED)
-    airbnb = [{"src": r["src"], "tgt": r["tgt"]} for r in read_jsonl("pairs/en_airbnb_description2name.jsonl")
-              if r["src"] and r["tgt"]]
-    leipzig = [{"src": r["description"], "tgt": r["title"]} for r in read_jsonl("products/en_leipzig.jsonl")
-               if r.get("description") and r.get("title") and len(r["description"]) > len(r["title"]) + 20]
-    return {name: rng.sample(rows, min(HELD_OUT_ROWS, len(rows)))
-            for name, rows in (("airbnb", airbnb), ("leipzig", leipzig))}
+def catalog_rows(name):
+    """Up to LOCO_ROWS rows of one catalog, train and dev, drawn with the fixed seed."""
+    rows = [r for r in summarize_data.load("train") if r["ds"] == name] + summarize_data.load(f"dev_{name}")
+    return random.Random(SEED).sample(rows, min(LOCO_ROWS, len(rows)))
 
 
-def served(s, b, srcs, budget, floor):
-    s.set_min_score(floor)
+def served(s, b, srcs, budget, margin):
+    s.set_min_margin(margin)
     out = []
     for i in range(0, len(srcs), 32):
         out += s.summarize(srcs[i:i + 32], max_chars=budget, beam_width=4, extractive_fill=0, boiler=b)
     return out
-
-
-def kept_share(outs, abstracts):
-    """% of rows whose abstract survives the floor: the output is what it is with no floor."""
-    return 100 * sum(o == a for o, a in zip(outs, abstracts)) / len(outs)
 
 
 def score(outs, srcs, refs, lang, tc):
@@ -72,57 +72,73 @@ def score(outs, srcs, refs, lang, tc):
     return r, 100 * outside, facts
 
 
+def evaluate(model, b, rows, lang, tc):
+    """Baselines and, per margin of GRID, (ROUGE-L, % outside, facts, % abstracts kept)."""
+    srcs, refs = [r["src"] for r in rows], [r["tgt"] for r in rows]
+    budget = max(8, round(sum(len(r) for r in refs) / len(refs)))
+    n = max(1, round(sum(n_units(r, lang) for r in refs) / len(refs)))
+    base = {"lead": score([lead(x, n, lang) for x in srcs], srcs, refs, lang, tc)[0],
+            "textrank": score([textrank(x, n, lang) for x in srcs], srcs, refs, lang, tc)[0]}
+    with ptcore.Summarizer(model) as s:
+        abstracts = served(s, b, srcs, budget, -math.inf)
+        by_margin = {}
+        for m in GRID:
+            outs = abstracts if m == -math.inf else served(s, b, srcs, budget, m)
+            kept = 100 * sum(o == a for o, a in zip(outs, abstracts)) / len(outs)
+            by_margin[m] = (*score(outs, srcs, refs, lang, tc), kept)
+    return {"rows": len(rows), "base": base, "by_margin": by_margin}
+
+
+def best_margin(results):
+    return max(GRID, key=lambda m: sum(r["by_margin"][m][0] for r in results))
+
+
+def table(title, results, margin_of):
+    print(f"\n{title}\n")
+    print("| catalog | rows | lead R-L | TextRank R-L | summarize R-L | margin | abstracts kept "
+          "| R-L, every abstract | words outside input | invented facts |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        m = margin_of(name)
+        rl, outside, facts, kept = r["by_margin"][m]
+        print(f"| {name} | {r['rows']} | {r['base']['lead']:.2f} | {r['base']['textrank']:.2f} | {rl:.2f} | "
+              f"{m} | {kept:.0f} % | {r['by_margin'][-math.inf][0]:.2f} | {outside:.1f} % | {facts} |")
+
+
 def main():
     ap = argparse.ArgumentParser(prog="python3 -m summarize.calibrate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "summarize-multi.ptm"))
     ap.add_argument("--boiler", default=os.path.join(ROOT, "models", "boilerplate-multi.ptm"))
-    ap.add_argument("--limit", type=int, default=600, help="rows per trained catalog's dev set")
-    ap.add_argument("--write", action="store_true", help="store the chosen floor in --model")
+    ap.add_argument("--loco", default="leipzig,airbnb,myntra",
+                    help="catalogs with a model trained without them (work/summarize-no-X.ptm)")
+    ap.add_argument("--limit", type=int, default=600, help="rows per seen catalog's dev set")
+    ap.add_argument("--write", action="store_true", help="store the chosen margin in --model")
     args = ap.parse_args()
     tc = trust_checker()
-    sets = {name: summarize_data.load(f"dev_{name}")[:args.limit] for name in summarize_data.DATASETS}
-    held = held_out_sets()
-    sets.update(held)
-    s, b = ptcore.Summarizer(args.model), ptcore.Boiler(args.boiler)
-    results = {}
-    for name, rows in sets.items():
-        lang = "zh" if name == "zh" else "en"
-        srcs, refs = [r["src"] for r in rows], [r["tgt"] for r in rows]
-        budget = max(8, round(sum(len(r) for r in refs) / len(refs)))
-        n = max(1, round(sum(n_units(r, lang) for r in refs) / len(refs)))
-        base = {"lead": score([lead(x, n, lang) for x in srcs], srcs, refs, lang, tc),
-                "textrank": score([textrank(x, n, lang) for x in srcs], srcs, refs, lang, tc)}
-        abstracts = served(s, b, srcs, budget, -math.inf)
-        by_floor = {}
-        for floor in GRID if name not in held else [-math.inf]:
-            outs = served(s, b, srcs, budget, floor)
-            by_floor[floor] = (score(outs, srcs, refs, lang, tc), kept_share(outs, abstracts))
-        results[name] = (rows, lang, budget, base, by_floor, srcs, refs)
-        print(f"{name}: {len(rows)} rows, budget {budget} chars; lead R-L {base['lead'][0]:.2f}, "
-              f"TextRank {base['textrank'][0]:.2f}; " +
-              ", ".join(f"floor {f}: {v[0][0]:.2f} ({v[1]:.0f}% abstract)" for f, v in by_floor.items()),
+    b = ptcore.Boiler(args.boiler)
+    lang_of = lambda name: "zh" if name == "zh" else "en"  # noqa: E731
+    seen, unseen = {}, {}
+    for name in summarize_data.DATASETS:
+        seen[name] = evaluate(args.model, b, summarize_data.load(f"dev_{name}")[:args.limit], lang_of(name), tc)
+        print(f"seen {name}: " + ", ".join(f"{m}: {v[0]:.2f}" for m, v in seen[name]["by_margin"].items()),
               flush=True)
-    trained = [k for k in summarize_data.DATASETS]
-    best = max(GRID, key=lambda f: sum(results[k][4][f][0][0] for k in trained))
-    print(f"\nchosen floor: {best} (best macro ROUGE-L over {', '.join(trained)})\n")
-    print("| catalog | rows | lead R-L | TextRank R-L | summarize R-L | abstracts kept | words outside input | invented facts |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, (rows, lang, budget, base, by_floor, srcs, refs) in results.items():
-        if name in held:
-            outs = served(s, b, srcs, budget, best)
-            (r, outside, facts), share = score(outs, srcs, refs, lang, tc), \
-                kept_share(outs, served(s, b, srcs, budget, -math.inf))
-            name = name + " (unseen)"
-        else:
-            (r, outside, facts), share = by_floor[best]
-        print(f"| {name} | {len(rows)} | {base['lead'][0]:.2f} | {base['textrank'][0]:.2f} | {r:.2f} | "
-              f"{share:.0f} % | {outside:.1f} % | {facts} |")
+    for name in filter(None, args.loco.split(",")):
+        path = served_path(os.path.join(WORK, f"summarize-no-{name}.ptm"), name)
+        unseen[name] = evaluate(path, b, catalog_rows(name), lang_of(name), tc)
+        print(f"unseen {name}: " + ", ".join(f"{m}: {v[0]:.2f}" for m, v in unseen[name]["by_margin"].items()),
+              flush=True)
+    everything = list(seen.values()) + list(unseen.values())
+    chosen = best_margin(everything)
+    print(f"\nchosen margin: {chosen} (best mean ROUGE-L over {len(seen)} seen and {len(unseen)} unseen sets)")
+    table("Seen catalogs (dev split, the shipped model):", seen, lambda _: chosen)
+    table("Unseen catalogs (each by the model trained without it; margin chosen without it):", unseen,
+          lambda name: best_margin(list(seen.values()) + [r for k, r in unseen.items() if k != name]))
     if args.write:
         meta, tensors = read_ptm(args.model)
-        meta["abstract_min_score"] = float(best)
-        meta["version"] = "1.3.0"
+        meta.pop("abstract_min_score", None)
+        meta["abstract_min_margin"] = float(chosen)
         write_ptm(args.model, meta, tensors)
-        print(f"wrote abstract_min_score {best} into {args.model} (version 1.3.0)")
+        print(f"wrote abstract_min_margin {chosen} into {args.model}")
 
 
 if __name__ == "__main__":

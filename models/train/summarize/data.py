@@ -6,6 +6,9 @@ Datasets (each gets its own dev file, models/train/work/summarize_dev_<name>.jso
   myntra       pairs/en_myntra_description2title.jsonl   description -> title (cleaned, below)
   promptcloud  pairs/en_promptcloud_bullets2title.jsonl  feature bullets -> title (cleaned)
   womens       pairs/en_womens_review2title.jsonl        review -> its headline
+  airbnb       pairs/en_airbnb_description2name.jsonl    listing description -> host's listing name
+  leipzig      products/en_leipzig.jsonl                 electronics/software description -> title
+                                                          (Abt, Buy, Amazon, Google listings)
   zh           silver Chinese pairs:
                  products/zh_advertisegen.jsonl   copy -> its leading clause
                  products/zh_jd_titles.jsonl      keyword-stuffed title -> short title rebuilt
@@ -37,7 +40,7 @@ from common.metrics import unsupported_facts
 from common.ptcore import Tokenizer, normalize
 
 TOKENIZER = os.path.join(ROOT, "models", "tokenizer.ptm")
-DATASETS = ("myntra", "promptcloud", "womens", "zh")
+DATASETS = ("myntra", "promptcloud", "womens", "zh", "airbnb", "leipzig")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[-./_][A-Za-z0-9]+)*")
 GENDER = {"men", "women", "unisex", "boys", "girls", "kids", "man", "woman", "boy", "girl"}
 ZH_JD_LIMIT = 4000          # keep the Chinese share modest
@@ -144,6 +147,19 @@ def womens(ff):
         yield r["src"], ff.clean(r["tgt"], r["src"])
 
 
+def airbnb(ff):
+    for r in read_jsonl("pairs/en_airbnb_description2name.jsonl"):
+        if r["src"] and r["tgt"]:
+            yield r["src"], keep_most(r["tgt"], ff.clean(r["tgt"], r["src"]))
+
+
+def leipzig(ff):
+    for r in read_jsonl("products/en_leipzig.jsonl"):
+        src, tgt = r.get("description") or "", r.get("title") or ""
+        if src and tgt and len(src) > len(tgt) + 20:      # a description, not a repeated title
+            yield src, keep_most(tgt, ff.clean(tgt, src))
+
+
 ZH_CLAUSE = re.compile(r"^(.+?)[，。！；,!;？?]")
 
 
@@ -197,7 +213,9 @@ def build():
     seen = set()
     out = {"train": [], **{f"dev_{d}": [] for d in DATASETS}}
     stats = {}
-    for name, gen in (("myntra", myntra), ("promptcloud", promptcloud), ("womens", womens), ("zh", zh)):
+    # datasets added later come last, so that the split of the earlier ones does not change
+    for name, gen in (("myntra", myntra), ("promptcloud", promptcloud), ("womens", womens), ("zh", zh),
+                      ("airbnb", airbnb), ("leipzig", leipzig)):
         kept = dup = empty = unsupported = 0
         for src, tgt in gen(ff):
             nsrc = normalize(src)

@@ -64,6 +64,29 @@ def prepare(tok, S, T):
     return token_pairs(tok, {s: summarize_data.load(s) for s in splits}, S, T, "summarize_tok.pt")
 
 
+def parse_caps(spec):
+    """"myntra=5000,womens=4000" -> {"myntra": 5000, "womens": 4000}."""
+    return {k: int(v) for k, v in (kv.split("=") for kv in spec.split(",") if kv)}
+
+
+def epoch_mix(train_ds, rng, args):
+    """Indices of one epoch's training pairs: every pair of a dataset, PromptCloud's (818 pairs)
+    --promptcloud-repeat times, and a fresh sample of --cap pairs of the large datasets (Myntra
+    titles are learned early; review headlines are noisy and their sources long), so that no
+    catalog dominates.  Datasets in --exclude (a leave-one-catalog-out run) take no part."""
+    by_ds = {}
+    for i, d in enumerate(train_ds):
+        if d not in args.exclude:
+            by_ds.setdefault(d, []).append(i)
+    caps = parse_caps(args.cap)
+    idx = []
+    for d, rows in sorted(by_ds.items()):
+        if d in caps and caps[d] < len(rows):
+            rows = rng.sample(rows, caps[d])
+        idx += rows * (args.promptcloud_repeat if d == "promptcloud" else 1)
+    return idx
+
+
 def batchify(pairs):
     B = len(pairs)
     S = max(len(p[0]) for p in pairs)
@@ -184,7 +207,10 @@ def main():
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--max-src", type=int, default=192)
     ap.add_argument("--max-tgt", type=int, default=40)
-    ap.add_argument("--womens-per-epoch", type=int, default=5000)
+    ap.add_argument("--cap", default="myntra=5000,womens=4000",
+                    help="pairs per epoch of the large datasets, sampled afresh every epoch")
+    ap.add_argument("--exclude", default="", help="datasets left out of training and model selection "
+                    "(comma-separated: the leave-one-catalog-out runs)")
     ap.add_argument("--promptcloud-repeat", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=SEED)
@@ -193,10 +219,12 @@ def main():
                     "earlier export) to --out, with its golden file")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     args = ap.parse_args()
+    args.exclude = set(filter(None, args.exclude.split(",")))
     args.golden = os.path.join(ROOT, "test", "golden", "summarize.txt") \
         if os.path.abspath(args.out) == DEFAULT_OUT else os.path.splitext(args.out)[0] + ".golden.txt"
-    ckpt_path = os.path.join(WORK, "summarize_ckpt.pt") if os.path.abspath(args.out) == DEFAULT_OUT \
-        else os.path.splitext(args.out)[0] + ".ckpt.pt"
+    default_out = os.path.abspath(args.out) == DEFAULT_OUT
+    ckpt_path = os.path.join(WORK, "summarize_ckpt.pt") if default_out else os.path.splitext(args.out)[0] + ".ckpt.pt"
+    best_path = os.path.join(WORK, "summarize_best.pt") if default_out else os.path.splitext(args.out)[0] + ".best.pt"
 
     if args.from_ptm:
         tok = Tokenizer.from_file(args.tokenizer)
@@ -230,7 +258,8 @@ def main():
     log(f"{sum(p.numel() for p in model.parameters())} parameters")
 
     def checkpoint(epoch_done, partial):
-        dl, per = dev_loss(model, {d: data[f"dev_{d}"] for d in summarize_data.DATASETS})
+        dl, per = dev_loss(model, {d: data[f"dev_{d}"] for d in summarize_data.DATASETS
+                                   if d not in args.exclude})
         state["minutes"] += (time.time() - checkpoint.t) / 60
         checkpoint.t = time.time()
         state["history"].append({"epoch": epoch_done, "partial": partial, "dev": dl, "per": per,
@@ -242,7 +271,7 @@ def main():
         if improved:
             state["best"] = dl
             state["best_epoch"] = epoch_done
-            torch.save(model.state_dict(), os.path.join(WORK, "summarize_best.pt"))
+            torch.save(model.state_dict(), best_path)
         elif not partial:
             state["lr"] *= 0.5
             for g in opt.param_groups:
@@ -264,15 +293,7 @@ def main():
     for epoch in range(state["epoch"] + 1, args.epochs + 1):
         rng = random.Random(args.seed + epoch)
         torch.manual_seed(args.seed + epoch)
-        # epoch mix: every Myntra and Chinese pair, PromptCloud pairs --promptcloud-repeat times,
-        # and a fresh sample of --womens-per-epoch review pairs (their headlines are noisy and
-        # their sources long: the full set would take 60% of the time)
-        by_ds = {}
-        for i, d in enumerate(train_ds):
-            by_ds.setdefault(d, []).append(i)
-        epoch_idx = by_ds.get("myntra", []) + by_ds.get("zh", []) \
-            + by_ds.get("promptcloud", []) * args.promptcloud_repeat \
-            + rng.sample(by_ds.get("womens", []), min(args.womens_per_epoch, len(by_ds.get("womens", []))))
+        epoch_idx = epoch_mix(train_ds, rng, args)
         epoch_pairs = [data["train"][i] for i in epoch_idx]
         batches = batches_of(epoch_pairs, args.batch, rng)
         t0, tot, last_export = time.time(), 0.0, time.time()

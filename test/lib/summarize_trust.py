@@ -1,0 +1,96 @@
+"""summarize_trust.py — inputs and verdict of test/scripts/summarize_trust.sh (issue 17's rules).
+
+    python3 test/lib/summarize_trust.py inputs OUT.jsonl     # {id, src, noisy} rows to summarize
+    python3 test/lib/summarize_trust.py check IN.jsonl       # {id, src, noisy, out}: exit 1 on a break
+
+Inputs: the fixtures of test/fixtures/summarize_trust.jsonl (seller copy full of noise, other
+scripts, numbers, all caps, HTML, very long words); and, where ../shared/data is there
+(PRODTEXT_DATA), up to DEV_ROWS dev rows of every catalog of models/train/summarize/data.py,
+plus NOISY_ROWS clean dev rows per language corrupted by the rewrite noise model
+(rewrite/noise.py, seeded).
+
+Verdict, for every output (../shared/tools/trust_check.py, the contract's independent checker):
+rule 1, no word outside the input and the connectives; rule 3, no ASCII punctuation next to a
+Chinese character the input did not have there, no brand or model casing lost; no shouting,
+no profanity.  For noisy inputs also rule 2: no emoji, no promotional, shipping, store or
+call-to-action phrase (NOISE below).
+"""
+import importlib.util
+import json
+import os
+import random
+import re
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "models", "train"))
+from common import DATA, SEED  # noqa: E402
+
+FIXTURES = os.path.join(ROOT, "test", "fixtures", "summarize_trust.jsonl")
+TRUST = os.path.join(os.path.dirname(DATA), "tools", "trust_check.py")
+DEV_ROWS = 150
+NOISY_ROWS = 150
+NOISE = re.compile(r"(?i)\b(?:buy now|order (?:now|today)|add to cart|shop now|free (?:shipping|returns)|"
+                   r"ships? in \d|visit our store|hot sale|best price|limited (?:time|stock|offer)|"
+                   r"money back|satisfaction guaranteed|don'?t miss|best \w+ ever)\b"
+                   r"|包邮|免运费|亲[，,!！~]|欢迎光临|本店|店铺|爆款|热卖|限时|特价|七天无理由|客服|微信|关注")
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u203C\u2049\u2B50\u2B55]")
+
+
+def trust_checker():
+    spec = importlib.util.spec_from_file_location("trust_check", TRUST)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def inputs(path):
+    with open(FIXTURES, encoding="utf-8") as f:
+        rows = [{**json.loads(line), "noisy": True} for line in f]
+    if os.path.isdir(DATA):
+        from rewrite.noise import corrupt
+        from summarize import data as summarize_data
+        rng = random.Random(SEED)
+        clean = {"en": [], "zh": []}
+        for name in summarize_data.DATASETS:
+            dev = summarize_data.load(f"dev_{name}")[:DEV_ROWS]
+            rows += [{"id": f"{name}-{i}", "src": r["src"], "noisy": False} for i, r in enumerate(dev)]
+            clean["zh" if name == "zh" else "en"] += [r["src"] for r in dev if name != "womens"]
+        for lang, texts in clean.items():
+            for i, text in enumerate(rng.sample(texts, min(NOISY_ROWS, len(texts)))):
+                rows.append({"id": f"noisy-{lang}-{i}", "src": corrupt(text, lang, rng)[0], "noisy": True})
+    else:
+        print(f"note: {DATA} not found: fixtures only, no dev rows", file=sys.stderr)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} inputs")
+
+
+def check(path):
+    tc = trust_checker()
+    broken, n = {}, 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            n += 1
+            verdict = tc.check(r["src"], r["out"] or "")
+            verdict.pop("cut_off")          # a rule of summarize_agg, not of one summary
+            if r["noisy"]:
+                verdict["noise"] = NOISE.findall(r["out"] or "") or None
+                verdict["emoji"] = EMOJI.findall(r["out"] or "") or None
+            for rule, what in verdict.items():
+                if what:
+                    broken.setdefault(rule, []).append((r["id"], what, r["out"]))
+    for rule, rows in broken.items():
+        print(f"FAIL {rule}: {len(rows)} of {n} outputs")
+        for rid, what, out in rows[:5]:
+            print(f"  {rid}: {what} in {out!r}")
+    print(f"summarize trust: {n} outputs, {sum(map(len, broken.values()))} broken rules")
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("inputs", "check"):
+        sys.exit(__doc__)
+    sys.exit(inputs(sys.argv[2]) if sys.argv[1] == "inputs" else check(sys.argv[2]))
