@@ -18,6 +18,8 @@
  */
 #define GLUE_MIN_P 0.9f
 #define GLUE_WORDS 12			/* the longest glued prefix or suffix tried, in words */
+#define GLUE_HAN_MIN 3			/* the shortest glued Chinese prefix or suffix tried, in characters */
+#define GLUE_HAN_MAX 12			/* ... and the longest */
 
 struct pt_boiler
 {
@@ -272,10 +274,13 @@ has_space(const char *s, size_t a, size_t b)
  * the marks that end a segment.  " - " needs its spaces ("mid-rise" is one
  * word).
  */
+#define SEGMENT_MARKS "|~[]*>#,;!?"
+#define DECORATION_MARKS "|~[]*>#"	/* the marks that part a Chinese unit's segments */
+
 static size_t
-segment_break(const char *s, size_t b, size_t i)
+segment_break(const char *s, size_t b, size_t i, const char *marks)
 {
-	if (strchr("|~[]*>#,;!?", s[i]) != NULL && s[i] != '\0')
+	if (strchr(marks, s[i]) != NULL && s[i] != '\0')
 		return 1;
 	if (s[i] == ' ' && i + 2 < b && s[i + 1] == '-' && s[i + 2] == ' ')
 		return 3;
@@ -318,7 +323,8 @@ list_item(const char *s, size_t len)
  * are list items ("Keywords: 的知, 核心, 钟以内的"): *a == *e then.
  */
 static pt_status
-trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, pt_err *err)
+trim_unit(const pt_boiler *b, const char *s, int flagged, const char *marks, size_t *a, size_t *e,
+		  pt_err *err)
 {
 	size_t		i = *a,
 				seg = *a,
@@ -334,7 +340,7 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 
 	while (i <= *e && st == PT_OK)
 	{
-		size_t		brk = i < *e ? segment_break(s, *e, i) : 1;
+		size_t		brk = i < *e ? segment_break(s, *e, i, marks) : 1;
 
 		if (brk == 0)
 		{
@@ -401,7 +407,7 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, size_t *a, size_t *e, 
 static size_t
 segment_end(const char *s, size_t i, size_t e)
 {
-	while (i < e && segment_break(s, e, i) == 0)
+	while (i < e && segment_break(s, e, i, SEGMENT_MARKS) == 0)
 		i++;
 	return i;
 }
@@ -426,7 +432,7 @@ trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *e
 		return st;
 	while (i < e)
 	{
-		size_t		seg = i + segment_break(s, e, i),
+		size_t		seg = i + segment_break(s, e, i, SEGMENT_MARKS),
 					end;
 
 		while (seg < e && s[seg] == ' ')
@@ -451,7 +457,7 @@ trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *e
  * solid shirt …"): cut the longest prefix and suffix of at most GLUE_WORDS
  * words that start or end where a capitalized word begins and that the
  * detector scores at least GLUE_MIN_P on their own, leaving at least two
- * words.  Chinese glue has no such seam and is left alone.
+ * words.  Chinese glue has no such seam: trim_glued_han.
  */
 
 static int
@@ -539,6 +545,91 @@ trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 	return st;
 }
 
+/* the byte offset of the code point before byte i of valid UTF-8 s (i > 0) */
+static size_t
+cp_before(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char) s[i] & 0xC0) == 0x80);
+	return i;
+}
+
+static int
+han_at(const char *s, size_t e, size_t i)
+{
+	uint32_t	cp;
+
+	return i < e && pt_utf8_decode(s + i, e - i, &cp) > 0 && pt_is_ideograph(cp);
+}
+
+/* a glue seam: at i, a word (Han or ASCII) goes on, so no mark parts it from what it is glued to */
+static int
+seam_at(const char *s, size_t e, size_t i)
+{
+	return han_at(s, e, i) || (i < e && pt_ascii_alnum(s[i]));
+}
+
+static int
+seam_before(const char *s, size_t e, size_t i)
+{
+	size_t		q = cp_before(s, i);
+
+	return han_at(s, e, q) || pt_ascii_alnum(s[q]);
+}
+
+/*
+ * Chinese noise glued to a product phrase with no mark at all ("现货速发爆款啦
+ * 这款牛仔裤…", "…USB接口关注店铺领取优惠券。"): of the runs of
+ * GLUE_HAN_MIN..GLUE_HAN_MAX Han characters at either end of the unit (its
+ * final marks go with a suffix) that the detector scores at least
+ * GLUE_MIN_P on their own, cut the one it scores highest, leaving at least
+ * GLUE_HAN_MIN characters.
+ */
+static pt_status
+trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+{
+	size_t		at[GLUE_HAN_MAX + 1],
+				n = 0,
+				end = *e,
+				cut;
+	uint32_t	cp;
+	pt_status	st = PT_OK;
+	float		p,
+				best;
+
+	/* suffixes: at[k] starts the (k+1)-th Han character before the final marks */
+	while (end > *a && !han_at(s, *e, cp_before(s, end)) && !pt_ascii_alnum(s[cp_before(s, end)]))
+		end = cp_before(s, end);
+	for (size_t i = end; i > *a && n <= GLUE_HAN_MAX && han_at(s, *e, cp_before(s, i));)
+		at[n++] = i = cp_before(s, i);
+	cut = *e;
+	best = GLUE_MIN_P;
+	for (size_t k = GLUE_HAN_MIN - 1; k < n && k < GLUE_HAN_MAX && st == PT_OK; k++)
+		if (at[k] >= *a + 3 * GLUE_HAN_MIN && seam_before(s, *e, at[k]) &&
+			(st = pt_boiler_prob(b, s + at[k], *e - at[k], &p, err)) == PT_OK && p >= best)
+		{
+			best = p;
+			cut = at[k];
+		}
+	*e = cut;
+	/* prefixes: at[k] ends the (k+1)-th Han character */
+	n = 0;
+	for (size_t i = *a; i < *e && n <= GLUE_HAN_MAX && han_at(s, *e, i);)
+		at[n++] = i += pt_utf8_decode(s + i, *e - i, &cp);
+	cut = *a;
+	best = GLUE_MIN_P;
+	for (size_t k = GLUE_HAN_MIN - 1; k < n && k < GLUE_HAN_MAX && st == PT_OK; k++)
+		if (at[k] + 3 * GLUE_HAN_MIN <= *e && seam_at(s, *e, at[k]) &&
+			(st = pt_boiler_prob(b, s + *a, at[k] - *a, &p, err)) == PT_OK && p >= best)
+		{
+			best = p;
+			cut = at[k];
+		}
+	*a = cut;
+	return st;
+}
+
 pt_status
 pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_t *out_len,
 				size_t *n_dropped, pt_err *err)
@@ -577,12 +668,18 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		/* a leading headed list goes first; what follows it is judged on its own */
 		if ((st = trim_list_head(b, s, &a, e, err)) == PT_OK && a > u[i].start && a < e)
 			st = unit_prob(b, s + a, e - a, &p, err);
-		/* Chinese clauses between commas are product text too often to be cut from a kept unit */
-		if (st == PT_OK && a < e && (p >= b->threshold || !has_han(s + a, e - a)))
-			st = trim_unit(b, s, p >= b->threshold, &a, &e, err);
+		/*
+		 * Chinese clauses between commas are product text too often to be
+		 * cut from a kept unit: there only decoration parts segments
+		 * ("~火爆热销中爆款推荐~捞米无线蓝牙耳机").
+		 */
+		if (st == PT_OK && a < e)
+			st = trim_unit(b, s, p >= b->threshold,
+						   p >= b->threshold || !has_han(s + a, e - a) ? SEGMENT_MARKS : DECORATION_MARKS,
+						   &a, &e, err);
 		if (st != PT_OK)
 			break;
-		if (a < e && (st = trim_glued(b, s, &a, &e, err)) != PT_OK)
+		if (a < e && (st = (has_han(s + a, e - a) ? trim_glued_han : trim_glued) (b, s, &a, &e, err)) != PT_OK)
 			break;
 		if (a == e)
 		{

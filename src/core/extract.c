@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tokenizer.h"
+#include "typography.h"
 
 /* ---------------------------------------------------------------- cutting */
 
@@ -914,7 +915,9 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 	{
 		const pt_sent *s = &set.s[c];
 
-		if (s->boiler || s->n_words < FILL_MIN_WORDS || s->n_feat == 0)
+		/* seller noise is never picked: boilerplate, and shouting ("BRING THE DARK LORD …") */
+		if (s->boiler || s->n_words < FILL_MIN_WORDS || s->n_feat == 0 ||
+			pt_text_caps_run(text + s->start, s->end - s->start))
 			continue;
 		/* the first sentence, cut, says more of the product than a later one that fits */
 		if (s->chars > max_chars && n_picks == 0 && prefix_len == 0)

@@ -55,7 +55,8 @@ size_t		pt_text_clause_cut(const char *text, size_t len, size_t max_chars);
  * appended sentence; a prefix longer than max_chars is itself cut.
  * Text order, not TextRank-style centrality: the lead is the better summary
  * of product copy on every catalog measured; boiler-plate sentences
- * (shipping, returns, contact, very short) are never picked.
+ * (shipping, returns, contact, very short) and sentences with shouting
+ * (pt_text_caps_run) are never picked.
  * Deterministic.  *out is pt_alloc'd and NUL-terminated.
  */
 pt_status	pt_extract_fill(const char *text, size_t len,

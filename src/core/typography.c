@@ -23,6 +23,7 @@ typedef struct name_entry
 	uint64_t	hash;			/* of the lower-cased word; 0 = empty slot */
 	size_t		off;			/* the word as cased in the input: words[off..off+len) */
 	size_t		len;
+	int			emphasis;		/* all caps here, lower case elsewhere in the input: not a name */
 } name_entry;
 
 struct pt_namecase
@@ -170,6 +171,49 @@ pt_text_shouted(const char *s, size_t len)
 		}
 	}
 	return letters >= SHOUT_MIN_LETTERS && upper * 10 >= letters * SHOUT_UPPER_TENTHS;
+}
+
+/*
+ * At s[i], a word of two or more capitals not followed by a lower-case
+ * letter, then maybe ! . , — its length, or 0.  *spaced: white space (or the
+ * end) follows, so a run may go on.
+ */
+static size_t
+caps_word(const char *s, size_t len, size_t i, int *spaced)
+{
+	size_t		k = i;
+
+	while (k < len && s[k] >= 'A' && s[k] <= 'Z')
+		k++;
+	if (k - i < 2 || (k < len && s[k] >= 'a' && s[k] <= 'z'))
+		return 0;
+	while (k < len && in_set(s[k], "!.,"))
+		k++;
+	*spaced = k == len || s[k] == ' ' || s[k] == '\n';
+	return k - i;
+}
+
+int
+pt_text_caps_run(const char *s, size_t len)
+{
+	int			run = 0;
+
+	/* white-space separated tokens; a run is broken by any token that is not a caps word */
+	for (size_t i = 0; i < len;)
+	{
+		int			spaced = 0;
+		size_t		w = caps_word(s, len, i, &spaced);
+
+		if (w > 0 && ++run >= 3)
+			return 1;
+		if (w == 0 || !spaced)
+			run = 0;
+		while (i < len && s[i] != ' ' && s[i] != '\n')
+			i++;
+		while (i < len && (s[i] == ' ' || s[i] == '\n'))
+			i++;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ names */
@@ -368,6 +412,60 @@ add_sentence(pt_namecase *nc, const char *s, size_t len, pt_err *err)
 	return settle_word(nc, &pending, shouted, 0, err);
 }
 
+/* the end of the ASCII word starting at text[i] (pt_namecase_apply's words) */
+static size_t
+word_end(const char *text, size_t len, size_t i)
+{
+	size_t		e = i + 1;
+
+	while (e < len && (pt_ascii_alnum(text[e]) ||
+					   (text[e] == '-' && e + 1 < len && pt_ascii_alnum(text[e + 1]))))
+		e++;
+	return e;
+}
+
+static int
+all_caps_letters(const char *w, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!(w[i] >= 'A' && w[i] <= 'Z') && w[i] != '-')
+			return 0;
+	return 1;
+}
+
+/*
+ * An all-caps name the input also writes in lower case is emphasis ("small
+ * HOUSE" beside "design house"): recasing every "house" would shout.
+ */
+static void
+mark_emphasis(pt_namecase *nc, const char *input, size_t len)
+{
+	size_t		i = 0,
+				steps = 0;
+
+	while (i < len && nc->count > 0)
+	{
+		size_t		e,
+					slot;
+		int			lower_case = 1;
+
+		tick(&steps);
+		if (!pt_ascii_alnum(input[i]))
+		{
+			i++;
+			continue;
+		}
+		e = word_end(input, len, i);
+		for (size_t k = i; k < e; k++)
+			lower_case &= !(input[k] >= 'A' && input[k] <= 'Z');
+		slot = find_slot(nc, input + i, e - i, word_hash(input + i, e - i));
+		if (lower_case && nc->tab[slot].hash != 0 &&
+			all_caps_letters(nc->words + nc->tab[slot].off, nc->tab[slot].len))
+			nc->tab[slot].emphasis = 1;
+		i = e;
+	}
+}
+
 void
 pt_namecase_free(pt_namecase *names)
 {
@@ -401,6 +499,8 @@ pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *er
 	for (size_t i = 0; st == PT_OK && i < n_spans; i++)
 		st = add_sentence(nc, input + spans[i].start, spans[i].end - spans[i].start, err);
 	pt_free(spans);
+	if (st == PT_OK)
+		mark_emphasis(nc, input, len);
 	if (st != PT_OK)
 	{
 		pt_namecase_free(nc);
@@ -420,7 +520,7 @@ pt_namecase_apply(const pt_namecase *names, char *text, size_t len)
 		return;
 	while (i < len)
 	{
-		size_t		e = i + 1,
+		size_t		e,
 					slot;
 
 		tick(&steps);
@@ -429,11 +529,9 @@ pt_namecase_apply(const pt_namecase *names, char *text, size_t len)
 			i++;
 			continue;
 		}
-		while (e < len && (pt_ascii_alnum(text[e]) ||
-						   (text[e] == '-' && e + 1 < len && pt_ascii_alnum(text[e + 1]))))
-			e++;
+		e = word_end(text, len, i);
 		slot = find_slot(names, text + i, e - i, word_hash(text + i, e - i));
-		if (names->tab[slot].hash != 0)
+		if (names->tab[slot].hash != 0 && !names->tab[slot].emphasis)
 			memcpy(text + i, names->words + names->tab[slot].off, e - i);
 		i = e;
 	}

@@ -19,8 +19,9 @@
  * words holding a digit (model codes).  An all-caps word next to another
  * (no Han between) is shouting, not a name, unless it holds a digit: "OLIVE
  * GREEN SOLID" in a half-shouted sentence; "(SANDING)" and "ACME" alone are
- * names.  Each name keeps the casing of its
- * first such occurrence.  Recasing a text writes every word whose case-
+ * names.  An all-caps word the input also writes in lower case is emphasis,
+ * not a name ("small HOUSE" beside "design house").  Each name keeps the
+ * casing of its first such occurrence.  Recasing a text writes every word whose case-
  * insensitive form is a name exactly as the name; other words are left as
  * they are (plain and Title case in the input are the output's business).
  *
@@ -68,6 +69,14 @@
 
 /* Whether s[0..len) is a shouted sentence (above); full-width letters count as ASCII. */
 int			pt_text_shouted(const char *s, size_t len);
+
+/*
+ * Whether s[0..len) holds three or more all-caps words in a row ("BRING THE
+ * DARK LORD" in an otherwise quiet sentence): words of two or more capital
+ * letters, maybe followed by ! . or ,, parted by white space.  Shouting
+ * that sentence-wise recasing (pt_text_shouted) leaves.
+ */
+int			pt_text_caps_run(const char *s, size_t len);
 
 /* The names of an input: a hash set of its name-cased words. */
 typedef struct pt_namecase pt_namecase;

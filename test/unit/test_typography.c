@@ -52,6 +52,10 @@ TEST(typography_keeps_name_casing)
 	check_apply("Acme pro kettle, acmes", "Acme Pro kettle by ACMEX", "Acme pro kettle, acmes");
 	/* the first name-cased occurrence wins; raw full-width letters count */
 	check_apply("ebay store", "eBay EBAY", "eBay store");
+	/* an all-caps word the input also writes in lower case is emphasis, not a name */
+	check_apply("Cosy house with a patio", "Enjoy a cosy house. Completely renovated small HOUSE - 2 rooms.",
+				"Cosy house with a patio");
+	check_apply("Soft tee by acme", "Soft tee by ACME. Made by ACME.", "Soft tee by ACME");
 	check_apply("gp series", "ＧＰ系列", "GP series");
 	/* a Chinese sentence with a brand is not shouting */
 	check_apply("Sanding肠粉机", "SANDING肠粉机好用", "SANDING肠粉机");
@@ -195,4 +199,16 @@ TEST(typography_caps_runs_are_shouting_not_names)
 				"Olive green solid trousers, 5 pockets");
 	check_apply("made by acme, model xr-500", "Made by ACME in USA. OLIVE GREEN XR-500 TROUSERS",
 				"made by ACME, model XR-500");
+}
+
+TEST(typography_caps_runs)
+{
+	CHECK(pt_text_caps_run("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster", 49));
+	CHECK(pt_text_caps_run("Great. HOT SALE, BUY NOW!", 25));
+	CHECK(!pt_text_caps_run("CLEAR SOUND & LONG RANGE: be heard", 34));	/* & parts the runs */
+	CHECK(!pt_text_caps_run("Sony KDL-40 LED TV with HDMI", 28));		/* codes with digits are not words */
+	CHECK(!pt_text_caps_run("USB C OK", 8));								/* C is one letter */
+	CHECK(pt_text_caps_run("access, AND SEVEN YEAR/FIVE STAR hosts", 38));	/* a run may end on any mark */
+	CHECK(!pt_text_caps_run("and SEVEN YEAR/FIVE STAR hosts", 30));
+	CHECK(!pt_text_caps_run("", 0));
 }

@@ -93,3 +93,18 @@ def hype_unit(lang, rng):
         if rng.random() < 0.4:
             t = t.upper()
     return t, lang
+
+
+# Chinese contact boilerplate for the shipped detector (the mined units hold few: the contact
+# words of JD titles name products, "微信收款音箱").  Every sentence holds a contact word, so a
+# --hold-out contact run drops them all; none is a sentence of UNSEEN_ZH.
+CONTACT_HEAD_ZH = ["如有任何问题", "有问题", "需要更多尺码", "想要批发", "拍前", "购买前", "不确定尺码的话",
+                   "如需定制", "收到货后有问题", "需要发票"]
+CONTACT_ACTION_ZH = ["请联系客服", "可咨询客服", "请加微信", "请旺旺联系我们", "请私信客服", "可以联系在线客服",
+                     "请先咨询", "请联系卖家微信"]
+CONTACT_TAIL_ZH = ["。", "哦!", ",客服会第一时间回复。", ",我们会尽快处理。", "~", "!", ",谢谢。"]
+
+
+def contact_unit_zh(rng):
+    """One Chinese contact sentence, (text, "zh")."""
+    return rng.choice(CONTACT_HEAD_ZH) + rng.choice(CONTACT_ACTION_ZH) + rng.choice(CONTACT_TAIL_ZH), "zh"

@@ -14,7 +14,8 @@ Data (../shared/data/products/*, every product file; nothing else):
              plus generated units (bank_units): the
              phrase banks of the rewrite noise model (rewrite/noise.py: spam heads and tails,
              shipping/returns/store sentences, Chinese spam words and boilerplate), hype
-             sentences (families.hype_unit) and headed keyword lists, all seeded.
+             sentences (families.hype_unit), Chinese contact sentences (families.contact_unit_zh)
+             and headed keyword lists, all seeded.
   negatives  every unit that matches no seed pattern (product copy, including recurring
              product templates such as "Machine wash"), de-duplicated by shape.
   held out   with --hold-out FAMILY (the card's run: contact — contact us, message us,
@@ -40,7 +41,7 @@ from sklearn.linear_model import LogisticRegression
 from common import ROOT, SEED, is_dev
 from common.ptcore import Boiler, char_ngram_features
 from common.ptm import write_ptm
-from boilerplate.families import FAMILIES, HELD_OUT, families_of, hype_unit, unseen_units
+from boilerplate.families import FAMILIES, HELD_OUT, contact_unit_zh, families_of, hype_unit, unseen_units
 from boilerplate.mine import MIN_PRODUCTS, mine, shape
 from rewrite import noise
 
@@ -50,7 +51,7 @@ MAX_UNIT_CHARS = 80
 MAX_TITLE_PART_CHARS = 20
 MAX_DEV_FPR = 0.002
 BANK_SAMPLES = 6000
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 GOLDEN = os.path.join(ROOT, "test", "golden", "boilerplate.txt")
 
 
@@ -72,6 +73,7 @@ def bank_units(rng, units):
     for _ in range(BANK_SAMPLES // 4):
         out.append(hype_unit("en", rng))
         out.append(hype_unit("zh", rng))
+        out.append(contact_unit_zh(rng))
     for _, _, lang, u, _ in rng.sample(units, BANK_SAMPLES):
         kw = noise._keywords(u, lang, rng)
         if kw.startswith(("Tags: ", "Keywords: ", "Search terms: ", "关键词:", "#")):
