@@ -942,14 +942,23 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 		st = cut_sentence(&set.s[0], max_chars, out, out_len, err);
 		goto done;
 	}
-	pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, &bytes);
-	*out = pt_alloc(bytes + 1);
-	if (*out == NULL)
+	/* sentences quiet alone can shout together ("… a COMMUNITY VIBE. PROFILE: …"): drop the last */
+	for (;;)
 	{
-		st = pt_fail(err, PT_ERR_NOMEM, "extract: out of memory for a %zu-byte summary", bytes);
-		goto done;
+		pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, NULL, &bytes);
+		*out = pt_alloc(bytes + 1);
+		if (*out == NULL)
+		{
+			st = pt_fail(err, PT_ERR_NOMEM, "extract: out of memory for a %zu-byte summary", bytes);
+			goto done;
+		}
+		pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, *out, out_len);
+		if (n_picks <= 1 || !pt_text_caps_run(*out, *out_len))
+			break;
+		pt_free(*out);
+		*out = NULL;
+		n_picks--;
 	}
-	pt_sents_join(&set, picks, n_picks, prefix, prefix_len, lang, *out, out_len);
 
 done:
 	if (st == PT_OK && *out == NULL)

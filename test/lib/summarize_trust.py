@@ -33,7 +33,7 @@ NOISY_ROWS = 150
 NOISE = re.compile(r"(?i)\b(?:buy now|order (?:now|today)|add to cart|shop now|free (?:shipping|returns)|"
                    r"ships? in \d|visit our store|hot sale|best price|limited (?:time|stock|offer)|"
                    r"money back|satisfaction guaranteed|don'?t miss|best \w+ ever)\b"
-                   r"|包邮|免运费|亲[，,!！~]|欢迎光临|本店|爆款|热卖|限时|特价|七天无理由|联系客服|咨询客服|加微信"
+                   r"|包邮|免运费|亲[，,!！~]|欢迎光临|爆款|热卖|限时|特价|七天无理由|联系客服|咨询客服|加微信"
                    r"|关注店铺")
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u203C\u2049\u2B50\u2B55]")
