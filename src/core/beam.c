@@ -498,7 +498,7 @@ column_logp(const float *lp, int width, const int32_t *ids, int32_t token)
 
 pt_status
 pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
-				int n_rows, const int32_t *const *tgt, const int *n_tgt,
+				int n_rows, const int32_t *const *tgt, const int *n_tgt, const int *eos,
 				float length_alpha, float *score, pt_err *err)
 {
 	int			T = 0;
@@ -512,7 +512,7 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 	if (n_rows <= 0)
 		return PT_OK;
 	for (int r = 0; r < n_rows; r++)
-		T = n_tgt[r] > T ? n_tgt[r] : T;
+		T = n_tgt[r] + eos[r] - 1 > T ? n_tgt[r] + eos[r] - 1 : T;
 	lp = pt_alloc(pt_mul_size(pt_mul_size((size_t) n_rows, (size_t) width), sizeof *lp));
 	row = pt_alloc(pt_mul_size((size_t) n_rows, 3 * sizeof *row));
 	sum = pt_alloc(pt_mul_size((size_t) n_rows, sizeof *sum));
@@ -540,12 +540,13 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 		if ((st = step(ctx, n_rows, row, parent, token, lp, err)) != PT_OK)
 			break;
 		for (int r = 0; r < n_rows; r++)
-			if (t <= n_tgt[r])
+			if (t < n_tgt[r] + eos[r])
 				sum[r] += column_logp(lp + (size_t) r * width, width, ids,
 									  t < n_tgt[r] ? tgt[r][t] : PT_TOK_EOS);
 	}
 	for (int r = 0; r < n_rows && st == PT_OK; r++)
-		score[r] = (float) (sum[r] / pow((double) n_tgt[r] + 1.0, (double) length_alpha));
+		score[r] = n_tgt[r] + eos[r] > 0 ?
+			(float) (sum[r] / pow((double) (n_tgt[r] + eos[r]), (double) length_alpha)) : 0.0f;
 	pt_free(lp);
 	pt_free(row);
 	pt_free(sum);

@@ -69,16 +69,16 @@ pt_status	pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tok
 
 /*
  * Teacher-forced scores: for each row r, the log P the decoder gives the
- * tokens tgt[r][0..n_tgt[r]) followed by <eos>, divided by (n_tgt[r] + 1)
- * ^ length_alpha — the score pt_beam_search gives a finished hypothesis,
- * so the two compare.  Row r is hypothesis r of the step's batch (rows <=
+ * tokens tgt[r][0..n_tgt[r]), followed by <eos> when eos[r], divided by
+ * their count ^ length_alpha — with <eos>, the score pt_beam_search gives a
+ * finished hypothesis, so the two compare; without, that of a prefix.  Row r is hypothesis r of the step's batch (rows <=
  * its max_hyps).  ids are the logp columns' tokens as in pt_beam_opts; a
  * token the columns lack, or that the step gives -inf, counts log
- * PT_FORCED_FLOOR.  n_tgt[r] may be 0 (the score of <eos> alone).
+ * PT_FORCED_FLOOR.  n_tgt[r] may be 0 with eos[r] (the score of <eos> alone).
  */
 #define PT_FORCED_FLOOR 1e-20f
 pt_status	pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
-							int n_rows, const int32_t *const *tgt, const int *n_tgt,
+							int n_rows, const int32_t *const *tgt, const int *n_tgt, const int *eos,
 							float length_alpha, float *score, pt_err *err);
 
 #endif							/* PT_BEAM_H */

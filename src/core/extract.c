@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexicon.h"
 #include "tokenizer.h"
 #include "typography.h"
 
@@ -851,6 +852,41 @@ copy_out(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
 	return PT_OK;
 }
 
+/* whether the English word s[a..e) is a connective (lexicon.h): a cut never ends on one */
+static int
+is_connective(const char *s, size_t a, size_t e)
+{
+	char		w[8];
+
+	if (e - a >= sizeof w)
+		return 0;
+	memcpy(w, s + a, e - a);
+	pt_ascii_lower(w, e - a);
+	for (const char *const *c = pt_connectives_en; *c != NULL; c++)
+		if (strlen(*c) == e - a && memcmp(w, *c, e - a) == 0)
+			return 1;
+	return 0;
+}
+
+/* a cut between words, without what dangles at its end: "nylon &", "soft and" */
+static size_t
+trim_dangling(const char *s, size_t len)
+{
+	for (;;)
+	{
+		size_t		w;
+
+		while (len > 0 && strchr(" &,;:-/+(", s[len - 1]) != NULL)
+			len--;
+		w = len;
+		while (w > 0 && pt_ascii_alnum(s[w - 1]) && !(s[w - 1] >= '0' && s[w - 1] <= '9'))
+			w--;
+		if (len == 0 || w == len || w == 0 || s[w - 1] != ' ' || !is_connective(s, w, len))
+			return len;
+		len = w;
+	}
+}
+
 /*
  * The leading part of sentence s that fits max_chars: up to its last clause
  * that fits, unless that keeps under half of what a cut between words keeps.
@@ -863,7 +899,9 @@ cut_sentence(const pt_sent *s, size_t max_chars, char **out, size_t *out_len, pt
 				word_cut = pt_text_cut(b, n, max_chars),
 				clause_cut = pt_text_clause_cut(b, n, max_chars);
 
-	return copy_out(b, clause_cut * 2 >= word_cut ? clause_cut : word_cut, out, out_len, err);
+	if (clause_cut * 2 >= word_cut)
+		return copy_out(b, clause_cut, out, out_len, err);
+	return copy_out(b, word_cut < n ? trim_dangling(b, word_cut) : word_cut, out, out_len, err);
 }
 
 pt_status

@@ -207,15 +207,21 @@ row_extract(row *r, const pt_summarize_opts *o, pt_err *err)
 
 /*
  * The teacher-forced score of each row's extractive summary under the
- * model, comparable with the beam score of its abstract (pt_forced_score).
+ * model, comparable with the beam score of its abstract (pt_forced_score):
+ * of as many of its leading tokens as the abstract has, and <eos> when
+ * that is all of it.  Like against like, at the cost of one pass as short
+ * as the abstract.
  */
 static pt_status
-extract_scores(const pt_summarizer *s, row *rows, const int *map, int B, pt_s2s_batch *batch,
-			   const pt_summarize_opts *o, float *ext_score, pt_err *err)
+extract_scores(const pt_summarizer *s, row *rows, const int *map, char *const *abstracts,
+			   const size_t *abstract_lens, int B, pt_s2s_batch *batch, const pt_summarize_opts *o,
+			   float *ext_score, pt_err *err)
 {
-	int32_t    *ids = pt_alloc(pt_mul_size(pt_mul_size((size_t) B, (size_t) s->m.max_tgt), sizeof *ids));
+	size_t		cap = (size_t) s->m.max_tgt;
+	int32_t    *ids = pt_alloc(pt_mul_size(pt_mul_size((size_t) B, cap), sizeof *ids));
 	const int32_t *tgt[ROWS_PER_BATCH];
-	int			n_tgt[ROWS_PER_BATCH];
+	int			n_tgt[ROWS_PER_BATCH],
+				eos[ROWS_PER_BATCH];
 	pt_status	st = PT_OK;
 
 	if (ids == NULL)
@@ -223,18 +229,25 @@ extract_scores(const pt_summarizer *s, row *rows, const int *map, int B, pt_s2s_
 	for (int b = 0; b < B && st == PT_OK; b++)
 	{
 		row		   *r = &rows[map[b]];
-		size_t		n = 0;
-		int32_t    *t = ids + (size_t) b * (size_t) s->m.max_tgt;
+		size_t		n_abs = 0,
+					n = 0;
+		int32_t    *t = ids + (size_t) b * cap;
 
-		/* the same token budget as an abstract: max_tgt - 1 tokens and <eos> */
-		if ((st = row_extract(r, o, err)) == PT_OK)
-			st = pt_tokenize(s->tok, r->extract, r->extract_len, t, (size_t) s->m.max_tgt - 1, &n, err);
 		tgt[b] = t;
-		n_tgt[b] = (int) n;
+		n_tgt[b] = eos[b] = 0;
+		if (abstracts[b] == NULL)
+			continue;
+		/* the abstract's length in tokens, then the lead's first tokens, one more to see if it goes on */
+		if ((st = pt_tokenize(s->tok, abstracts[b], abstract_lens[b], t, cap - 1, &n_abs, err)) != PT_OK ||
+			(st = row_extract(r, o, err)) != PT_OK ||
+			(st = pt_tokenize(s->tok, r->extract, r->extract_len, t, n_abs + 1, &n, err)) != PT_OK)
+			break;
+		eos[b] = n <= n_abs;
+		n_tgt[b] = (int) (n <= n_abs ? n : n_abs);
 	}
 	if (st == PT_OK)
 		st = pt_forced_score(pt_s2s_step, batch, pt_s2s_batch_width(batch), pt_s2s_batch_columns(batch),
-							 B, tgt, n_tgt, LENGTH_ALPHA, ext_score, err);
+							 B, tgt, n_tgt, eos, LENGTH_ALPHA, ext_score, err);
 	pt_free(ids);
 	return st;
 }
@@ -284,7 +297,7 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	for (int b = 0; b < B; b++)
 		ext_score[b] = -INFINITY;
 	if (st == PT_OK && isfinite(s->min_margin))
-		st = extract_scores(s, rows, map, B, batch, o, ext_score, err);
+		st = extract_scores(s, rows, map, out, out_len, B, batch, o, ext_score, err);
 	pt_s2s_batch_free(batch);
 	if (st != PT_OK)
 	{

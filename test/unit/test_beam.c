@@ -224,8 +224,8 @@ TEST(beam_rejects_bad_arguments)
  * pt_forced_score against the scripted decoder: every step gives token k of
  * the preference list log P -0.1 - k and every other token -30, so a
  * forced sequence's score is known in closed form.  Also: rows of
- * different lengths, columns given by ids (with a token they lack, which
- * counts the floor), and the score of <eos> alone.
+ * different lengths, prefixes without <eos>, columns given by ids (with a
+ * token they lack, which counts the floor), and the score of <eos> alone.
  */
 TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 {
@@ -233,11 +233,13 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 	const int32_t a[] = {5, 6, 5},
 				b[] = {7};
 	const int32_t *tgt[] = {a, b, a};
-	int			n_tgt[] = {3, 1, 0};
+	int			n_tgt[] = {3, 1, 0},
+				eos[] = {1, 1, 1},
+				no_eos[] = {0, 0, 0};
 	float		score[3];
 	pt_err		err;
 
-	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, 1.0f, score, &err) == PT_OK);
+	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, eos, 1.0f, score, &err) == PT_OK);
 	/* a: 5 (-0.1), 6 (-2.1), 5 (-0.1), <eos> (-1.1) over 4 tokens */
 	CHECK_NEAR(score[0], (-0.1f - 2.1f - 0.1f - 1.1f) / 4.0f, 1e-5);
 	/* b: 7 is not preferred (-30), then <eos> */
@@ -246,13 +248,20 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 	CHECK_NEAR(score[2], -1.1f, 1e-5);
 	CHECK(s.steps == 4);			/* the longest row's tokens and its <eos> */
 
+	/* a prefix: the tokens alone, no <eos> */
+	s.steps = 0;
+	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, no_eos, 1.0f, score, &err) == PT_OK);
+	CHECK_NEAR(score[0], (-0.1f - 2.1f - 0.1f) / 3.0f, 1e-5);
+	CHECK_NEAR(score[1], -30.0f, 1e-5);
+	CHECK(s.steps == 3);
+
 	/* columns <eos>, 5, 6: token 7 is absent and counts log PT_FORCED_FLOOR */
 	{
 		const int32_t cols[] = {PT_TOK_EOS, 5, 6};
 		script		c = {.vocab = 3, .n_pref = 2, .pref = {1, 2}};	/* column 1 = id 5, column 2 = id 6 */
 
 		CHECK(PT_TOK_EOS < 5);
-		CHECK(pt_forced_score(scripted_step, &c, 3, cols, 2, tgt, n_tgt, 1.0f, score, &err) == PT_OK);
+		CHECK(pt_forced_score(scripted_step, &c, 3, cols, 2, tgt, n_tgt, eos, 1.0f, score, &err) == PT_OK);
 		CHECK_NEAR(score[0], (-0.1f - 1.1f - 0.1f - 30.0f) / 4.0f, 1e-4);
 		CHECK_NEAR(score[1], (logf(PT_FORCED_FLOOR) - 30.0f) / 2.0f, 1e-4);
 	}

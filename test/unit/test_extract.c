@@ -277,6 +277,21 @@ TEST(extract_fill_cut_when_nothing_fits)
 	CHECK(fill("The quick brown fox jumps over the lazy dog near the river bank.", "", 20, &o) == PT_OK);
 	CHECK_STR_EQ(o, "The quick brown fox");
 	free(o);
+	/* a cut never ends on a connecting mark or a connective */
+	CHECK(fill("Made of 420D ripstop nylon & weighs 1.2 kg.", "", 29, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Made of 420D ripstop nylon");
+	free(o);
+	CHECK(fill("Soft cotton shirt with a spread collar and long sleeves.", "", 24, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Soft cotton shirt");
+	free(o);
+	/* the lead, not a later sentence that fits: product copy says what the product is first */
+	CHECK(fill("Navy blue solid casual shirt with a spread collar and long sleeves. Machine wash.", "", 30, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Navy blue solid casual shirt");
+	free(o);
+	/* shouting is noise: a half-shouted sentence is skipped */
+	CHECK(fill("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster. It toasts two slices at once.", "", 100, &o) == PT_OK);
+	CHECK_STR_EQ(o, "It toasts two slices at once.");
+	free(o);
 	CHECK(fill("The quick brown fox jumps over the lazy dog.", "", 1, &o) == PT_OK);
 	CHECK_STR_EQ(o, "");
 	free(o);
