@@ -30,7 +30,7 @@ calls=(
   "avg_1M|SELECT sentiment_avg('bad thing, do not buy ' || g) FROM generate_series(1, 1000000) g"
   "scalar_1M|SELECT sum(sentiment('nice one ' || g)) FROM generate_series(1, 1000000) g"
   "explain_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM count(*) FROM sentiment_explain(repeat('good product. ', 750000))"
-  "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000)) FROM generate_series(1, 20)"
+  "scalar_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM sentiment(repeat('good product. ', 750000) || g) FROM generate_series(1, 20) g"
   "summarize_20k|SELECT cardinality(summarize(array_agg('Black solid bomber jacket with a stand collar, ' || g || ' pockets and long sleeves'))) FROM generate_series(1, 20000) g"
   "embed_1M|SELECT sum(array_length(embed('Sony turntable PSLX' || g), 1)) FROM generate_series(1, 1000000) g"
   "embed_10MB|SET LOCAL prodtext.max_input_chars = 10000000; PERFORM embed(repeat('good product. ', 750000) || g) FROM generate_series(1, 200) g"

@@ -19,7 +19,8 @@ output row, W_o,d · s_d ≈ t_o · r_o,d, and the bias stays fp32.  The layers 
 The gate (issue 8): the C core decodes every dev source with the fp32 layers and with the 8-bit
 ones, as served (summarize: beam 4, 200 characters; rewrite: greedy); a set of 8-bit layers stays
 in the file only when no dev set's ROUGE-L (summarize) or chrF (rewrite) drops by more than 0.5
-points and no fact is invented.  The sets are tried largest first (summarize: every layer above,
+points (2 points on a set under 100 rows, where one row moves the score by about one: PromptCloud's
+44) and no fact is invented.  The sets are tried largest first (summarize: every layer above,
 then the decoder's alone, then the logits alone; rewrite: the logits and the decoder layers, then
 the logits alone).  The fp32 weights stay in the file either way (golden tests, CPUs without
 VNNI).
@@ -42,6 +43,13 @@ from rewrite.model import EOS, Rewriter
 from summarize import data as summarize_data
 
 MAX_DROP = 0.5   # points
+SMALL_SET_ROWS = 100
+MAX_DROP_SMALL = 2.0   # points, on a dev set under SMALL_SET_ROWS rows: one row moves its score by ~1
+
+
+def excess_drop(drop, rows):
+    """How far a dev set's score drop exceeds what the gate allows for a set of that size."""
+    return drop - (MAX_DROP if rows >= SMALL_SET_ROWS else MAX_DROP_SMALL)
 CALIBRATION_PAIRS = 512
 
 
@@ -181,16 +189,16 @@ def main():
             _, q8s, inv8 = score(task, name, srcs, refs, outputs(task, out, srcs, True))
             print(f"[{task}] {label}: {name:12} {len(rows):5} rows  {metric} fp32 {fp32:6.2f}  int8 {q8s:6.2f}  "
                   f"invented facts {inv32} / {inv8}", flush=True)
-            worst = max(worst, (fp32 - q8s, f"{name} {metric}"),
+            worst = max(worst, (excess_drop(fp32 - q8s, len(rows)), f"{name} {metric}"),
                         (100.0 if inv8 > inv32 else -1e9, f"{name} invented facts"))
-        if worst[0] <= MAX_DROP:
+        if worst[0] <= 0:
             if args.version:
                 meta = {**meta, "version": args.version}
                 write_ptm(out, meta, {**base, **q8})
-            print(f"[{task}] {label}: largest drop {worst[0]:.2f} points ({worst[1]}): kept in {out}"
-                  f" (version {meta['version']})")
+            print(f"[{task}] {label}: within the gate ({worst[1]} closest, {worst[0]:.2f} points from it): "
+                  f"kept in {out} (version {meta['version']})")
             return 0
-        print(f"[{task}] {label}: costs {worst[1]} ({worst[0]:.2f} points > {MAX_DROP})")
+        print(f"[{task}] {label}: costs {worst[1]} ({worst[0]:.2f} points over the gate)")
     write_ptm(out, meta, base)
     print(f"[{task}] fp32 only")
     return 0
