@@ -158,14 +158,7 @@ push_unit(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
 static int
 space_beside_han(const char *s, size_t b, size_t i)
 {
-	size_t		k = i;
-	uint32_t	cp;
-
-	while (k > 0 && ((unsigned char) s[k - 1] & 0xC0) == 0x80)
-		k--;
-	if (k > 0 && pt_utf8_decode(s + k - 1, i - k + 1, &cp) > 0 && pt_is_ideograph(cp))
-		return 1;
-	return i + 1 < b && pt_utf8_decode(s + i + 1, b - i - 1, &cp) > 0 && pt_is_ideograph(cp);
+	return pt_ideograph_before(s, b, i) || pt_ideograph_at(s, b, i + 1);
 }
 
 /* cut one sentence [a, b) into units */
@@ -545,37 +538,17 @@ trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 	return st;
 }
 
-/* the byte offset of the code point before byte i of valid UTF-8 s (i > 0) */
-static size_t
-cp_before(const char *s, size_t i)
-{
-	do
-		i--;
-	while (i > 0 && ((unsigned char) s[i] & 0xC0) == 0x80);
-	return i;
-}
-
-static int
-han_at(const char *s, size_t e, size_t i)
-{
-	uint32_t	cp;
-
-	return i < e && pt_utf8_decode(s + i, e - i, &cp) > 0 && pt_is_ideograph(cp);
-}
-
 /* a glue seam: at i, a word (Han or ASCII) goes on, so no mark parts it from what it is glued to */
 static int
 seam_at(const char *s, size_t e, size_t i)
 {
-	return han_at(s, e, i) || (i < e && pt_ascii_alnum(s[i]));
+	return pt_ideograph_at(s, e, i) || (i < e && pt_ascii_alnum(s[i]));
 }
 
 static int
 seam_before(const char *s, size_t e, size_t i)
 {
-	size_t		q = cp_before(s, i);
-
-	return han_at(s, e, q) || pt_ascii_alnum(s[q]);
+	return pt_ideograph_before(s, e, i) || pt_ascii_alnum(s[pt_utf8_start_before(s, i)]);
 }
 
 /*
@@ -599,10 +572,10 @@ trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *
 				best;
 
 	/* suffixes: at[k] starts the (k+1)-th Han character before the final marks */
-	while (end > *a && !han_at(s, *e, cp_before(s, end)) && !pt_ascii_alnum(s[cp_before(s, end)]))
-		end = cp_before(s, end);
-	for (size_t i = end; i > *a && n <= GLUE_HAN_MAX && han_at(s, *e, cp_before(s, i));)
-		at[n++] = i = cp_before(s, i);
+	while (end > *a && !seam_before(s, *e, end))
+		end = pt_utf8_start_before(s, end);
+	for (size_t i = end; i > *a && n <= GLUE_HAN_MAX && pt_ideograph_before(s, *e, i);)
+		at[n++] = i = pt_utf8_start_before(s, i);
 	cut = *e;
 	best = GLUE_MIN_P;
 	for (size_t k = GLUE_HAN_MIN - 1; k < n && k < GLUE_HAN_MAX && st == PT_OK; k++)
@@ -615,7 +588,7 @@ trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *
 	*e = cut;
 	/* prefixes: at[k] ends the (k+1)-th Han character */
 	n = 0;
-	for (size_t i = *a; i < *e && n <= GLUE_HAN_MAX && han_at(s, *e, i);)
+	for (size_t i = *a; i < *e && n <= GLUE_HAN_MAX && pt_ideograph_at(s, *e, i);)
 		at[n++] = i += pt_utf8_decode(s + i, *e - i, &cp);
 	cut = *a;
 	best = GLUE_MIN_P;

@@ -46,23 +46,6 @@ splits_word(const char *t, size_t len, size_t e)
 	return e >= 2 && word_joiner(t[e - 1]) && pt_ascii_alnum(t[e - 2]) && pt_ascii_alnum(t[e]);
 }
 
-/* 1 when the code points just before and at byte e of valid UTF-8 text are ideographs */
-static int
-between_ideographs(const char *t, size_t len, size_t e)
-{
-	size_t		b = e;
-	uint32_t	before,
-				at;
-
-	if (e == 0 || e >= len)
-		return 0;
-	while (b > 0 && ((unsigned char) t[b - 1] & 0xC0) == 0x80)
-		b--;
-	if (b == 0 || pt_utf8_decode(t + b - 1, e - b + 1, &before) == 0 || pt_utf8_decode(t + e, len - e, &at) == 0)
-		return 0;
-	return pt_is_ideograph(before) && pt_is_ideograph(at);
-}
-
 size_t
 pt_text_clause_cut(const char *text, size_t len, size_t max_chars)
 {
@@ -135,7 +118,7 @@ pt_text_cut(const char *text, size_t len, size_t max_chars)
 			pos = next;
 		}
 	}
-	if (best < lim && between_ideographs(text, len, lim))
+	if (best < lim && pt_ideograph_before(text, len, lim) && pt_ideograph_at(text, len, lim))
 		best = lim;				/* a Han run is a run of words: cut it anywhere */
 	while (best > 0 && is_space_byte(text[best - 1]))
 		best--;

@@ -46,6 +46,32 @@ pt_is_ideograph(uint32_t cp)
 		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
 }
 
+/* byte offset of the code point that ends at byte i of valid UTF-8 s (i > 0) */
+static inline size_t
+pt_utf8_start_before(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char) s[i] & 0xC0) == 0x80);
+	return i;
+}
+
+/* whether the code point starting at byte i of valid UTF-8 s[0, len) is an ideograph */
+static inline int
+pt_ideograph_at(const char *s, size_t len, size_t i)
+{
+	uint32_t	cp;
+
+	return i < len && pt_utf8_decode(s + i, len - i, &cp) > 0 && pt_is_ideograph(cp);
+}
+
+/* whether the code point ending at byte i of valid UTF-8 s[0, len) is an ideograph */
+static inline int
+pt_ideograph_before(const char *s, size_t len, size_t i)
+{
+	return i > 0 && pt_ideograph_at(s, len, pt_utf8_start_before(s, i));
+}
+
 /* an ASCII letter or digit */
 static inline int
 pt_ascii_alnum(char c)

@@ -194,26 +194,6 @@ strip_end(const char *s, size_t e)
 	return e;
 }
 
-/* whether the code point ending at byte e / starting at byte e of valid s is an ideograph */
-static int
-ideograph_before(const char *s, size_t e)
-{
-	size_t		b = e;
-	uint32_t	cp;
-
-	while (b > 0 && ((unsigned char) s[b - 1] & 0xC0) == 0x80)
-		b--;
-	return b > 0 && pt_utf8_decode(s + b - 1, e - b + 1, &cp) > 0 && pt_is_ideograph(cp);
-}
-
-static int
-ideograph_at(const char *s, size_t len, size_t e)
-{
-	uint32_t	cp;
-
-	return e < len && pt_utf8_decode(s + e, len - e, &cp) > 0 && pt_is_ideograph(cp);
-}
-
 /*
  * pt_text_cut against its definition, from the whole piece list: the
  * longest prefix within the budget that ends on a piece boundary, trailing
@@ -253,8 +233,8 @@ check_cut(const char *s, size_t len, size_t max_chars)
 	longest = strip_end(s, longest);
 	whole = strip_end(s, whole);
 	/* every ideograph is a word: the budget's end between two of them is a cut too */
-	if (cut > longest && cut == pt_utf8_prefix(s, len, max_chars) && ideograph_before(s, cut) &&
-		ideograph_at(s, len, cut))
+	if (cut > longest && cut == pt_utf8_prefix(s, len, max_chars) && pt_ideograph_before(s, len, cut) &&
+		pt_ideograph_at(s, len, cut))
 		on_boundary = 1, longest = whole = cut;
 	FUZZ_CHECK(on_boundary && cut >= whole && cut <= longest,
 			   "pt_text_cut(%zu chars) = %zu: not a piece boundary in [%zu, %zu] of \"%s\"",
