@@ -185,6 +185,52 @@ first_copy(const char *p, size_t plen, const uint32_t *cps, const size_t *at, si
 	return plen;
 }
 
+/* whether an open-addressing set of keys (0 = empty slot, mask + 1 slots) holds key */
+static int
+key_set_has(const uint64_t *set, size_t mask, uint64_t key)
+{
+	size_t		slot = key & mask;
+
+	for (; set[slot] != 0; slot = (slot + 1) & mask)
+		if (set[slot] == key)
+			return 1;
+	return 0;
+}
+
+static void
+key_set_add(uint64_t *set, size_t mask, uint64_t key)
+{
+	size_t		slot = key & mask;
+
+	while (set[slot] != 0 && set[slot] != key)
+		slot = (slot + 1) & mask;
+	set[slot] = key;
+}
+
+/*
+ * Remember the keys of a kept sentence's proper prefixes of MIN_COPY or
+ * more content characters (content_key of each), so that a later sentence
+ * that is only its start ("…双开神器;全球最强的虚拟引擎,…更加稳定的双", a
+ * copy cut short) is known as said before; at most PREFIX_KEYS_MAX in all,
+ * whatever the text's length, so the set's memory stays bounded.
+ */
+#define PREFIX_KEYS_MAX (1 << 16)
+static void
+remember_prefixes(uint64_t *set, size_t mask, size_t *count, const uint32_t *cps, size_t n)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i + 1 < n && *count < PREFIX_KEYS_MAX; i++)
+	{
+		h = (h ^ cps[i]) * 1099511628211ULL;
+		if (i + 1 >= MIN_COPY)
+		{
+			key_set_add(set, mask, h | 1);
+			(*count)++;
+		}
+	}
+}
+
 /* where a sentence's trailing marks begin: after its last content character (n > 0) */
 static size_t
 content_end(const char *p, size_t plen, const size_t *at, size_t n)
@@ -229,12 +275,15 @@ static pt_status
 tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *err)
 {
 	pt_span    *spans;
-	uint64_t   *seen;			/* open-addressing set of sentence keys, 0 = empty */
+	uint64_t   *seen,			/* key_set of the kept sentences' keys */
+			   *prefixes;		/* and of their prefixes (remember_prefixes) */
 	uint32_t   *cps;			/* a sentence's content characters (sentence_content) */
 	size_t	   *at;				/* and their byte offsets */
 	pt_namecase *names = NULL;	/* built at the first shouted sentence */
 	size_t		n_spans,
 				mask = 15,
+				prefix_mask = 15,
+				n_prefixes = 0,
 				n = 0;
 	pt_status	st;
 
@@ -242,13 +291,17 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 		return st;
 	while (mask < 2 * n_spans)
 		mask = 2 * mask + 1;
+	while (prefix_mask < 2 * (len < PREFIX_KEYS_MAX ? len : PREFIX_KEYS_MAX))
+		prefix_mask = 2 * prefix_mask + 1;
 	seen = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)));
+	prefixes = pt_alloc_zero(pt_mul_size(prefix_mask + 1, sizeof(uint64_t)));
 	cps = pt_alloc(pt_mul_size(len + 1, sizeof(uint32_t)));
 	at = pt_alloc(pt_mul_size(len + 1, sizeof(size_t)));
-	if (seen == NULL || cps == NULL || at == NULL)
+	if (seen == NULL || prefixes == NULL || cps == NULL || at == NULL)
 	{
 		pt_free(spans);
 		pt_free(seen);
+		pt_free(prefixes);
 		pt_free(cps);
 		pt_free(at);
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
@@ -259,17 +312,14 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 		size_t		plen = spans[i].end - spans[i].start,
 					n_all = sentence_content(p, plen, cps, at),
 					n_content = n_all,
-					cut = first_copy(p, plen, cps, at, &n_content),
-					slot;
+					cut = first_copy(p, plen, cps, at, &n_content);
 		uint64_t	key = content_key(cps, n_content);
 
-		if (key == 0)
+		/* said before, whole or as the start of a longer sentence */
+		if (key == 0 || key_set_has(seen, mask, key) || key_set_has(prefixes, prefix_mask, key))
 			continue;
-		for (slot = key & mask; seen[slot] != 0 && seen[slot] != key; slot = (slot + 1) & mask)
-			;
-		if (seen[slot] == key)	/* said before */
-			continue;
-		seen[slot] = key;
+		key_set_add(seen, mask, key);
+		remember_prefixes(prefixes, prefix_mask, &n_prefixes, cps, n_content);
 		if (n > 0)				/* so i > 0 */
 		{
 			const char *gap = s + spans[i - 1].end;
@@ -301,6 +351,7 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	}
 	pt_free(spans);
 	pt_free(seen);
+	pt_free(prefixes);
 	pt_free(cps);
 	pt_free(at);
 	pt_namecase_free(names);

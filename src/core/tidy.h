@@ -19,7 +19,9 @@
  *  - a sentence that repeats an earlier one (same letters, digits and Han
  *    characters, ignoring ASCII case, space, symbols and punctuation, ASCII
  *    or CJK: "好用。" repeats "好用!") and a sentence of punctuation alone
- *    are dropped; a sentence that is one text pasted twice without a break
+ *    are dropped, and so is one that only repeats the start of an earlier one
+ *    (8 or more such characters: a copy cut short); a sentence that is one
+ *    text pasted twice without a break
  *    ("…热线4007205558官方微信…热线4007205558", copies of 8 or more such
  *    characters) keeps its first copy.
  * Everything else — wording, order, facts — is the model's job.  The

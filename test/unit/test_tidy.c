@@ -85,6 +85,16 @@ TEST(tidy_keeps_one_of_two_glued_copies)
 	check_tidy("nnnnnnnnnnnnnnnnnnnn!!", "nnnnnnnnnnnnnnnnnnnn!");
 }
 
+/* a sentence that only repeats the start of an earlier one is a copy cut short; short starts are words */
+TEST(tidy_drops_copies_cut_short)
+{
+	check_tidy("全球最强的虚拟引擎,安装包精简至1M多,更加稳定的双开神器;全球最强的虚拟引擎,安装包精简至1M多,更加稳定的双",
+			   "全球最强的虚拟引擎,安装包精简至1M多,更加稳定的双开神器;");
+	check_tidy("Machine wash cold, tumble dry low. Machine wash cold. Soft.", "Machine wash cold, tumble dry low. Soft.");
+	check_tidy("Soft cotton. Soft cotton tee, machine washable.", "Soft cotton. Soft cotton tee, machine washable.");
+	check_tidy("Size M fits well. Size M.", "Size M fits well. Size M.");	/* under 8 characters */
+}
+
 TEST(tidy_empty_and_symbol_only_input)
 {
 	check_tidy("", "");
