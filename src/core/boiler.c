@@ -603,6 +603,68 @@ trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *
 	return st;
 }
 
+/*
+ * Keyword salad: a unit of short pieces (at most SALAD_MAX_CHARS code
+ * points each, between spaces, commas, slashes or bars), each with Han in
+ * it and each found in a longer unit of the same text ("高腰 压个子不 高腰
+ * 很性感,拉高腰线,不压个子不挑人穿。", "…网上相册;部在,画册或,网上相。"),
+ * repeats words the text has anyway: it goes, and no word is lost.  Texts
+ * of more than SALAD_MAX_UNITS units are not searched (it is quadratic).
+ */
+#define SALAD_MAX_CHARS 6
+#define SALAD_MAX_UNITS 512
+#define SALAD_SEPARATORS " ,/|"
+
+/* whether s[a, e) has Han and is found in a unit of u[n] but u[i] longer than SALAD_MAX_CHARS */
+static int
+repeated_piece(const char *s, const pt_span *u, size_t n, size_t i, size_t a, size_t e)
+{
+	if (pt_utf8_chars(s + a, e - a) > SALAD_MAX_CHARS || !has_han(s + a, e - a))
+		return 0;
+	for (size_t j = 0; j < n; j++)
+		if (j != i && pt_utf8_chars(s + u[j].start, u[j].end - u[j].start) > SALAD_MAX_CHARS &&
+			memmem(s + u[j].start, u[j].end - u[j].start, s + a, e - a) != NULL)
+			return 1;
+	return 0;
+}
+
+/* whether the code point ending at byte e of valid s (e > 0) is ASCII punctuation or a CJK mark */
+static int
+end_mark_before(const char *s, size_t e)
+{
+	size_t		b = pt_utf8_start_before(s, e);
+	uint32_t	cp;
+
+	if (pt_utf8_decode(s + b, e - b, &cp) == 0)
+		return 0;
+	return (cp < 0x80 && !pt_ascii_alnum((char) cp)) || (cp >= 0x3000 && cp <= 0x303F) ||
+		(cp >= 0xFF01 && cp <= 0xFF0F);
+}
+
+static int
+salad_unit(const char *s, const pt_span *u, size_t n, size_t i)
+{
+	size_t		a = u[i].start,
+				e = u[i].end;
+	int			pieces = 0;
+
+	if (n > SALAD_MAX_UNITS)
+		return 0;
+	while (e > a && end_mark_before(s, e))
+		e = pt_utf8_start_before(s, e);	/* its end marks aside */
+	while (a < e)
+	{
+		size_t		end = a;
+
+		while (end < e && strchr(SALAD_SEPARATORS, s[end]) == NULL)
+			end++;
+		if (end > a && !(pieces++, repeated_piece(s, u, n, i, a, end)))
+			return 0;
+		a = end + 1;
+	}
+	return pieces > 0;
+}
+
 pt_status
 pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_t *out_len,
 				size_t *n_dropped, pt_err *err)
@@ -636,6 +698,12 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		float		p;
 
 		pt_check_interrupts();
+		if (salad_unit(s, u, n, i))
+		{
+			dropped++;
+			gap = 1;
+			continue;
+		}
 		if ((st = unit_prob(b, s + a, e - a, &p, err)) != PT_OK)
 			break;
 		/* a leading headed list goes first; what follows it is judged on its own */

@@ -150,6 +150,19 @@ TEST(boiler_strip_cuts_headed_lists)
 	check_strip(b, "Color: navy, Size: M. Soft cotton.", "Color: navy, Size: M. Soft cotton.");
 }
 
+/* short pieces that only repeat words of a longer unit go; keywords found nowhere else stay */
+TEST(boiler_strip_drops_keyword_salad)
+{
+	const pt_boiler *b = detector();
+
+	if (b == NULL)
+		return;
+	check_strip(b, "高腰 压个子不 高腰 很性感,拉高腰线,不压个子不挑人穿。", "很性感,拉高腰线,不压个子不挑人穿。");
+	check_strip(b, "游戏画册或网上相册;画册或,网上相,网上相。", "游戏画册或网上相册;");
+	check_strip(b, "高腰 显瘦 百搭 高腰", "高腰 显瘦 百搭 高腰");
+	check_strip(b, "游戏画册或网上相册;画册或,网上相,女。", "游戏画册或网上相册;画册或,网上相,女。");
+}
+
 TEST(boiler_refuses_other_models)
 {
 	pt_model   *m = open_model("models/tokenizer.ptm");
