@@ -85,6 +85,11 @@ SELECT rewrite('BUY NOW!!! 50% OFF TODAY ONLY!!! Soft cotton crew-neck T-shirt, 
 SELECT rewrite('Stainless steel kettle, 1.7 l, boils in 4 minutes. Free shipping on orders over $25!') AS product_numbers_kept;
 SELECT rewrite('【爆款热卖】316不锈钢内胆保温杯，容量500ml，触控显示水温。包邮!七天无理由退换!') AS zh_promo_dropped;
 SELECT rewrite('Free shipping! Buy now!') = '' AS all_noise_gives_empty;
+-- a beam keeps the whole product sentence (beams used to stop after "Soft cotton crew")
+SET prodtext.rewrite_beam_width = 4;
+SELECT rewrite('BUY NOW!!! 50% OFF TODAY ONLY!!! Soft cotton crew-neck T-shirt, machine washable. Ships in 24 hours. Visit our store for more!!!') AS promo_dropped_beam_4;
+SELECT rewrite('三鼎（SANDING）肠粉机，好用！质量很好。') AS zh_brand_beam_4;
+RESET prodtext.rewrite_beam_width;
 
 -- the language's typography and the input's brand and model casing (typography.h)
 SELECT rewrite('三鼎（SANDING）肠粉机，好用！质量很好。') AS zh_brand_and_fullwidth;

@@ -295,7 +295,7 @@ advance_row(search *S, int r, int first, int last, hyp *next, int *n_next, pt_er
 	}
 	*n_next += taken;
 	/* done: beam full of finished outputs, nothing live, or no live one can win */
-	if (taken == 0 || S->fin[r].count >= k ||
+	if (taken == 0 || (!S->o->finish_all && S->fin[r].count >= k) ||
 		(S->fin[r].text != NULL &&
 		 S->fin[r].best >= best_live / powf((float) (live[first].n_tok + 2), S->o->length_alpha)))
 		S->done[r] = 1;

@@ -45,6 +45,13 @@ typedef struct pt_beam_opts
 	const int32_t *ids;			/* [vocab] the token of each logp column, ascending; NULL: the column's index */
 	const pt_lexicon *const *lexicons;	/* [rows] the words each row may use, or NULL: any */
 	float	   *row_score;		/* [rows] out: the winner's log P / tokens^alpha, or NULL */
+	/*
+	 * 0: a row is done once beam_width hypotheses have finished; 1: only
+	 * when no live one can still win.  Copying decoders (rewrite) propose
+	 * <eos> among their top candidates at many steps, and with 0 a few
+	 * early stops fill the count before the full copy can finish.
+	 */
+	int			finish_all;
 } pt_beam_opts;
 
 /*

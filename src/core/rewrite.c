@@ -406,6 +406,7 @@ decode_chunks(job *J, chunk *cs, int B, pt_err *err)
 		.length_alpha = LENGTH_ALPHA,
 		.no_repeat_ngram = NO_REPEAT_NGRAM,
 		.row_max_chars = max_chars,
+		.finish_all = 1,
 	};
 	pt_tf_batch *batch;
 	pt_status	st;
