@@ -622,13 +622,14 @@ repeated_piece(const char *s, const pt_span *u, size_t n, size_t i, size_t a, si
 	if (pt_utf8_chars(s + a, e - a) > SALAD_MAX_CHARS || !has_han(s + a, e - a))
 		return 0;
 	for (size_t j = 0; j < n; j++)
-		if (j != i && pt_utf8_chars(s + u[j].start, u[j].end - u[j].start) > SALAD_MAX_CHARS &&
+		if (j != i && u[j].end - u[j].start > SALAD_MAX_CHARS &&
+			pt_utf8_chars(s + u[j].start, u[j].end - u[j].start) > SALAD_MAX_CHARS &&
 			memmem(s + u[j].start, u[j].end - u[j].start, s + a, e - a) != NULL)
 			return 1;
 	return 0;
 }
 
-/* whether the code point ending at byte e of valid s (e > 0) is ASCII punctuation or a CJK mark */
+/* whether the code point ending at byte e of normalized s (e > 0) is ASCII punctuation or a CJK mark */
 static int
 end_mark_before(const char *s, size_t e)
 {
@@ -637,8 +638,7 @@ end_mark_before(const char *s, size_t e)
 
 	if (pt_utf8_decode(s + b, e - b, &cp) == 0)
 		return 0;
-	return (cp < 0x80 && !pt_ascii_alnum((char) cp)) || (cp >= 0x3000 && cp <= 0x303F) ||
-		(cp >= 0xFF01 && cp <= 0xFF0F);
+	return (cp < 0x80 && !pt_ascii_alnum((char) cp)) || pt_is_cjk_punct(cp);
 }
 
 static int

@@ -46,6 +46,13 @@ pt_is_ideograph(uint32_t cp)
 		(cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
 }
 
+/* CJK symbols and punctuation, full-width forms */
+static inline int
+pt_is_cjk_punct(uint32_t cp)
+{
+	return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
 /* byte offset of the code point that ends at byte i of valid UTF-8 s (i > 0) */
 static inline size_t
 pt_utf8_start_before(const char *s, size_t i)

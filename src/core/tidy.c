@@ -148,14 +148,23 @@ sentence_content(const char *s, size_t len, uint32_t *cps, size_t *at)
 	return n;
 }
 
-/* FNV-1a over content characters; 0 when there are none */
+/* FNV-1a over content characters, one at a time; a key is h | 1, so never 0 */
+#define KEY_BASIS 1469598103934665603ULL
+
+static inline uint64_t
+key_step(uint64_t h, uint32_t cp)
+{
+	return (h ^ cp) * 1099511628211ULL;
+}
+
+/* the key of content characters; 0 when there are none */
 static uint64_t
 content_key(const uint32_t *cps, size_t n)
 {
-	uint64_t	h = 1469598103934665603ULL;
+	uint64_t	h = KEY_BASIS;
 
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ cps[i]) * 1099511628211ULL;
+		h = key_step(h, cps[i]);
 	return n > 0 ? (h | 1) : 0;
 }
 
@@ -218,11 +227,11 @@ key_set_add(uint64_t *set, size_t mask, uint64_t key)
 static void
 remember_prefixes(uint64_t *set, size_t mask, size_t *count, const uint32_t *cps, size_t n)
 {
-	uint64_t	h = 1469598103934665603ULL;
+	uint64_t	h = KEY_BASIS;
 
 	for (size_t i = 0; i + 1 < n && *count < PREFIX_KEYS_MAX; i++)
 	{
-		h = (h ^ cps[i]) * 1099511628211ULL;
+		h = key_step(h, cps[i]);
 		if (i + 1 >= MIN_COPY)
 		{
 			key_set_add(set, mask, h | 1);

@@ -35,13 +35,6 @@ struct pt_namecase
 	size_t		words_len;
 };
 
-/* CJK symbols and punctuation, full-width forms */
-static int
-is_cjk_punct(uint32_t cp)
-{
-	return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
-}
-
 /* c is in set; never for NUL, which strchr would find */
 static int
 in_set(char c, const char *set)
@@ -638,7 +631,7 @@ find_neighbours(const char *s, size_t len, uint8_t *fl)
 			continue;
 		}
 		/* everything in s[after_last..i) is transparent ASCII, so each byte is seen once here */
-		cjk = pt_is_ideograph(cp) || is_cjk_punct(cp);
+		cjk = pt_is_ideograph(cp) || pt_is_cjk_punct(cp);
 		for (size_t p = after_last; cjk && p < i; p++)
 			if (s[p] != ' ')
 				fl[p] |= F_NEXT_CJK;
