@@ -171,8 +171,37 @@ prepare_row(const pt_summarizer *s, const char *text, size_t len, const pt_summa
 }
 
 /*
+ * Whether s starts with a word that joins a phrase to what came before
+ * ("And city", "For Bolsa", "By"): no product summary does; an abstract
+ * that does is the decoder's word salad on a catalog it never saw
+ * (models/summarize.md).  Articles and demonstratives may start one.
+ */
+static int
+starts_with_joiner(const char *s, size_t len)
+{
+	static const char *const joiners[] = {
+		"and", "or", "for", "of", "in", "on", "to", "by", "from", "at", "as",
+		"is", "are", "has", "have", "with", NULL
+	};
+	char		w[8];
+	size_t		n = 0;
+
+	while (n < len && pt_ascii_alnum(s[n]))
+		n++;
+	if (n == 0 || n >= sizeof w || (n < len && (s[n] == '-' || s[n] == '\'')))
+		return 0;
+	memcpy(w, s, n);
+	pt_ascii_lower(w, n);
+	for (const char *const *j = joiners; *j != NULL; j++)
+		if (strlen(*j) == n && memcmp(w, *j, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Whether an abstract reads as a phrase: its brackets and quotes balanced,
- * and it does not end on an opening mark or a connecting one ("N large ( \"").
+ * it does not end on an opening mark or a connecting one ("N large ( \"")
+ * and does not start on a joining word.
  */
 static int
 well_formed(const char *s, size_t len)
@@ -183,7 +212,7 @@ well_formed(const char *s, size_t len)
 
 	while (len > 0 && s[len - 1] == ' ')
 		len--;
-	if (len == 0 || strchr("([{\"'-/&:,;", s[len - 1]) != NULL)
+	if (len == 0 || strchr("([{\"'-/&:,;", s[len - 1]) != NULL || starts_with_joiner(s, len))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 	{
