@@ -792,8 +792,6 @@ pt_sents_join(const pt_sent_set *set, const size_t *idx, size_t n_idx,
 #define FILL_REDUNDANT 0.5		/* skip a sentence when this share of its units is said */
 #define FILL_MIN_WORDS 3
 #define FILL_RESTATES 0.6		/* a sentence holding this share of the prefix's units restates it */
-#define FILL_SEP_CHARS 2		/* the most a separator between sentences takes (". ") */
-#define FILL_CUT_MIN_CHARS 12	/* room for less than this is left empty: a shorter tail says nothing */
 
 static const uint32_t *
 sent_feats(const pt_sent_set *set, size_t i)
@@ -876,8 +874,8 @@ trim_dangling(const char *s, size_t len)
  * The leading part of sentence s that fits max_chars: up to its last clause
  * that fits, unless that keeps under half of what a cut between words keeps.
  */
-static size_t
-sentence_cut(const pt_sent *s, size_t max_chars)
+static pt_status
+cut_sentence(const pt_sent *s, size_t max_chars, char **out, size_t *out_len, pt_err *err)
 {
 	const char *b = s->text + s->start;
 	size_t		n = s->end - s->start,
@@ -885,38 +883,8 @@ sentence_cut(const pt_sent *s, size_t max_chars)
 				clause_cut = pt_text_clause_cut(b, n, max_chars);
 
 	if (clause_cut * 2 >= word_cut)
-		return clause_cut;
-	return word_cut < n ? trim_dangling(b, word_cut) : word_cut;
-}
-
-static pt_status
-cut_sentence(const pt_sent *s, size_t max_chars, char **out, size_t *out_len, pt_err *err)
-{
-	return copy_out(s->text + s->start, sentence_cut(s, max_chars), out, out_len, err);
-}
-
-/*
- * Append the part of sentence c that fits after the picks, when there is room
- * for one worth reading; the sentence is shortened in place.
- */
-static void
-fill_cut(pt_sent_set *set, size_t c, size_t *picks, size_t *n_picks, pt_lang lang, size_t max_chars)
-{
-	size_t		used = pt_sents_join(set, picks, *n_picks, NULL, 0, lang, NULL, NULL),
-				room,
-				cut;
-	pt_sent    *s = &set->s[c];
-
-	if (used + FILL_SEP_CHARS + FILL_CUT_MIN_CHARS > max_chars)
-		return;
-	room = max_chars - used - FILL_SEP_CHARS;
-	if ((cut = sentence_cut(s, room)) == 0)
-		return;
-	s->end = s->start + cut;
-	s->chars = pt_utf8_chars(s->text + s->start, cut);
-	picks[(*n_picks)++] = c;
-	if (pt_sents_join(set, picks, *n_picks, NULL, 0, lang, NULL, NULL) > max_chars)
-		(*n_picks)--;
+		return copy_out(b, clause_cut, out, out_len, err);
+	return copy_out(b, word_cut < n ? trim_dangling(b, word_cut) : word_cut, out, out_len, err);
 }
 
 pt_status
@@ -977,13 +945,6 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 		{
 			st = cut_sentence(s, max_chars, out, out_len, err);
 			goto done;
-		}
-		/* the lead goes on into the first sentence that does not fit, cut, as a reader's eye would */
-		if (n_picks > 0 && prefix_len == 0 &&
-			pt_sents_join(&set, picks, n_picks, NULL, 0, lang, NULL, NULL) + FILL_SEP_CHARS + s->chars > max_chars)
-		{
-			fill_cut(&set, c, picks, &n_picks, lang, max_chars);
-			break;
 		}
 		if (s->chars > max_chars ||
 			(double) units_said(&set, c, pre, n_pre, picks, n_picks) > FILL_REDUNDANT * (double) s->n_feat)

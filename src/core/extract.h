@@ -48,10 +48,9 @@ size_t		pt_text_clause_cut(const char *text, size_t len, size_t max_chars);
  * that fit and that the prefix and the earlier picks do not already say,
  * all within max_chars code points.  text must be normalized
  * (pt_text_normalize) UTF-8.  Whole sentences only, except that with an
- * empty prefix the first sentence that does not fit is cut and ends the
- * summary (the lead reads on into it; a tail of under a dozen characters
- * is left out): at its last clause that fits (pt_text_clause_cut) unless
- * that keeps under half of what pt_text_cut keeps.  A prefix that does
+ * empty prefix a first sentence that does not fit is cut: at its last
+ * clause that fits (pt_text_clause_cut) unless that keeps under half of
+ * what pt_text_cut keeps.  A prefix that does
  * not end a sentence gets ". " (or "。" in Chinese) before the first
  * appended sentence; a prefix longer than max_chars is itself cut.
  * Text order, not TextRank-style centrality: the lead is the better summary

@@ -270,24 +270,6 @@ TEST(extract_fill_chinese)
 	free(o);
 }
 
-TEST(extract_fill_goes_on_into_the_next_sentence)
-{
-	char	   *o;
-
-	/* the lead reads on into the first sentence that does not fit, cut between words */
-	CHECK(fill("Soft cotton shirt. Navy blue with a spread collar and long sleeves, machine wash.", "", 45, &o) == PT_OK);
-	CHECK_STR_EQ(o, "Soft cotton shirt. Navy blue with a spread");
-	free(o);
-	/* and stops there: no later sentence that happens to fit */
-	CHECK(fill("Soft cotton shirt. Navy blue with a spread collar and long sleeves. Machine washable cotton.", "", 45, &o) == PT_OK);
-	CHECK_STR_EQ(o, "Soft cotton shirt. Navy blue with a spread");
-	free(o);
-	/* room for less than a few words is left empty */
-	CHECK(fill("Soft cotton shirt. Navy blue with a spread collar and long sleeves.", "", 25, &o) == PT_OK);
-	CHECK_STR_EQ(o, "Soft cotton shirt.");
-	free(o);
-}
-
 TEST(extract_fill_cut_when_nothing_fits)
 {
 	char	   *o;
