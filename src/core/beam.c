@@ -501,20 +501,18 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 				int n_rows, const int32_t *const *tgt, const int *n_tgt, const int *eos,
 				float length_alpha, float *score, pt_err *err)
 {
-	int			T = 0;
 	float	   *lp;
 	int32_t    *row,
 			   *parent,
-			   *token;
+			   *token,
+			   *slot;
 	double	   *sum;
 	pt_status	st = PT_OK;
 
 	if (n_rows <= 0)
 		return PT_OK;
-	for (int r = 0; r < n_rows; r++)
-		T = n_tgt[r] + eos[r] - 1 > T ? n_tgt[r] + eos[r] - 1 : T;
 	lp = pt_alloc(pt_mul_size(pt_mul_size((size_t) n_rows, (size_t) width), sizeof *lp));
-	row = pt_alloc(pt_mul_size((size_t) n_rows, 3 * sizeof *row));
+	row = pt_alloc(pt_mul_size((size_t) n_rows, 4 * sizeof *row));
 	sum = pt_alloc(pt_mul_size((size_t) n_rows, sizeof *sum));
 	if (lp == NULL || row == NULL || sum == NULL)
 	{
@@ -525,24 +523,38 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 	}
 	parent = row + n_rows;
 	token = parent + n_rows;
-	/* every row stays hypothesis r for all T + 1 steps; a row past its end feeds <eos> and is ignored */
-	for (int t = 0; t <= T && st == PT_OK; t++)
+	slot = token + n_rows;		/* row r's hypothesis in the previous call */
+	for (int r = 0; r < n_rows; r++)
+		sum[r] = 0.0;
+	/*
+	 * Step t feeds row r's token t (<bos> first) and scores its token t;
+	 * only the rows with a token left to score take part, so a batch costs
+	 * the sum of its rows' lengths, not its longest times its size.
+	 */
+	for (int t = 0; st == PT_OK; t++)
 	{
-		for (int r = 0; r < n_rows; r++)
-		{
-			row[r] = r;
-			parent[r] = t == 0 ? -1 : r;
-			token[r] = t == 0 ? PT_TOK_BOS : t <= n_tgt[r] ? tgt[r][t - 1] : PT_TOK_EOS;
-			if (t == 0)
-				sum[r] = 0.0;
-		}
-		pt_check_interrupts();
-		if ((st = step(ctx, n_rows, row, parent, token, lp, err)) != PT_OK)
-			break;
+		int			n = 0;
+
 		for (int r = 0; r < n_rows; r++)
 			if (t < n_tgt[r] + eos[r])
-				sum[r] += column_logp(lp + (size_t) r * width, width, ids,
-									  t < n_tgt[r] ? tgt[r][t] : PT_TOK_EOS);
+			{
+				row[n] = r;
+				parent[n] = t == 0 ? -1 : slot[r];
+				token[n] = t == 0 ? PT_TOK_BOS : tgt[r][t - 1];
+				slot[r] = n++;
+			}
+		if (n == 0)
+			break;
+		pt_check_interrupts();
+		if ((st = step(ctx, n, row, parent, token, lp, err)) != PT_OK)
+			break;
+		for (int i = 0; i < n; i++)
+		{
+			int			r = row[i];
+
+			sum[r] += column_logp(lp + (size_t) i * width, width, ids,
+								  t < n_tgt[r] ? tgt[r][t] : PT_TOK_EOS);
+		}
 	}
 	for (int r = 0; r < n_rows && st == PT_OK; r++)
 		score[r] = n_tgt[r] + eos[r] > 0 ?

@@ -78,8 +78,10 @@ pt_status	pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tok
  * Teacher-forced scores: for each row r, the log P the decoder gives the
  * tokens tgt[r][0..n_tgt[r]), followed by <eos> when eos[r], divided by
  * their count ^ length_alpha — with <eos>, the score pt_beam_search gives a
- * finished hypothesis, so the two compare; without, that of a prefix.  Row r is hypothesis r of the step's batch (rows <=
- * its max_hyps).  ids are the logp columns' tokens as in pt_beam_opts; a
+ * finished hypothesis, so the two compare; without, that of a prefix.
+ * Row r is row r of the step's batch (n_rows <= its max_hyps); each step
+ * advances only the rows with tokens left, so a batch costs the sum of its
+ * rows' lengths.  ids are the logp columns' tokens as in pt_beam_opts; a
  * token the columns lack, or that the step gives -inf, counts log
  * PT_FORCED_FLOOR.  n_tgt[r] may be 0 with eos[r] (the score of <eos> alone).
  */
