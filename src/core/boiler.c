@@ -273,6 +273,9 @@ has_space(const char *s, size_t a, size_t b)
 static size_t
 segment_break(const char *s, size_t b, size_t i, const char *marks)
 {
+	/* "1,500" is a number, not two segments: a cut there would leave "500" */
+	if (s[i] == ',' && i > 0 && i + 1 < b && pt_ascii_alnum(s[i - 1]) && pt_ascii_alnum(s[i + 1]))
+		return 0;
 	if (strchr(marks, s[i]) != NULL && s[i] != '\0')
 		return 1;
 	if (s[i] == ' ' && i + 2 < b && s[i + 1] == '-' && s[i + 2] == ' ')

@@ -702,10 +702,11 @@ end_kind_of(const char *s, size_t len, pt_lang lang)
 		case 0x300F:
 		case 0xFF09:
 			return lang == PT_LANG_ZH ? END_CJK : END_LATIN;
-		case '!':				/* also ！？；： after normalization */
+		case '!':				/* also ！？；：， after normalization */
 		case '?':
 		case ';':
 		case ':':
+		case ',':				/* a line that ends on a comma goes on in the next */
 			return lang == PT_LANG_ZH ? END_CJK : END_LATIN;
 		case '.':
 		case ')':

@@ -207,11 +207,20 @@ chunk_text(job *J, int t, int32_t *ids, pt_err *err)
 			start = a;
 		while (st == PT_OK && n > fit)
 		{
-			/* a sentence too long for the model: its first `fit` tokens make a chunk */
-			size_t		cut = token_prefix_bytes(tok, s + a, spans[i].end - a, fit, ids, err, &st);
+			/*
+			 * a sentence too long for the model: its first `fit` tokens make
+			 * a chunk, ending where a word ends — a cut inside "sulfates"
+			 * would make "ates" a word of the next chunk, which its rewrite
+			 * could then keep
+			 */
+			size_t		cut = token_prefix_bytes(tok, s + a, spans[i].end - a, fit, ids, err, &st),
+						word_cut;
 
 			if (st != PT_OK || cut == 0)
 				break;
+			word_cut = pt_text_cut(s + a, spans[i].end - a, pt_utf8_chars(s + a, cut));
+			if (word_cut > 0)
+				cut = word_cut;
 			st = add_chunk(J, t, a, a + cut, err);
 			a += cut;
 			start = a;

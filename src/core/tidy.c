@@ -169,29 +169,45 @@ content_key(const uint32_t *cps, size_t n)
 }
 
 /*
- * Where the first copy ends when a sentence is one text said twice in a row
- * ("…客服电话4007205558官方微信…客服电话4007205558", a pasted copy glued
- * to the first): where the second copy starts, spaces before it trimmed, and
- * *n becomes the copy's content count; else plen.  Copies of fewer than
- * MIN_COPY content characters are left alone ("bye bye", "哈哈"), and so is
- * a doubling inside one ASCII word, which has no copy to keep.
+ * A sentence that starts with one text said twice in a row ("…客服电话
+ * 4007205558官方微信…客服电话4007205558", "Black Finish SAMSUNG HTX810T
+ * SOUND BAR … BLACK FINISH Visit our store": a pasted copy, in any case,
+ * glued to the first, maybe with more after it): the second copy's content
+ * characters are [k, 2k), and the result is k, or 0 when there is none.
+ * The longest such copy wins.  Copies of fewer than MIN_COPY content
+ * characters are left alone ("bye bye", "哈哈"), and so is a copy that
+ * would start or end inside an ASCII word, which has no copy to keep.  Prefix
+ * hashes (hash, pw: room for n + 1) make it linear in the sentence.
  */
 #define MIN_COPY 8
-static size_t
-first_copy(const char *p, size_t plen, const uint32_t *cps, const size_t *at, size_t *n)
-{
-	size_t		half = *n / 2;
+#define COPY_MUL 0x100000001b3ULL
 
-	if (*n % 2 != 0 || half < MIN_COPY || memcmp(cps, cps + half, half * sizeof(uint32_t)) != 0)
-		return plen;
-	/* a cut inside an ASCII word would make a new word ("nnnnnnnn" of "nnnnnnnnnnnnnnnn") */
-	if (at[half] > 0 && pt_ascii_alnum(p[at[half] - 1]) && pt_ascii_alnum(p[at[half]]))
-		return plen;
-	*n = half;
-	plen = at[half];
-	while (plen > 0 && p[plen - 1] == ' ')
-		plen--;
-	return plen;
+/* whether byte i of p is inside an ASCII word (a cut there would make two words of one) */
+static int
+inside_word(const char *p, size_t i)
+{
+	return i > 0 && pt_ascii_alnum(p[i - 1]) && pt_ascii_alnum(p[i]);
+}
+
+static size_t
+copy_start(const char *p, const uint32_t *cps, const size_t *at, size_t n, uint64_t *hash, uint64_t *pw)
+{
+	hash[0] = 0;
+	pw[0] = 1;
+	for (size_t i = 0; i < n; i++)
+	{
+		hash[i + 1] = hash[i] * COPY_MUL + cps[i] + 1;
+		pw[i + 1] = pw[i] * COPY_MUL;
+	}
+	for (size_t k = n / 2; k >= MIN_COPY; k--)
+	{
+		if (inside_word(p, at[k]) || (2 * k < n && inside_word(p, at[2 * k])))
+			continue;
+		if (hash[k] == hash[2 * k] - hash[k] * pw[k] &&
+			memcmp(cps, cps + k, k * sizeof(uint32_t)) == 0)
+			return k;
+	}
+	return 0;
 }
 
 /* whether an open-addressing set of keys (0 = empty slot, mask + 1 slots) holds key */
@@ -288,6 +304,8 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			   *prefixes;		/* and of their prefixes (remember_prefixes) */
 	uint32_t   *cps;			/* a sentence's content characters (sentence_content) */
 	size_t	   *at;				/* and their byte offsets */
+	uint64_t   *hash,			/* and their prefix hashes (copy_start) */
+			   *pw;
 	pt_namecase *names = NULL;	/* built at the first shouted sentence */
 	size_t		n_spans,
 				mask = 15,
@@ -306,23 +324,39 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	prefixes = pt_alloc_zero(pt_mul_size(prefix_mask + 1, sizeof(uint64_t)));
 	cps = pt_alloc(pt_mul_size(len + 1, sizeof(uint32_t)));
 	at = pt_alloc(pt_mul_size(len + 1, sizeof(size_t)));
-	if (seen == NULL || prefixes == NULL || cps == NULL || at == NULL)
+	hash = pt_alloc(pt_mul_size(len + 1, sizeof(uint64_t)));
+	pw = pt_alloc(pt_mul_size(len + 1, sizeof(uint64_t)));
+	if (seen == NULL || prefixes == NULL || cps == NULL || at == NULL || hash == NULL || pw == NULL)
 	{
 		pt_free(spans);
 		pt_free(seen);
 		pt_free(prefixes);
 		pt_free(cps);
 		pt_free(at);
+		pt_free(hash);
+		pt_free(pw);
 		return pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
 	}
 	for (size_t i = 0; i < n_spans; i++)
 	{
 		const char *p = s + spans[i].start;
 		size_t		plen = spans[i].end - spans[i].start,
-					n_all = sentence_content(p, plen, cps, at),
-					n_content = n_all,
-					cut = first_copy(p, plen, cps, at, &n_content);
-		uint64_t	key = content_key(cps, n_content);
+					n_content = sentence_content(p, plen, cps, at),
+					k = copy_start(p, cps, at, n_content, hash, pw),
+					cut = plen,		/* the second copy is p[cut, rest), dropped */
+					rest = plen;
+		uint64_t	key;
+
+		if (k > 0)
+		{
+			/* the first copy, then what follows the second as it is: more text, or the end marks */
+			for (cut = at[k]; cut > 0 && p[cut - 1] == ' '; cut--)
+				;
+			rest = content_end(p, plen, at, 2 * k);
+			memmove(cps + k, cps + 2 * k, (n_content - 2 * k) * sizeof(uint32_t));
+			n_content -= k;
+		}
+		key = content_key(cps, n_content);
 
 		/* said before, whole or as the start of a longer sentence */
 		if (key == 0 || key_set_has(seen, mask, key) || key_set_has(prefixes, prefix_mask, key))
@@ -340,12 +374,10 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 				out[n++] = ' ';
 		}
 		memcpy(out + n, p, cut);
-		if (cut < plen)			/* the first copy, with the sentence's end marks */
+		if (cut < plen)
 		{
-			size_t		tail = content_end(p, plen, at, n_all);
-
-			memcpy(out + n + cut, p + tail, plen - tail);
-			plen = cut + plen - tail;
+			memcpy(out + n + cut, p + rest, plen - rest);
+			plen = cut + plen - rest;
 		}
 		if (pt_text_shouted(out + n, plen))
 		{
@@ -363,6 +395,8 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	pt_free(prefixes);
 	pt_free(cps);
 	pt_free(at);
+	pt_free(hash);
+	pt_free(pw);
 	pt_namecase_free(names);
 	*out_len = n;
 	return st;

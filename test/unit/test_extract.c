@@ -288,6 +288,10 @@ TEST(extract_fill_cut_when_nothing_fits)
 	CHECK(fill("Navy blue solid casual shirt with a spread collar and long sleeves. Machine wash.", "", 30, &o) == PT_OK);
 	CHECK_STR_EQ(o, "Navy blue solid casual shirt");
 	free(o);
+	/* a line that ends on a comma goes on in the next: no ",." */
+	CHECK(fill("Navy blue solid shirt, long sleeves,\nbutton placket & curved hem", "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Navy blue solid shirt, long sleeves, button placket & curved hem");
+	free(o);
 	/* shouting is noise: a half-shouted sentence is skipped */
 	CHECK(fill("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster. It toasts two slices at once.", "", 100, &o) == PT_OK);
 	CHECK_STR_EQ(o, "It toasts two slices at once.");

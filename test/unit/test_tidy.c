@@ -80,7 +80,12 @@ TEST(tidy_keeps_one_of_two_glued_copies)
 			   "官方微信ABC客服电话4007205558");
 	check_tidy("Soft cotton tee Soft cotton tee! Machine wash.", "Soft cotton tee! Machine wash.");
 	check_tidy("Bye bye. 哈哈哈哈", "Bye bye. 哈哈哈哈");
-	check_tidy("Model XR5 XR5", "Model XR5 XR5");	/* not two copies of the whole sentence */
+	check_tidy("Model XR5 XR5", "Model XR5 XR5");	/* not a copy of the sentence's start */
+	/* a pasted copy in another case, with more glued after it: the more stays */
+	check_tidy("Canon charger - black finish CANON CHARGER - BLACK FINISH our team is here to help.",
+			   "Canon charger - black finish our team is here to help.");
+	check_tidy("官方微信ABC客服电话4007205558官方微信abc客服电话4007205558欢迎咨询。",
+			   "官方微信ABC客服电话4007205558欢迎咨询。");
 	/* found by fuzz_rewrite: halving one word would make a new word */
 	check_tidy("nnnnnnnnnnnnnnnnnnnn!!", "nnnnnnnnnnnnnnnnnnnn!");
 }
