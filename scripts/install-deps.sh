@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config postgresql-15 postgresql-server-dev-15 libopenblas-dev
       clang libclang-rt-14-dev    # clang + libFuzzer: make fuzz, test/scripts/fuzz_smoke.sh
-      python3-numpy)              # test/scripts/summarize_trust.sh reads the dev sets through the core
+      python3-numpy)              # test/scripts/trust.sh reads the dev sets through the core
 [ "${1:-}" = "--train" ] && pkgs+=(python3-torch python3-sklearn python3-scipy python3-numpy)
 [ "${1:-}" = "--bench" ] && pkgs+=(postgresql-plpython3-15 python3-torch python3-scipy python3-sklearn gnuplot-nox)
 

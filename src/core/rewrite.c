@@ -5,6 +5,7 @@
  */
 #include "rewrite.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -355,6 +356,29 @@ ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
 	return 1;
 }
 
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t	a = *(const uint32_t *) x,
+				b = *(const uint32_t *) y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Whether every code point of a[0..na) beyond ASCII — a Han character, a
+ * letter of another script, a symbol ("★") — is one of b[0..nb); sorts b.
+ */
+static int
+non_ascii_from(const uint32_t *a, size_t na, uint32_t *b, size_t nb)
+{
+	qsort(b, nb, sizeof *b, cmp_u32);
+	for (size_t i = 0; i < na; i++)
+		if (a[i] >= 0x80 && bsearch(&a[i], b, nb, sizeof *b, cmp_u32) == NULL)
+			return 0;
+	return 1;
+}
+
 /*
  * Whether a chunk's rewrite is used: it keeps every fact word of the chunk
  * (facts.h; the decoder already made sure it adds none), it is an edit of
@@ -363,7 +387,8 @@ ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
  * loops — every ASCII word of it is a word of the chunk (so a colour, a
  * material or a misspelling cannot slip through the subsequence test: "Navy
  * Blue" for "Black"), every token with a digit is the chunk's verbatim,
- * and it keeps at least MIN_CONTENT_KEPT of the chunk's
+ * every other character is one the chunk has (a Han character is a word;
+ * "★" is noise), and it keeps at least MIN_CONTENT_KEPT of the chunk's
  * content (noise is never most of a chunk).
  */
 static pt_status
@@ -388,7 +413,8 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
 			ascii_from(chunk, chunk_len, out, out_len) &&
 			(double) common >= MIN_EDIT_PRECISION * (double) na &&
-			(double) common >= MIN_CONTENT_KEPT * (double) nb;
+			(double) common >= MIN_CONTENT_KEPT * (double) nb &&
+			non_ascii_from(a, na, b, nb);
 	}
 	pt_facts_free(of);
 	pt_free(a);

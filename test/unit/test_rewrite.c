@@ -142,6 +142,44 @@ TEST(rewrite_word_cut_between_chunks_stays_whole)
 	check_rewrites(texts, 1, 0, 4);
 }
 
+/*
+ * A sentence longer than the model's source is cut where a word ends when
+ * one is in reach: a cut inside "sulfates" made "ates" a word of the next
+ * chunk, which its rewrite could keep (found by test/scripts/trust.sh).
+ */
+TEST(rewrite_long_sentence_chunks_end_on_words)
+{
+	/* one 1,789-character sentence of ingredient words (written for this test) */
+	static const char *const texts[1] = {
+		"Fungal infections gluten; tea glycerin parabens; bacteria mulberry lasting; helps "
+		"rosemary from; long fresh infections long skin; orchids helps parabens; causing cucumber "
+		"from vera prevents; fragrant infections tree phthalates neem; preservatives leaf alcohol "
+		"infections; preservatives neem sulfates common bacteria; long rosemary; product mulberry "
+		"soy; safe glycerin; vera removes soy product fresh; intimate sensitive irritations "
+		"preventing gluten; cucumber cruelty preservatives; vera irritations rosemary orchids; "
+		"lasting vegan removes area soy; aroma intimate lasting neem; mulberry lasting; "
+		"irritations bacteria free; common causing prevents glycerin; balanced infections area "
+		"orchids tea; ingredients neem helps phthalates dairy; removes pomegranate; area "
+		"phthalates free; common orchids dairy skin preventing; gluten eliminating skin; "
+		"eliminating eliminating parabens product alcohol; tea preservatives glycerin parabens; "
+		"cucumber aroma; soy mulberry lasting long; cruelty alcohol removes; gluten common; neem "
+		"skin phthalates oil area; against fungal free rosemary; odor sulfates vegan glycerin "
+		"cucumber; ingredients common preventing; phthalates parabens removes cruelty causing; "
+		"mulberry fragrant liquorice soy infections; preservatives product; rosemary gluten tree "
+		"provides lasting; tea fragrant; leaf fungal fresh causing sulfates; sulfates provides "
+		"phthalates; odor tree; tea cruelty; rosemary fungal; aroma parabens oil cucumber "
+		"cruelty; lasting causing against; oil aroma rosemary removes free; vegan intimate "
+		"parabens oil; helps causing extracts intimate; sensitive eliminating; mulberry oil "
+		"against aroma; extracts orchids irritations liquorice; rosemary preservatives removes "
+		"long; infections product area odor; helps vegan infections orchids; leaf aloe cruelty "
+		"product."
+	};
+
+	if (get_rewriter() == NULL)
+		return;
+	check_rewrites(texts, 1, 0, 1);
+}
+
 TEST(rewrite_without_model_normalizes)
 {
 	const char *t = "<p>Great&nbsp;value!</p>";

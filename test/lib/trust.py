@@ -1,22 +1,22 @@
-"""summarize_trust.py — inputs and verdict of test/scripts/summarize_trust.sh (issue 17's rules).
+"""trust.py — inputs and verdict of test/scripts/trust.sh: summarize() and rewrite() as a catalog
+team would publish them (issues 17 and 18).
 
-    python3 test/lib/summarize_trust.py inputs OUT.jsonl     # {id, src, noisy} rows to summarize
-    python3 test/lib/summarize_trust.py check IN.jsonl       # {id, src, noisy, out}: exit 1 on a break
+    python3 test/lib/trust.py inputs OUT.jsonl            # {id, src, noisy} rows for either function
+    python3 test/lib/trust.py check TASK IN.jsonl         # {id, src, noisy, out}: exit 1 on a break
 
-Inputs: the fixtures of test/fixtures/summarize_trust.jsonl (seller copy full of noise, other
-scripts, numbers, all caps, HTML, very long words); and, where ../shared/data is there
-(PRODTEXT_DATA), up to DEV_ROWS dev rows of every catalog of models/train/summarize/data.py,
-plus NOISY_ROWS clean dev rows per language corrupted by the rewrite noise model
-(rewrite/noise.py, seeded).
+Inputs: the fixtures of test/fixtures/trust.jsonl (seller copy full of noise, other scripts,
+numbers, all caps, HTML, very long words); and, where ../shared/data is there (PRODTEXT_DATA),
+up to DEV_ROWS dev rows of every catalog of models/train/summarize/data.py, plus NOISY_ROWS
+clean dev rows per language corrupted by the rewrite noise model (rewrite/noise.py, seeded).
 
 Verdict (../shared/tools/trust_check.py, the contract's independent checker): for every output,
 rule 1, no word outside the input and the connectives, and no profanity; for the noisy inputs
 (fixtures and corrupted dev rows) also rule 2, no shouting, no emoji, no promotional, shipping,
 store or call-to-action phrase (NOISE below), and rule 3, no ASCII punctuation next to a Chinese
 character the input did not have there, no brand or model casing lost (brand_damage).  Rule 1
-holds by construction (decoding), so one break fails; rules 2 and 3 rest on the learned
-boilerplate detector, so every break is printed and more than LEARNED_MAX of the noisy outputs
-fail.
+holds by construction (decoding and the rewrite guard), so one break fails; rules 2 and 3 rest
+on the learned boilerplate detector, so every break is printed and more than LEARNED_MAX of the
+noisy outputs fail.
 """
 import importlib.util
 import json
@@ -29,7 +29,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 sys.path.insert(0, os.path.join(ROOT, "models", "train"))
 from common import DATA, SEED  # noqa: E402
 
-FIXTURES = os.path.join(ROOT, "test", "fixtures", "summarize_trust.jsonl")
+FIXTURES = os.path.join(ROOT, "test", "fixtures", "trust.jsonl")
 TRUST = os.path.join(os.path.dirname(DATA), "tools", "trust_check.py")
 DEV_ROWS = 150
 NOISY_ROWS = 150
@@ -83,7 +83,7 @@ def brand_damage(src, damaged):
     return kept or None
 
 
-def check(path):
+def check(task, path):
     tc = trust_checker()
     broken, n, n_noisy = {}, 0, 0
     with open(path, encoding="utf-8") as f:
@@ -98,7 +98,7 @@ def check(path):
                 verdict["case_damage"] = brand_damage(r["src"], verdict["case_damage"])
             else:                           # rule 1, and no profanity
                 verdict = {k: verdict[k] for k in ("outside_words", "profanity")}
-            verdict.pop("cut_off", None)    # a rule of summarize_agg, not of one summary
+            verdict.pop("cut_off", None)    # a rule of summarize_agg, not of one text
             for rule, what in verdict.items():
                 if what:
                     broken.setdefault(rule, []).append((r["id"], what, r["out"]))
@@ -111,11 +111,13 @@ def check(path):
         print(f"{'FAIL' if fail else 'note'} {rule}: {len(rows)} of {n if hard else n_noisy} outputs")
         for rid, what, out in rows[:5]:
             print(f"  {rid}: {what} in {out!r}")
-    print(f"summarize trust: {n} outputs ({n_noisy} noisy), {sum(map(len, broken.values()))} broken rules")
+    print(f"{task} trust: {n} outputs ({n_noisy} noisy), {sum(map(len, broken.values()))} broken rules")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("inputs", "check"):
-        sys.exit(__doc__)
-    sys.exit(inputs(sys.argv[2]) if sys.argv[1] == "inputs" else check(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "inputs":
+        sys.exit(inputs(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "check" and sys.argv[2] in ("summarize", "rewrite"):
+        sys.exit(check(sys.argv[2], sys.argv[3]))
+    sys.exit(__doc__)
