@@ -188,7 +188,8 @@ starts_with_joiner(const char *s, size_t len)
 
 	while (n < len && pt_ascii_alnum(s[n]))
 		n++;
-	if (n == 0 || n >= sizeof w || (n < len && (s[n] == '-' || s[n] == '\'')))
+	/* "In-ear", "On/off", "To's" are words of their own */
+	if (n == 0 || n >= sizeof w || (n < len && strchr("-'/", s[n]) != NULL))
 		return 0;
 	memcpy(w, s, n);
 	pt_ascii_lower(w, n);

@@ -295,6 +295,15 @@ unshout(const char *s, size_t len, char *out)
 		out[0] -= 'a' - 'A';
 }
 
+/* i moved past the closing brackets and quotes at p[i, end) */
+static size_t
+after_closers(const char *p, size_t i, size_t end)
+{
+	while (i < end && strchr(")]}\"'", p[i]) != NULL)
+		i++;
+	return i;
+}
+
 /* pass 2: sentences, joined by the white space that preceded each in the source */
 static pt_status
 tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *err)
@@ -349,10 +358,19 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 
 		if (k > 0)
 		{
-			/* the first copy, then what follows the second as it is: more text, or the end marks */
-			for (cut = at[k]; cut > 0 && p[cut - 1] == ' '; cut--)
-				;
-			rest = content_end(p, plen, at, 2 * k);
+			/*
+			 * each copy with its closing brackets; the first, then what follows
+			 * the second as it is: more text, or the end marks.  The marks
+			 * after the second copy replace those after the first ("tee,
+			 * TEE." is "tee.", not "tee,."), unless the second runs straight
+			 * into more text ("1.0.16,,1.0.16关键词"): then the first keeps its own.
+			 */
+			rest = after_closers(p, content_end(p, plen, at, 2 * k), plen);
+			if (2 * k < n_content && rest == at[2 * k])
+				for (cut = at[k]; cut > 0 && p[cut - 1] == ' '; cut--)
+					;
+			else
+				cut = after_closers(p, content_end(p, plen, at, k), at[k]);
 			memmove(cps + k, cps + 2 * k, (n_content - 2 * k) * sizeof(uint32_t));
 			n_content -= k;
 		}

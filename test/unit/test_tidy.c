@@ -86,6 +86,12 @@ TEST(tidy_keeps_one_of_two_glued_copies)
 			   "Canon charger - black finish our team is here to help.");
 	check_tidy("官方微信ABC客服电话4007205558官方微信abc客服电话4007205558欢迎咨询。",
 			   "官方微信ABC客服电话4007205558欢迎咨询。");
+	/* the first copy's separator goes with the second copy: no ",." or ",," */
+	check_tidy("Soft cotton tee, SOFT COTTON TEE.", "Soft cotton tee.");
+	check_tidy("Soft cotton tee, SOFT COTTON TEE, machine wash.", "Soft cotton tee, machine wash.");
+	check_tidy("Tee (organic cotton) TEE (ORGANIC COTTON)!", "Tee (organic cotton)!");
+	/* unless the second copy runs straight into more text: then the first keeps its mark */
+	check_tidy("收录版本1.0.1612,,收录版本1.0.1612关键词:新款", "收录版本1.0.1612,关键词:新款");
 	/* found by fuzz_rewrite: halving one word would make a new word */
 	check_tidy("nnnnnnnnnnnnnnnnnnnn!!", "nnnnnnnnnnnnnnnnnnnn!");
 }
