@@ -738,10 +738,14 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 				memcpy(buf + at, s + prev_end, a - prev_end);
 				at += a - prev_end;
 			}
-			/* a cut between two kept parts never glues two words into one ("blac!l") */
+			/*
+			 * a cut between two kept parts never glues two words into one
+			 * ("blac!l"), nor two lines into one sentence ("iPhone 13" and
+			 * "x" are not "iPhone 13 x", a new size)
+			 */
 			else if (has_space(s, prev_end, a) ||
 					 (pt_ascii_alnum(buf[at - 1]) && pt_ascii_alnum(s[a])))
-				buf[at++] = ' ';
+				buf[at++] = memchr(s + prev_end, '\n', a - prev_end) != NULL ? '\n' : ' ';
 		}
 		memcpy(buf + at, s + a, e - a);
 		at += e - a;
