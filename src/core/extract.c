@@ -872,20 +872,53 @@ trim_dangling(const char *s, size_t len)
 }
 
 /*
+ * Where the word after the one at i starts, or len: each ideograph is a
+ * word, and so is a run of other characters up to white space or an
+ * ideograph ("Water-resistant", "1,500": a part of one is no word of it).
+ */
+static size_t
+next_word(const char *t, size_t len, size_t i)
+{
+	if (i < len && pt_ideograph_at(t, len, i))
+		return i + pt_utf8_decode(t + i, len - i, &(uint32_t) {0});
+	while (i < len && !is_space_byte(t[i]) && !pt_ideograph_at(t, len, i))
+		i++;
+	while (i < len && !pt_ascii_alnum(t[i]) && !pt_ideograph_at(t, len, i))
+		i++;
+	return i;
+}
+
+#define CUT_SKIP_WORDS 8		/* leading words too long for the budget skipped, at most */
+
+/* bytes of sentence b[0..n) kept by a cut to max_chars: its last clause that fits, or a cut between words */
+static size_t
+sentence_cut(const char *b, size_t n, size_t max_chars)
+{
+	size_t		word_cut = pt_text_cut(b, n, max_chars),
+				clause_cut = pt_text_clause_cut(b, n, max_chars);
+
+	if (clause_cut * 2 >= word_cut)
+		return clause_cut;
+	return word_cut < n ? trim_dangling(b, word_cut) : word_cut;
+}
+
+/*
  * The leading part of sentence s that fits max_chars: up to its last clause
  * that fits, unless that keeps under half of what a cut between words keeps.
+ * When not even the first word fits ("Honeywell霍尼韦尔扫码枪" in 8
+ * characters), the words after it that do, rather than nothing.
  */
 static pt_status
 cut_sentence(const pt_sent *s, size_t max_chars, char **out, size_t *out_len, pt_err *err)
 {
 	const char *b = s->text + s->start;
 	size_t		n = s->end - s->start,
-				word_cut = pt_text_cut(b, n, max_chars),
-				clause_cut = pt_text_clause_cut(b, n, max_chars);
+				skip = 0,
+				len = sentence_cut(b, n, max_chars);
 
-	if (clause_cut * 2 >= word_cut)
-		return copy_out(b, clause_cut, out, out_len, err);
-	return copy_out(b, word_cut < n ? trim_dangling(b, word_cut) : word_cut, out, out_len, err);
+	for (int k = 0; len == 0 && k < CUT_SKIP_WORDS && (skip = next_word(b, n, skip)) < n; k++)
+		len = sentence_cut(b + skip, n - skip, max_chars);
+	return copy_out(b + skip, len, out, out_len, err);
 }
 
 pt_status

@@ -50,7 +50,8 @@ size_t		pt_text_clause_cut(const char *text, size_t len, size_t max_chars);
  * (pt_text_normalize) UTF-8.  Whole sentences only, except that with an
  * empty prefix a first sentence that does not fit is cut: at its last
  * clause that fits (pt_text_clause_cut) unless that keeps under half of
- * what pt_text_cut keeps.  A prefix that does
+ * what pt_text_cut keeps; when not even its first word fits, the words
+ * after it that do (at most 8 words skipped).  A prefix that does
  * not end a sentence gets ". " (or "。" in Chinese) before the first
  * appended sentence; a prefix longer than max_chars is itself cut.
  * Text order, not TextRank-style centrality: the lead is the better summary

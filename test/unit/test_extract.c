@@ -288,6 +288,13 @@ TEST(extract_fill_cut_when_nothing_fits)
 	CHECK(fill("Navy blue solid casual shirt with a spread collar and long sleeves. Machine wash.", "", 30, &o) == PT_OK);
 	CHECK_STR_EQ(o, "Navy blue solid casual shirt");
 	free(o);
+	/* a first word longer than the budget: the words after it, not nothing (and never a part of it) */
+	CHECK(fill("Honeywell霍尼韦尔扫码枪Orbit码捷二维码扫描平台", "", 8, &o) == PT_OK);
+	CHECK_STR_EQ(o, "霍尼韦尔扫码枪");
+	free(o);
+	CHECK(fill("Water-resistant 20 l daypack with a padded laptop sleeve.", "", 12, &o) == PT_OK);
+	CHECK_STR_EQ(o, "20 l daypack");
+	free(o);
 	/* a line that ends on a comma goes on in the next: no ",." */
 	CHECK(fill("Navy blue solid shirt, long sleeves,\nbutton placket & curved hem", "", 200, &o) == PT_OK);
 	CHECK_STR_EQ(o, "Navy blue solid shirt, long sleeves, button placket & curved hem");
