@@ -356,25 +356,17 @@ ascii_from(const char *src, size_t src_len, const char *out, size_t out_len)
 	return 1;
 }
 
-static int
-cmp_u32(const void *x, const void *y)
-{
-	uint32_t	a = *(const uint32_t *) x,
-				b = *(const uint32_t *) y;
-
-	return (a > b) - (a < b);
-}
-
 /*
  * Whether every code point of a[0..na) beyond ASCII — a Han character, a
- * letter of another script, a symbol ("★") — is one of b[0..nb); sorts b.
+ * letter of another script, a symbol ("★") — is one of b[0..nb); sorts
+ * and deduplicates b.
  */
 static int
 non_ascii_from(const uint32_t *a, size_t na, uint32_t *b, size_t nb)
 {
-	qsort(b, nb, sizeof *b, cmp_u32);
+	nb = pt_sort_unique_u32(b, nb);
 	for (size_t i = 0; i < na; i++)
-		if (a[i] >= 0x80 && bsearch(&a[i], b, nb, sizeof *b, cmp_u32) == NULL)
+		if (a[i] >= 0x80 && bsearch(&a[i], b, nb, sizeof *b, pt_compare_u32) == NULL)
 			return 0;
 	return 1;
 }

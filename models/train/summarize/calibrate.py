@@ -42,7 +42,6 @@ from summarize.loco import served_path
 
 GRID = [-math.inf, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0]
 LOCO_ROWS = 500
-LEAD_ONLY = 1e9  # a margin no abstract reaches: the extractive path alone
 
 
 def trust_checker():
@@ -67,6 +66,14 @@ def served(s, b, srcs, budget, margin):
     return out
 
 
+def extractive(b, srcs, budget):
+    """The extractive path alone, without the model: what a row gets when its abstract does not serve."""
+    out = []
+    for i in range(0, len(srcs), 32):
+        out += ptcore.summarize(srcs[i:i + 32], None, max_chars=budget, extractive_fill=0, boiler=b)
+    return out
+
+
 def score(outs, srcs, refs, lang, tc):
     r = rouge_corpus(outs, refs, [lang] * len(refs))["rougeL"]
     outside = sum(bool(tc.outside_words(s, o)) for s, o in zip(srcs, outs)) / len(outs)
@@ -82,8 +89,8 @@ def evaluate(model, b, rows, lang, tc):
     n = max(1, round(sum(n_units(r, lang) for r in refs) / len(refs)))
     base = {"lead": score([lead(x, n, lang) for x in srcs], srcs, refs, lang, tc)[0],
             "textrank": score([textrank(x, n, lang) for x in srcs], srcs, refs, lang, tc)[0]}
+    leads = extractive(b, srcs, budget)
     with ptcore.Summarizer(model) as s:
-        leads = served(s, b, srcs, budget, LEAD_ONLY)
         by_margin = {}
         for m in GRID:
             outs = served(s, b, srcs, budget, m)
