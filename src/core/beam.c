@@ -499,21 +499,23 @@ column_logp(const float *lp, int width, const int32_t *ids, int32_t token)
 pt_status
 pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 				int n_rows, const int32_t *const *tgt, const int *n_tgt, const int *eos,
-				float length_alpha, float *score, pt_err *err)
+				float length_alpha, const float *stop_below, float *score, pt_err *err)
 {
 	float	   *lp;
 	int32_t    *row,
 			   *parent,
 			   *token,
-			   *slot;
-	double	   *sum;
+			   *slot,
+			   *stopped;
+	double	   *sum,
+			   *norm;
 	pt_status	st = PT_OK;
 
 	if (n_rows <= 0)
 		return PT_OK;
 	lp = pt_alloc(pt_mul_size(pt_mul_size((size_t) n_rows, (size_t) width), sizeof *lp));
-	row = pt_alloc(pt_mul_size((size_t) n_rows, 4 * sizeof *row));
-	sum = pt_alloc(pt_mul_size((size_t) n_rows, sizeof *sum));
+	row = pt_alloc(pt_mul_size((size_t) n_rows, 5 * sizeof *row));
+	sum = pt_alloc(pt_mul_size((size_t) n_rows, 2 * sizeof *sum));
 	if (lp == NULL || row == NULL || sum == NULL)
 	{
 		pt_free(lp);
@@ -524,8 +526,14 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 	parent = row + n_rows;
 	token = parent + n_rows;
 	slot = token + n_rows;		/* row r's hypothesis in the previous call */
+	stopped = slot + n_rows;
+	norm = sum + n_rows;
 	for (int r = 0; r < n_rows; r++)
+	{
 		sum[r] = 0.0;
+		stopped[r] = 0;
+		norm[r] = pow((double) (n_tgt[r] + eos[r]), (double) length_alpha);
+	}
 	/*
 	 * Step t feeds row r's token t (<bos> first) and scores its token t;
 	 * only the rows with a token left to score take part, so a batch costs
@@ -536,7 +544,7 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 		int			n = 0;
 
 		for (int r = 0; r < n_rows; r++)
-			if (t < n_tgt[r] + eos[r])
+			if (t < n_tgt[r] + eos[r] && !stopped[r])
 			{
 				row[n] = r;
 				parent[n] = t == 0 ? -1 : slot[r];
@@ -554,11 +562,11 @@ pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 
 			sum[r] += column_logp(lp + (size_t) i * width, width, ids,
 								  t < n_tgt[r] ? tgt[r][t] : PT_TOK_EOS);
+			stopped[r] = stop_below != NULL && sum[r] / norm[r] < stop_below[r];
 		}
 	}
 	for (int r = 0; r < n_rows && st == PT_OK; r++)
-		score[r] = n_tgt[r] + eos[r] > 0 ?
-			(float) (sum[r] / pow((double) (n_tgt[r] + eos[r]), (double) length_alpha)) : 0.0f;
+		score[r] = n_tgt[r] + eos[r] > 0 ? (float) (sum[r] / norm[r]) : 0.0f;
 	pt_free(lp);
 	pt_free(row);
 	pt_free(sum);

@@ -84,10 +84,16 @@ pt_status	pt_greedy_trace(pt_decode_step step, void *ctx, int vocab, int max_tok
  * rows' lengths.  ids are the logp columns' tokens as in pt_beam_opts; a
  * token the columns lack, or that the step gives -inf, counts log
  * PT_FORCED_FLOOR.  n_tgt[r] may be 0 with eos[r] (the score of <eos> alone).
+ *
+ * stop_below (NULL: none) lets a caller that only needs to know whether
+ * row r's score reaches stop_below[r] stop scoring it once it cannot: as
+ * every token's log P is <= 0, the score so far (divided by the full
+ * count) bounds the final one from above.  Such a row's score is that
+ * bound, below stop_below[r] as the final score is.
  */
 #define PT_FORCED_FLOOR 1e-20f
 pt_status	pt_forced_score(pt_decode_step step, void *ctx, int width, const int32_t *ids,
 							int n_rows, const int32_t *const *tgt, const int *n_tgt, const int *eos,
-							float length_alpha, float *score, pt_err *err);
+							float length_alpha, const float *stop_below, float *score, pt_err *err);
 
 #endif							/* PT_BEAM_H */

@@ -589,66 +589,70 @@ row_len(const int32_t *lengths, int b, int T)
 	return lengths[b] < 0 ? 0 : lengths[b];
 }
 
-/*
- * The recurrent half of an LSTM step: gates [B,4H] holds x·W_ihᵀ + b_ih on
- * entry; adds h·W_hhᵀ + b_hh and updates h, c [B,H] in place for the rows
- * still running at step s (all rows when lengths is NULL); others stay frozen.
- */
-/* n (1..VL) units of one row's gates [4H] (i, f, g, o): c = f·c + i·g, h = o·tanh(c) */
-VINLINE void
-lstm_units(const float *g, int H, float *c, float *h, int n)
+/* n floats of a gate's pre-activation: g plus a (NULL: nothing to add) */
+VINLINE vf
+vgate(const float *g, const float *a, int n)
 {
-	vf			cv = vsigmoid(vload(g + H, n)) * vload(c, n) +
-		vsigmoid(vload(g, n)) * vtanh(vload(g + 2 * H, n));
+	return a != NULL ? vload(g, n) + vload(a, n) : vload(g, n);
+}
+
+/*
+ * n (1..VL) units of one row: its gates [4H] (i, f, g, o) are g + a, the
+ * input projection plus the recurrent term; c = f·c + i·g, h = o·tanh(c).
+ */
+VINLINE void
+lstm_units(const float *g, const float *a, int H, float *c, float *h, int n)
+{
+	const float *a1 = a ? a + H : NULL,
+			   *a2 = a ? a + 2 * H : NULL,
+			   *a3 = a ? a + 3 * H : NULL;
+	vf			cv = vsigmoid(vgate(g + H, a1, n)) * vload(c, n) +
+		vsigmoid(vgate(g, a, n)) * vtanh(vgate(g + 2 * H, a2, n));
 
 	vstore(c, cv, n);
-	vstore(h, vsigmoid(vload(g + 3 * H, n)) * vtanh(cv), n);
+	vstore(h, vsigmoid(vgate(g + 3 * H, a3, n)) * vtanh(cv), n);
 }
 
 VINLINE void
-lstm_rows_impl(float *gates, int B, int H, const float *b_hh, float *h, float *c,
-			   const int32_t *lengths, int T, int s)
+lstm_rows_impl(const float *gates, const float *add, size_t add_stride, int B, int H, float *h,
+			   float *c)
 {
 	size_t		G = 4 * (size_t) H;
 
 	for (int b = 0; b < B; b++)
 	{
-		float	   *g = gates + (size_t) b * G,
-				   *cb = c + (size_t) b * H,
+		const float *g = gates + (size_t) b * G,
+				   *a = add ? add + (size_t) b * add_stride : NULL;
+		float	   *cb = c + (size_t) b * H,
 				   *hb = h + (size_t) b * H;
 		int			j = 0;
 
-		if (lengths && s >= row_len(lengths, b, T))
-			continue;
-		if (b_hh)
-			for (size_t k = 0; k < G; k++)
-				g[k] += b_hh[k];
-
 		for (; j + VL <= H; j += VL)
-			lstm_units(g + j, H, cb + j, hb + j, VL);
+			lstm_units(g + j, a ? a + j : NULL, H, cb + j, hb + j, VL);
 		if (j < H)
-			lstm_units(g + j, H, cb + j, hb + j, H - j);
+			lstm_units(g + j, a ? a + j : NULL, H, cb + j, hb + j, H - j);
 	}
 }
 
 #ifdef AVX512
 AVX512 static void
-lstm_rows_avx512(float *gates, int B, int H, const float *b_hh, float *h, float *c,
-				 const int32_t *lengths, int T, int s)
+lstm_rows_avx512(const float *gates, const float *add, size_t add_stride, int B, int H, float *h,
+				 float *c)
 {
-	lstm_rows_impl(gates, B, H, b_hh, h, c, lengths, T, s);
+	lstm_rows_impl(gates, add, add_stride, B, H, h, c);
 }
 #endif
 
 /*
- * h, c [B, H] from the gates' pre-activations [B, 4H] (b_hh, when given, is
- * added here); rows at or past their length (lengths, T, step s) are left.
+ * The recurrent half of an LSTM step: h, c [B, H] from the gates'
+ * pre-activations [B, 4H] plus add, the recurrent product [B, 4H]
+ * (add_stride 4H) or the bias b_hh (add_stride 0; NULL: none), summed in
+ * the same pass instead of written back.
  */
 static void
-lstm_rows(float *gates, int B, int H, const float *b_hh, float *h, float *c,
-		  const int32_t *lengths, int T, int s)
+lstm_rows(const float *gates, const float *add, size_t add_stride, int B, int H, float *h, float *c)
 {
-	DISPATCH(lstm_rows, gates, B, H, b_hh, h, c, lengths, T, s);
+	DISPATCH(lstm_rows, gates, add, add_stride, B, H, h, c);
 }
 
 /* q8 is usable: given and on */
@@ -670,23 +674,20 @@ lstm_input(const float *x, int B, int In, int H, const pt_lstm_weights *w, float
 
 /*
  * gates [B, 4H] (the input projection) += h · W_hhᵀ + b_hh, then the cell
- * update; rows at or past their length are left.  tmp [B, 4H] holds the
- * 8-bit product.
+ * update of h, c [B, H].  tmp [B, 4H] holds the 8-bit product.
  */
 static void
-lstm_cell(float *gates, int B, int H, const pt_lstm_weights *w, float *h, float *c,
-		  const int32_t *lengths, int T, int s, float *tmp, uint8_t *q)
+lstm_cell(float *gates, int B, int H, const pt_lstm_weights *w, float *h, float *c, float *tmp,
+		  uint8_t *q)
 {
 	if (q8_on(w->q_hh))
 	{
 		pt_linear_q8_apply(w->q_hh, h, B, q, tmp);
-		for (size_t i = 0; i < (size_t) B * 4 * H; i++)
-			gates[i] += tmp[i];
-		lstm_rows(gates, B, H, NULL, h, c, lengths, T, s);
+		lstm_rows(gates, tmp, 4 * (size_t) H, B, H, h, c);
 		return;
 	}
 	linear_into(h, B, H, w->W_hh, 4 * H, 1, gates);
-	lstm_rows(gates, B, H, w->b_hh, h, c, lengths, T, s);
+	lstm_rows(gates, w->b_hh, 0, B, H, h, c);
 }
 
 /* Floats of scratch pt_lstm_step needs: the gates and an 8-bit recurrent product, [B, 4H] each. */
@@ -703,7 +704,7 @@ pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *w,
 	if (B <= 0 || H <= 0)
 		return;
 	lstm_input(x, B, In, H, w, work, q);
-	lstm_cell(work, B, H, w, h, c, NULL, 0, 0, work + (size_t) B * 4 * H, q);
+	lstm_cell(work, B, H, w, h, c, work + (size_t) B * 4 * H, q);
 }
 
 #define LSTM_CHUNK 8			/* steps whose input projections are computed together */
@@ -711,7 +712,8 @@ pt_lstm_step(const float *x, int B, int In, int H, const pt_lstm_weights *w,
 /*
  * Floats of scratch pt_lstm_forward needs: a chunk's gathered inputs
  * [LSTM_CHUNK·B, In] and their projections [LSTM_CHUNK·B, 4H], then the
- * gates and an 8-bit recurrent product [B, 4H] each.
+ * running rows' states (h and c, [B, H] each, within [B, 4H]) and an
+ * 8-bit recurrent product [B, 4H].
  */
 size_t
 pt_lstm_workspace(int B, int In, int H)
@@ -736,6 +738,30 @@ step_time(const int32_t *lengths, int b, int T, int s, int reverse)
 }
 
 /*
+ * Between the states h, c [B, H] of all rows and run_h, run_c [live, H] of
+ * the rows still running at step s, in row order: gathered into run_h,
+ * run_c (gather), else scattered back.
+ */
+static void
+move_running(float *h, float *c, float *run_h, float *run_c, int B, int H,
+			 const int32_t *lengths, int T, int s, int gather)
+{
+	size_t		bytes = (size_t) H * sizeof(float);
+
+	for (int b = 0, i = 0; b < B; b++)
+		if (s < row_len(lengths, b, T))
+		{
+			float	   *all_h = h + (size_t) b * H,
+					   *all_c = c + (size_t) b * H,
+					   *one_h = run_h + (size_t) i * H,
+					   *one_c = run_c + (size_t) i++ * H;
+
+			memcpy(gather ? one_h : all_h, gather ? all_h : one_h, bytes);
+			memcpy(gather ? one_c : all_c, gather ? all_c : one_c, bytes);
+		}
+}
+
+/*
  * One direction of nn.LSTM over x [T, B, In] with per-row lengths (see nn.h),
  * LSTM_CHUNK steps at a time: the inputs each running row reads in those
  * steps (row b at step s reads time s, or lengths[b]-1-s in reverse) are
@@ -752,8 +778,9 @@ pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weigh
 	size_t		G = 4 * (size_t) H;
 	float	   *xs = work;
 	float	   *proj = xs + (size_t) LSTM_CHUNK * B * In;
-	float	   *gates = proj + (size_t) LSTM_CHUNK * B * G;
-	float	   *recurrent = gates + (size_t) B * G;
+	float	   *run_h = proj + (size_t) LSTM_CHUNK * B * G;
+	float	   *run_c = run_h + (size_t) B * H;
+	float	   *recurrent = run_h + (size_t) B * G;
 	int			steps = 0;
 
 	if (T <= 0 || B <= 0 || H <= 0)
@@ -779,13 +806,26 @@ pt_lstm_forward(const float *x, int T, int B, int In, int H, const pt_lstm_weigh
 		n = 0;
 		for (int s = s0; s < end; s++)
 		{
+			int			live = 0;
+
 			pt_check_interrupts();
 			for (int b = 0; b < B; b++)
-				if (s < row_len(lengths, b, T))
-					memcpy(gates + b * G, proj + (size_t) n++ * G, G * sizeof(float));
-				else
-					memset(gates + b * G, 0, G * sizeof(float));
-			lstm_cell(gates, B, H, w, h, c, lengths, T, s, recurrent, q);
+				live += s < row_len(lengths, b, T);
+			/*
+			 * The step's projections lie in proj in row order, one per
+			 * running row; the recurrent product takes only those rows
+			 * (a finished row's would be thrown away), their states
+			 * gathered when some rows have finished.
+			 */
+			if (live == B)
+				lstm_cell(proj + (size_t) n * G, B, H, w, h, c, recurrent, q);
+			else
+			{
+				move_running(h, c, run_h, run_c, B, H, lengths, T, s, 1);
+				lstm_cell(proj + (size_t) n * G, live, H, w, run_h, run_c, recurrent, q);
+				move_running(h, c, run_h, run_c, B, H, lengths, T, s, 0);
+			}
+			n += live;
 			if (out)
 				for (int b = 0; b < B; b++)
 					if (s < row_len(lengths, b, T))

@@ -240,18 +240,21 @@ row_extract(row *r, const pt_summarize_opts *o, pt_err *err)
  * model, comparable with the beam score of its abstract (pt_forced_score):
  * of as many of its leading tokens as the abstract has, and <eos> when
  * that is all of it.  Like against like, at the cost of one pass as short
- * as the abstract.
+ * as the abstract.  A row stops once its score is sure to fall below
+ * what keeps its abstract (abstract_score - min_margin): the decision
+ * needs no more.
  */
 static pt_status
 extract_scores(const pt_summarizer *s, row *rows, const int *map, char *const *abstracts,
-			   const size_t *abstract_lens, int B, pt_s2s_batch *batch, const pt_summarize_opts *o,
-			   float *ext_score, pt_err *err)
+			   const size_t *abstract_lens, const float *abstract_score, int B, pt_s2s_batch *batch,
+			   const pt_summarize_opts *o, float *ext_score, pt_err *err)
 {
 	size_t		cap = (size_t) s->m.max_tgt;
 	int32_t    *ids = pt_alloc(pt_mul_size(pt_mul_size((size_t) B, cap), sizeof *ids));
 	const int32_t *tgt[ROWS_PER_BATCH];
 	int			n_tgt[ROWS_PER_BATCH],
 				eos[ROWS_PER_BATCH];
+	float		keep_below[ROWS_PER_BATCH];
 	pt_status	st = PT_OK;
 
 	if (ids == NULL)
@@ -265,6 +268,7 @@ extract_scores(const pt_summarizer *s, row *rows, const int *map, char *const *a
 
 		tgt[b] = t;
 		n_tgt[b] = eos[b] = 0;
+		keep_below[b] = -INFINITY;
 		if (abstracts[b] == NULL)
 			continue;
 		/* the abstract's length in tokens, then the lead's first tokens, one more to see if it goes on */
@@ -274,10 +278,11 @@ extract_scores(const pt_summarizer *s, row *rows, const int *map, char *const *a
 			break;
 		eos[b] = n <= n_abs;
 		n_tgt[b] = (int) (n <= n_abs ? n : n_abs);
+		keep_below[b] = abstract_score[b] - s->min_margin;
 	}
 	if (st == PT_OK)
 		st = pt_forced_score(pt_s2s_step, batch, pt_s2s_batch_width(batch), pt_s2s_batch_columns(batch),
-							 B, tgt, n_tgt, eos, LENGTH_ALPHA, ext_score, err);
+							 B, tgt, n_tgt, eos, LENGTH_ALPHA, keep_below, ext_score, err);
 	pt_free(ids);
 	return st;
 }
@@ -327,7 +332,7 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 	for (int b = 0; b < B; b++)
 		ext_score[b] = -INFINITY;
 	if (st == PT_OK && isfinite(s->min_margin))
-		st = extract_scores(s, rows, map, out, out_len, B, batch, o, ext_score, err);
+		st = extract_scores(s, rows, map, out, out_len, score, B, batch, o, ext_score, err);
 	pt_s2s_batch_free(batch);
 	if (st != PT_OK)
 	{

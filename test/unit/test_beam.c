@@ -239,7 +239,7 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 	float		score[3];
 	pt_err		err;
 
-	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, eos, 1.0f, score, &err) == PT_OK);
+	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, eos, 1.0f, NULL, score, &err) == PT_OK);
 	/* a: 5 (-0.1), 6 (-2.1), 5 (-0.1), <eos> (-1.1) over 4 tokens */
 	CHECK_NEAR(score[0], (-0.1f - 2.1f - 0.1f - 1.1f) / 4.0f, 1e-5);
 	/* b: 7 is not preferred (-30), then <eos> */
@@ -250,7 +250,7 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 
 	/* a prefix: the tokens alone, no <eos> */
 	s.steps = 0;
-	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, no_eos, 1.0f, score, &err) == PT_OK);
+	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 3, tgt, n_tgt, no_eos, 1.0f, NULL, score, &err) == PT_OK);
 	CHECK_NEAR(score[0], (-0.1f - 2.1f - 0.1f) / 3.0f, 1e-5);
 	CHECK_NEAR(score[1], -30.0f, 1e-5);
 	CHECK(s.steps == 3);
@@ -261,7 +261,7 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 		script		c = {.vocab = 3, .n_pref = 2, .pref = {1, 2}};	/* column 1 = id 5, column 2 = id 6 */
 
 		CHECK(PT_TOK_EOS < 5);
-		CHECK(pt_forced_score(scripted_step, &c, 3, cols, 2, tgt, n_tgt, eos, 1.0f, score, &err) == PT_OK);
+		CHECK(pt_forced_score(scripted_step, &c, 3, cols, 2, tgt, n_tgt, eos, 1.0f, NULL, score, &err) == PT_OK);
 		CHECK_NEAR(score[0], (-0.1f - 1.1f - 0.1f - 30.0f) / 4.0f, 1e-4);
 		CHECK_NEAR(score[1], (logf(PT_FORCED_FLOOR) - 30.0f) / 2.0f, 1e-4);
 	}
