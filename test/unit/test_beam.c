@@ -266,3 +266,29 @@ TEST(forced_score_is_the_mean_log_p_of_the_tokens_and_eos)
 		CHECK_NEAR(score[1], (logf(PT_FORCED_FLOOR) - 30.0f) / 2.0f, 1e-4);
 	}
 }
+
+/*
+ * stop_below: a row stops once its score so far, over its full count,
+ * falls below its bound, and reports that (still below the bound); a row
+ * that never falls below it is scored in full, the same as without.
+ */
+TEST(forced_score_stops_a_row_that_cannot_reach_its_bound)
+{
+	script		s = {.vocab = 8, .n_pref = 3, .pref = {5, PT_TOK_EOS, 6}};
+	const int32_t a[] = {7, 5, 5, 5},
+				b[] = {5, 6, 5};
+	const int32_t *tgt[] = {a, b};
+	int			n_tgt[] = {4, 3},
+				eos[] = {1, 1};
+	float		bound[] = {-1.0f, -10.0f},
+				score[2];
+	pt_err		err;
+
+	CHECK(pt_forced_score(scripted_step, &s, s.vocab, NULL, 2, tgt, n_tgt, eos, 1.0f, bound, score, &err) == PT_OK);
+	/* a's first token alone (-30 over 5 tokens) is below -1: one step, and that bound */
+	CHECK_NEAR(score[0], -30.0f / 5.0f, 1e-5);
+	CHECK(score[0] < bound[0]);
+	/* b stays above -10 and is scored in full: 4 steps in all */
+	CHECK_NEAR(score[1], (-0.1f - 2.1f - 0.1f - 1.1f) / 4.0f, 1e-5);
+	CHECK(s.steps == 4);
+}
