@@ -69,10 +69,15 @@ typedef struct pt_s2s_batch pt_s2s_batch;
  * ids for every row, padded with the lowest other ids to a multiple of 64;
  * the columns a row may not generate get log P = -inf.  Otherwise the
  * columns are the whole vocabulary.
+ *
+ * reuse (NULL: none) is a batch of m that an earlier call returned and
+ * the caller is done with: its memory serves the new batch when large
+ * enough, and it is freed otherwise (or on error).  A caller decoding
+ * many batches passes each to the next and frees the last.
  */
 pt_status	pt_s2s_encode(const pt_s2s *m, int n_rows, const int32_t *const *ids,
 						  const int *n_ids, int max_hyps, int shortlist,
-						  pt_s2s_batch **out, pt_err *err);
+						  pt_s2s_batch *reuse, pt_s2s_batch **out, pt_err *err);
 void		pt_s2s_batch_free(pt_s2s_batch *b);
 
 /* The batch's logp columns: their number, and their ids (NULL: column = id) */

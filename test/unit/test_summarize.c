@@ -161,7 +161,7 @@ first_step(const pt_s2s *m, const int32_t *src, int n_src, int shortlist, float 
 	pt_err		err;
 	int			width;
 
-	CHECK(pt_s2s_encode(m, 1, &src, &n_src, 1, shortlist, batch, &err) == PT_OK);
+	CHECK(pt_s2s_encode(m, 1, &src, &n_src, 1, shortlist, NULL, batch, &err) == PT_OK);
 	width = pt_s2s_batch_width(*batch);
 	*cols = pt_s2s_batch_columns(*batch);
 	*logp = malloc(sizeof(float) * width);
