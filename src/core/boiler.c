@@ -269,12 +269,20 @@ has_space(const char *s, size_t a, size_t b)
  */
 #define SEGMENT_MARKS "|~[]*>#,;!?"
 #define DECORATION_MARKS "|~[]*>#"	/* the marks that part a Chinese unit's segments */
+/*
+ * A flagged English unit is also parted at colons: its product part
+ * survives when the noise has one ("adaptec 5325301871 : usually ships
+ * in 24 hours" was dropped whole).  Not a kept unit's: its head
+ * ("Material: cotton") belongs to what follows.
+ */
+#define FLAGGED_MARKS "|~[]*>#,;:!?"
 
 static size_t
 segment_break(const char *s, size_t b, size_t i, const char *marks)
 {
-	/* "1,500" is a number, not two segments: a cut there would leave "500" */
-	if (s[i] == ',' && i > 0 && i + 1 < b && pt_ascii_alnum(s[i - 1]) && pt_ascii_alnum(s[i + 1]))
+	/* "1,500" and "10:30" are numbers, not two segments: a cut there would leave "500" */
+	if ((s[i] == ',' || s[i] == ':') && i > 0 && i + 1 < b && pt_ascii_alnum(s[i - 1]) &&
+		pt_ascii_alnum(s[i + 1]))
 		return 0;
 	if (strchr(marks, s[i]) != NULL && s[i] != '\0')
 		return 1;
@@ -719,7 +727,8 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		 */
 		if (st == PT_OK && a < e)
 			st = trim_unit(b, s, p >= b->threshold,
-						   p >= b->threshold || !has_han(s + a, e - a) ? SEGMENT_MARKS : DECORATION_MARKS,
+						   has_han(s + a, e - a) ? (p >= b->threshold ? SEGMENT_MARKS : DECORATION_MARKS) :
+						   p >= b->threshold ? FLAGGED_MARKS : SEGMENT_MARKS,
 						   &a, &e, err);
 		if (st != PT_OK)
 			break;

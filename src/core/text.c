@@ -91,11 +91,14 @@ static const char *const block_tags[] = {
  * Abbreviations after which '.' does not end a sentence (besides initials:
  * "J.", "U.S.", "e.g.", "i.e.").  A listed word that starts in lower case
  * also matches with a capital ("Etc.", "Vs."), since it may open a sentence;
- * "No." matches only as written, so "said no." ends one.
+ * "No." matches only as written, so "said no." ends one, and so do the
+ * street words ("the 3rd." ends one).  Listings abbreviate units and
+ * places: "10 Cu. Ft. White Refrigerator", "Our apt. is", "Ft. Greene".
  */
 static const char *const abbreviations[] = {
 	"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Jr", "Sr", "vs", "etc", "No",
-	"approx", "incl", "Inc", "Ltd", "Co",
+	"approx", "incl", "Inc", "Ltd", "Co", "Corp", "Bros", "Dept",
+	"cu", "ft", "sq", "apt", "Ave", "Blvd", "Rd", "Mt",
 };
 
 #define lengthof(a) (sizeof(a) / sizeof((a)[0]))
@@ -917,6 +920,15 @@ is_abbreviation(const char *s, size_t start, size_t dot)
 	return 0;
 }
 
+/* the first non-space character at or after i is an ASCII lower-case letter */
+static int
+next_word_lower(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_ascii_space(s[i]) && s[i] != '\n')
+		i++;
+	return i < len && s[i] >= 'a' && s[i] <= 'z';
+}
+
 /*
  * Whether the terminators s[run..run_end), followed by closing quotes up to
  * s[after], end the sentence that began at start.  '!', '?' and ';' next to
@@ -952,6 +964,9 @@ ends_sentence(const char *s, size_t len, size_t start, size_t run,
 	if (after < len && !is_ascii_space(s[after]))
 		return 0;
 	if (!has_bang && !has_dot)
+		return 0;
+	/* "jeopardy! is one of the all-time game shows": a name's mark, the sentence goes on */
+	if (has_bang && !has_dot && next_word_lower(s, len, after))
 		return 0;
 	if (run_end - run == 1 && s[run] == '.' && is_abbreviation(s, start, run))
 		return 0;

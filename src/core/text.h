@@ -142,7 +142,9 @@ typedef struct pt_span
  * Split normalized text into sentences.  Boundaries: '\n'; 。！？；… and
  * their runs; '.', '!', '?' followed by a space or end of text, except after
  * common abbreviations (Mr. Mrs. Dr. St. vs. etc. e.g. i.e. No. approx. incl.
- * Inc. Ltd. Co. and single capital letters) and inside decimals ("3.5 mm").
+ * Inc. Ltd. Co., units and places such as Cu. Ft. sq. apt. Ave., and single
+ * capital letters), inside decimals ("3.5 mm"), and '!' or '?' before a
+ * lower-case word ("jeopardy! is a game show").
  * Spans exclude the surrounding white space.  *spans is pt_alloc'd.
  */
 pt_status	pt_split_sentences(const char *s, size_t len, pt_span **spans,

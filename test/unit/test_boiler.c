@@ -135,6 +135,9 @@ TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
 	check_strip(b, "Weighs 254 g. Free shipping and 30-day returns1,500mAh battery.", "Weighs 254 g.");
 	/* found by fuzz_summarize: a cut at a line's end keeps the line break, or "13" and "x" are "13 x" */
 	check_strip(b, "Apple iPhone 13 Free shipping\nx\nDual cameras.", "Apple iPhone 13\nx\nDual cameras.");
+	/* a flagged unit is parted at colons too: its product part stays, "10:30" stays whole */
+	check_strip(b, "adaptec 5325301871 : usually ships in 24 hours", "adaptec 5325301871");
+	check_strip(b, "Opens at 10:30 daily, 7 days a week.", "Opens at 10:30 daily, 7 days a week.");
 	check_strip(NULL, "Free shipping! Buy now!", "Free shipping! Buy now!");
 }
 

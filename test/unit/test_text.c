@@ -366,6 +366,9 @@ TEST(text_split_english)
 	static const char *const s8[] = {"No end", NULL};
 	static const char *const s9[] = {"(See above.)", "Ok.", NULL};
 	static const char *const s10[] = {"At 5 p.m. in the U.S. it rains.", "E.g. here.", "I said no.", "Fine.", NULL};
+	/* listings' units and places; a name's '!' before a lower-case word ends nothing */
+	static const char *const s11[] = {"LG 10 Cu. Ft. White Refrigerator.", "Our apt. is near Ft. Greene.", NULL};
+	static const char *const s12[] = {"jeopardy! is a game show.", "Play now!", "Great fun!", NULL};
 
 	check_sentences("Dr. Smith went home. He slept.", s1);
 	check_sentences("It is 3.5 mm long. Version v2.0 is out! Great?", s2);
@@ -377,6 +380,8 @@ TEST(text_split_english)
 	check_sentences("No end", s8);
 	check_sentences("(See above.) Ok.", s9);
 	check_sentences("At 5 p.m. in the U.S. it rains. E.g. here. I said no. Fine.", s10);
+	check_sentences("LG 10 Cu. Ft. White Refrigerator. Our apt. is near Ft. Greene.", s11);
+	check_sentences("jeopardy! is a game show. Play now! Great fun!", s12);
 }
 
 TEST(text_split_chinese)
