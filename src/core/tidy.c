@@ -8,6 +8,7 @@
  */
 #include "tidy.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -266,7 +267,59 @@ content_end(const char *p, size_t plen, const size_t *at, size_t n)
 	return at[n - 1] + (k > 0 ? k : 1);
 }
 
-/* write a shouted sentence in sentence case: words lower-cased unless they hold a digit, or are "I" */
+/*
+ * The English words of two letters; any other all-caps pair is taken for
+ * an acronym or a brand ("LG", "HP", "TV", "UK") and keeps its capitals
+ * when its sentence is recased ("BUY NOW FOR MEN" is still lowered).
+ * Sorted: bsearch.
+ */
+static const char *const two_letter_words[] = {
+	"ah", "am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it",
+	"me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "up", "us", "we",
+};
+
+static int
+compare_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *) elem);
+}
+
+/* s[0..n) is capital letters only */
+static int
+all_caps(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return 1;
+}
+
+/*
+ * All-caps s[0..n) is an acronym or a brand, not a shouted word: two
+ * letters that are no English word, or three without a vowel ("JBL",
+ * "DVD", "LCD": English words of three letters have one, "dry" its y).
+ */
+static int
+acronym(const char *s, size_t n)
+{
+	char		lower[3];
+
+	if (n == 3)
+		return memchr("AEIOUY", s[0], 6) == NULL && memchr("AEIOUY", s[1], 6) == NULL &&
+			memchr("AEIOUY", s[2], 6) == NULL;
+	if (n != 2)
+		return 0;
+	lower[0] = (char) (s[0] + 'a' - 'A');
+	lower[1] = (char) (s[1] + 'a' - 'A');
+	lower[2] = '\0';
+	return bsearch(lower, two_letter_words, sizeof two_letter_words / sizeof *two_letter_words,
+				   sizeof *two_letter_words, compare_word) == NULL;
+}
+
+/*
+ * Write a shouted sentence in sentence case: words lower-cased unless they
+ * hold a digit, are "I", or are an acronym (above).
+ */
 static void
 unshout(const char *s, size_t len, char *out)
 {
@@ -285,6 +338,8 @@ unshout(const char *s, size_t len, char *out)
 		}
 		for (; end < len && (pt_ascii_alnum(s[end]) || s[end] == '-' || s[end] == '\''); end++)
 			digit |= s[end] >= '0' && s[end] <= '9';
+		if (!digit && all_caps(s + i, end - i) && acronym(s + i, end - i))
+			digit = 1;			/* an acronym: kept as written, like a code */
 		for (size_t j = i; j < end; j++)
 			out[j] = (!digit && s[j] >= 'A' && s[j] <= 'Z') ? (char) (s[j] + 'a' - 'A') : s[j];
 		if (end - i == 1 && s[i] == 'I')

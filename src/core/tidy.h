@@ -13,8 +13,10 @@
  *  - a shouted sentence (pt_text_shouted, typography.h: at least 6 ASCII
  *    letters, 70 % of them upper case, and no Han character) is
  *    lower-cased word by word, except words holding a digit (model numbers
- *    such as XR-500) and words the input writes as a name outside shouted
- *    sentences ("ACME" in "Made by ACME."), and its first letter
+ *    such as XR-500), acronyms (two capitals that are no English word,
+ *    three without a vowel: "LG", "TV", "JBL"; "UP", "NOW", "USB" are
+ *    lowered) and words the input writes as a name outside
+ *    shouted sentences ("ACME" in "Made by ACME."), and its first letter
  *    capitalized;
  *  - a sentence that repeats an earlier one (same letters, digits and Han
  *    characters, ignoring ASCII case, space, symbols and punctuation, ASCII

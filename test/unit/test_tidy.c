@@ -49,6 +49,10 @@ TEST(tidy_unshouts_sentences_but_not_model_numbers)
 	check_tidy("I LOVE THIS 4K SCREEN", "I love this 4K screen");
 	check_tidy("Made by ACME in USA", "Made by ACME in USA");	/* not shouted: mostly lower case */
 	check_tidy("USB-C", "USB-C");	/* too few letters to call shouting */
+	/* acronyms and brands of two or three capitals keep them; common short words do not */
+	check_tidy("LG 55UK6300 4K TV.", "LG 55UK6300 4K TV.");
+	check_tidy("HP LJ 1020 LASER PRINTER. FAST AND QUIET.", "HP LJ 1020 laser printer. Fast and quiet.");
+	check_tidy("SOFT TEE FOR MEN WITH JBL FAN", "Soft tee for men with JBL fan");
 }
 
 /* a sentence with Han is Chinese naming a brand, not shouting; names used elsewhere keep their casing */
