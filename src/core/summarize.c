@@ -207,12 +207,62 @@ starts_with_joiner(const char *s, size_t len)
 }
 
 /*
- * Whether an abstract reads as a phrase: its brackets and quotes balanced,
- * it does not end on an opening mark or a connecting one ("N large ( \"")
- * and does not start on a joining word.
+ * Whether an abstract starts as no phrase does: on a mark ("- jump jet
+ * prestige") or on a letter alone other than "A" and "I" ("S easy-to-use
+ * symantec ghost suite").
  */
 static int
-well_formed(const char *s, size_t len)
+starts_badly(const char *s, size_t len)
+{
+	if (s[0] > 0 && !pt_ascii_alnum(s[0]) && strchr("([\"'", s[0]) == NULL)
+		return 1;
+	return len > 1 && s[1] == ' ' && pt_ascii_alnum(s[0]) && strchr("AaI", s[0]) == NULL &&
+		!(s[0] >= '0' && s[0] <= '9');
+}
+
+/* a[0..n) and b[0..n), ASCII letters and digits, are equal but for case */
+static int
+same_ascii_word(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((a[i] | 0x20) != (b[i] | 0x20))
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether an ASCII word follows itself ("sony sony", "fairy fairy",
+ * "software software", ASCII case aside): what a decoder unsure of a
+ * catalog writes, and no product title does.
+ */
+static int
+repeats_word(const char *s, size_t len)
+{
+	size_t		prev = 0,
+				prev_n = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		size_t		n = 0;
+
+		if (!pt_ascii_alnum(s[i]))
+		{
+			i++;
+			continue;
+		}
+		while (i + n < len && pt_ascii_alnum(s[i + n]))
+			n++;
+		if (n == prev_n && i == prev + prev_n + 1 && s[i - 1] == ' ' && same_ascii_word(s + prev, s + i, n))
+			return 1;
+		prev = i;
+		prev_n = n;
+		i += n;
+	}
+	return 0;
+}
+
+int
+pt_summarize_well_formed(const char *s, size_t len)
 {
 	int			paren = 0,
 				bracket = 0,
@@ -220,7 +270,8 @@ well_formed(const char *s, size_t len)
 
 	while (len > 0 && s[len - 1] == ' ')
 		len--;
-	if (len == 0 || strchr("([{\"'-/&:,;", s[len - 1]) != NULL || starts_with_joiner(s, len))
+	if (len == 0 || strchr("([{\"'-/&:,;", s[len - 1]) != NULL || starts_with_joiner(s, len) ||
+		starts_badly(s, len) || repeats_word(s, len) || memmem(s, len, "!!", 2) != NULL)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 	{
@@ -361,7 +412,7 @@ decode_rows(const pt_summarizer *s, row *rows, size_t n, const pt_summarize_opts
 		 * serves the row.  On a catalog the model never saw it is unsure
 		 * of its abstracts, and the lead is the better summary there.
 		 */
-		if (out[b] != NULL && (score[b] - ext_score[b] < s->min_margin || !well_formed(out[b], out_len[b])))
+		if (out[b] != NULL && (score[b] - ext_score[b] < s->min_margin || !pt_summarize_well_formed(out[b], out_len[b])))
 		{
 			pt_free(out[b]);
 			out[b] = NULL;

@@ -111,6 +111,16 @@ int			pt_summarizer_set_shortlist(pt_summarizer *s, int on);
  * -INFINITY keeps every abstract and skips the scoring.
  */
 void		pt_summarizer_set_min_margin(pt_summarizer *s, float min_margin);
+
+/*
+ * Whether an abstract reads as a phrase (else the extractive summary serves
+ * its row): brackets and quotes balanced; not ending on an opening or
+ * connecting mark; not starting on a joining word ("And city"), a mark
+ * ("- jump jet") or a letter alone other than A and I ("S easy-to-use"); no
+ * word twice in a row ("Navy blue Suede Suede shoes"; a name that repeats,
+ * "Walla Walla", gives way too, as rare); no "!!".
+ */
+int			pt_summarize_well_formed(const char *s, size_t len);
 int			pt_summarizer_max_tgt(const pt_summarizer *s);
 int			pt_summarizer_vocab(const pt_summarizer *s);
 

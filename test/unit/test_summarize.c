@@ -233,6 +233,24 @@ TEST(summarize_shortlist_renormalizes_the_full_distribution)
 	pt_tokenizer_free(tok);
 }
 
+/* what makes an abstract give way to the lead, on the kinds the held-out catalogs showed */
+TEST(summarize_well_formed_abstracts)
+{
+	static const char *const good[] = {
+		"Black solid T-shirt", "A pair of boat shoes", "I-Pod case (2 pack)", "In-ear headphones",
+		"3 see-thru drawers", "\"Classic\" tee", "Walla onion seeds, organic.", "纯棉短袖T恤",
+	};
+	static const char *const bad[] = {
+		"And city", "- jump jet prestige", "S easy-to-use symantec ghost suite", "Navy blue Suede suede shoes",
+		"Sv 6000 dvd software software", "Fantastic!!!", "Soft cotton (crew", "Soft cotton tee,", "",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		CHECK(pt_summarize_well_formed(good[i], strlen(good[i])));
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		CHECK(!pt_summarize_well_formed(bad[i], strlen(bad[i])));
+}
+
 TEST(summarize_rejects_bad_options)
 {
 	const char *t = "text";
