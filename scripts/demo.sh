@@ -17,7 +17,9 @@ if ! "$PSQL" -Atqc 'SELECT 1' >/dev/null 2>&1; then
     source test/lib/cluster.sh
     CLUSTER_DIR=/tmp/prodtext-demo
     CLUSTER_PORT=5499
-    if [ -S "$CLUSTER_DIR/sock/.s.PGSQL.$CLUSTER_PORT" ]; then
+    # the demo cluster of an earlier run, if it still answers (a socket file can outlive its server)
+    if [ -S "$CLUSTER_DIR/sock/.s.PGSQL.$CLUSTER_PORT" ] &&
+       "$PSQL" -h "$CLUSTER_DIR/sock" -p "$CLUSTER_PORT" -U postgres -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
         export PGHOST=$CLUSTER_DIR/sock PGPORT=$CLUSTER_PORT PGUSER=postgres PGDATABASE=postgres
     else
         rm -rf "$CLUSTER_DIR"
