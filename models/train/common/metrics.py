@@ -105,6 +105,17 @@ def lead(text, n, lang="en"):
     return " ".join(_EN_WORD_SPAN.findall(text)[:n])
 
 
+def cut_to(text, max_chars, lang="en"):
+    """text cut to max_chars characters, between words (en), so that a baseline gets the budget a
+    system has."""
+    if len(text) <= max_chars:
+        return text
+    if lang == "zh":
+        return text[:max_chars]
+    head = text[:max_chars + 1]
+    return head[:head.rfind(" ")].rstrip() if " " in head else text[:max_chars]
+
+
 _SENT_EN = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|$)")
 _SENT_ZH = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|$)")
 
