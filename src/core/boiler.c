@@ -277,6 +277,15 @@ has_space(const char *s, size_t a, size_t b)
  */
 #define FLAGGED_MARKS "|~[]*>#,;:!?"
 
+/* the marks that part a unit into segments, flagged or kept, Chinese or not (above) */
+static const char *
+unit_marks(int flagged, int han)
+{
+	if (han)
+		return flagged ? SEGMENT_MARKS : DECORATION_MARKS;
+	return flagged ? FLAGGED_MARKS : SEGMENT_MARKS;
+}
+
 static size_t
 segment_break(const char *s, size_t b, size_t i, const char *marks)
 {
@@ -726,9 +735,7 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		 * ("~火爆热销中爆款推荐~捞米无线蓝牙耳机").
 		 */
 		if (st == PT_OK && a < e)
-			st = trim_unit(b, s, p >= b->threshold,
-						   has_han(s + a, e - a) ? (p >= b->threshold ? SEGMENT_MARKS : DECORATION_MARKS) :
-						   p >= b->threshold ? FLAGGED_MARKS : SEGMENT_MARKS,
+			st = trim_unit(b, s, p >= b->threshold, unit_marks(p >= b->threshold, has_han(s + a, e - a)),
 						   &a, &e, err);
 		if (st != PT_OK)
 			break;

@@ -43,7 +43,10 @@ struct pt_s2s_batch
 	float	   *work;			/* pt_lstm_step_workspace(max_hyps, D) */
 	uint8_t    *q;				/* [max_hyps, E + D + 2H] the 8-bit layers' quantized inputs */
 
-	/* the encoder's scratch [T = longest source]: x [T, B, E], out [T, B, H], the LSTM's work, hcat, ccat [B, 2H], h, c [B, H], q */
+	/*
+	 * the encoder's scratch (T = the longest source): x [T, B, E], out
+	 * [T, B, H], the LSTM's work, hcat, ccat [B, 2H], h, c [B, H], q
+	 */
 	float	   *enc_x, *enc_out, *enc_work, *enc_hcat, *enc_ccat, *enc_h, *enc_c;
 	uint8_t    *enc_q;
 

@@ -214,7 +214,7 @@ starts_with_joiner(const char *s, size_t len)
 static int
 starts_badly(const char *s, size_t len)
 {
-	if (s[0] > 0 && !pt_ascii_alnum(s[0]) && strchr("([\"'", s[0]) == NULL)
+	if ((unsigned char) s[0] < 0x80 && !pt_ascii_alnum(s[0]) && strchr("([\"'", s[0]) == NULL)
 		return 1;
 	return len > 1 && s[1] == ' ' && pt_ascii_alnum(s[0]) && strchr("AaI", s[0]) == NULL &&
 		!(s[0] >= '0' && s[0] <= '9');

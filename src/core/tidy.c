@@ -8,7 +8,6 @@
  */
 #include "tidy.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -271,18 +270,11 @@ content_end(const char *p, size_t plen, const size_t *at, size_t n)
  * The English words of two letters; any other all-caps pair is taken for
  * an acronym or a brand ("LG", "HP", "TV", "UK") and keeps its capitals
  * when its sentence is recased ("BUY NOW FOR MEN" is still lowered).
- * Sorted: bsearch.
  */
-static const char *const two_letter_words[] = {
+static const char two_letter_words[][3] = {
 	"ah", "am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it",
 	"me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "up", "us", "we",
 };
-
-static int
-compare_word(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *) elem);
-}
 
 /* s[0..n) is capital letters only */
 static int
@@ -302,18 +294,19 @@ all_caps(const char *s, size_t n)
 static int
 acronym(const char *s, size_t n)
 {
-	char		lower[3];
-
 	if (n == 3)
-		return memchr("AEIOUY", s[0], 6) == NULL && memchr("AEIOUY", s[1], 6) == NULL &&
-			memchr("AEIOUY", s[2], 6) == NULL;
+	{
+		for (size_t i = 0; i < n; i++)
+			if (strchr("AEIOUY", s[i]) != NULL)
+				return 0;
+		return 1;
+	}
 	if (n != 2)
 		return 0;
-	lower[0] = (char) (s[0] + 'a' - 'A');
-	lower[1] = (char) (s[1] + 'a' - 'A');
-	lower[2] = '\0';
-	return bsearch(lower, two_letter_words, sizeof two_letter_words / sizeof *two_letter_words,
-				   sizeof *two_letter_words, compare_word) == NULL;
+	for (size_t k = 0; k < sizeof two_letter_words / sizeof *two_letter_words; k++)
+		if (s[0] - 'A' + 'a' == two_letter_words[k][0] && s[1] - 'A' + 'a' == two_letter_words[k][1])
+			return 0;
+	return 1;
 }
 
 /*
