@@ -517,6 +517,21 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 }
 
 /*
+ * Whether two chunks that white space parted in the input are joined with a
+ * space: always in English; in Chinese only where Latin text meets Latin
+ * text ("Elevator" + "Family/kid friendly"), since a join without one would
+ * glue two words into a word the input never had.
+ */
+static int
+spaced_join(pt_lang lang, const char *prev, size_t prev_len, const char *next, size_t next_len)
+{
+	if (lang != PT_LANG_ZH)
+		return 1;
+	return prev_len > 0 && next_len > 0 &&
+		(unsigned char) prev[prev_len - 1] < 0x80 && (unsigned char) next[0] < 0x80;
+}
+
+/*
  * The output of text t: its chunks' rewrites (or the chunks themselves)
  * within the budget, in the typography of its language with the input's
  * brand and model casing (typography.h).
@@ -524,7 +539,6 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 static pt_status
 assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 {
-	const char *sep = J->lang[t] == PT_LANG_ZH ? "" : " ";
 	size_t		first = J->first_chunk[t],
 				end = J->end_chunk[t],
 				budget = J->o->max_chars,
@@ -545,7 +559,7 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 		/* chunks are trimmed: none between them means a sentence was cut inside a word */
 		int			apart = c > first && ch->start > J->chunks[c - 1].end;
 		size_t		len = ch->out ? ch->out_len : ch->end - ch->start,
-					sep_len = at > 0 && apart ? strlen(sep) : 0,
+					sep_len = at > 0 && apart && spaced_join(J->lang[t], buf, at, s, len),
 					more = pt_utf8_chars(s, len) + sep_len;
 
 		if (budget > 0 && chars + more > budget)
@@ -557,7 +571,7 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 			}
 			break;
 		}
-		memcpy(buf + at, sep, sep_len);
+		memcpy(buf + at, " ", sep_len);
 		memcpy(buf + at + sep_len, s, len);
 		at += sep_len + len;
 		chars += more;

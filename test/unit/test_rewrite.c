@@ -180,6 +180,35 @@ TEST(rewrite_long_sentence_chunks_end_on_words)
 	check_rewrites(texts, 1, 0, 1);
 }
 
+/*
+ * Chunks of Chinese text join without a space, except where Latin text
+ * meets Latin text: an amenity list in a Hong Kong listing came back with
+ * "ElevatorFamily/kid friendly" at a chunk boundary, a word the input
+ * never had (found by a trust sweep over zh_airbnb_hk_listings_raw).
+ */
+TEST(rewrite_chinese_chunks_keep_latin_words_apart)
+{
+	/* written for this test: a Chinese description, then one long run of English amenities */
+	static char text[4096];
+	const char *const texts[1] = {text};
+	const char *amenities = "TV Wifi Air conditioning Kitchen Elevator Family/kid friendly Washer Dryer "
+		"Smoke detector Fire extinguisher Essentials Shampoo Hangers Hair dryer Iron Laptop friendly "
+		"workspace Self check-in Smart lock Private entrance Hot water Bed linens Extra pillows ";
+
+	/* enough Han characters for the text to be Chinese (pt_detect_lang) */
+	strcpy(text, "房间干净整洁，交通便利，步行三分钟到地铁站，附近有很多餐厅和超市，适合情侣和独自旅行的朋友入住。"
+		   "客厅宽敞明亮，有一张大沙发和一台电视，晚上可以看看电影，也可以在阳台上喝茶聊天，看城市的夜景。"
+		   "厨房里有电饭锅、微波炉和冰箱，锅碗瓢盆一应俱全，喜欢做饭的客人可以自己买菜回来做一顿家常饭。"
+		   "卧室里有一张双人床和一个衣柜，床品每次入住前都会更换清洗，窗帘很厚，早上不会被阳光晒醒。"
+		   "浴室二十四小时有热水，提供洗发水、沐浴露和毛巾，吹风机放在洗手台下面的抽屉里，用完请放回原处。"
+		   "楼下就是公交车站，坐车二十分钟可以到达市中心的购物区，去机场也有直达的巴士，非常方便出行。");
+	for (int i = 0; i < 6; i++)
+		strcat(text, amenities);
+	if (get_rewriter() == NULL)
+		return;
+	check_rewrites(texts, 1, 0, 1);
+}
+
 TEST(rewrite_without_model_normalizes)
 {
 	const char *t = "<p>Great&nbsp;value!</p>";
