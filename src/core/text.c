@@ -402,6 +402,15 @@ outbuf_reserve(outbuf *b, size_t extra)
 	return 1;
 }
 
+/* ｡｢｣､ (U+FF61–U+FF64) as NFKC writes them: 。「」、 */
+static uint32_t
+halfwidth_cjk_mark(uint32_t cp)
+{
+	static const uint32_t full[] = {0x3002, 0x300C, 0x300D, 0x3001};
+
+	return full[cp - 0xFF61];
+}
+
 /*
  * Append one code point of text, applying the character rules: white space
  * only accumulates (it is written, as one ' ' or '\n', before the next
@@ -426,6 +435,8 @@ emit(outbuf *b, uint32_t cp)
 		return 1;
 	if (cp >= 0xFF01 && cp <= 0xFF5E)
 		cp -= 0xFEE0;
+	else if (cp >= 0xFF61 && cp <= 0xFF64)
+		cp = halfwidth_cjk_mark(cp);
 
 	/* a separator, four bytes of character and the final NUL */
 	if (!outbuf_reserve(b, 6))

@@ -108,6 +108,8 @@ pt_ascii_lower(char *s, size_t len)
  *    unknown name, is kept literally.  Text that merely contains '<' not
  *    followed by a tag-like character (e.g. "size < 5") is kept.
  *  - full-width ASCII U+FF01–U+FF5E folds to U+0021–U+007E, U+3000 to space;
+ *    half-width CJK marks ｡｢｣､ (U+FF61–U+FF64) to 。「」、, as NFKC does, so
+ *    that a Hong Kong listing's ｡ ends a sentence like any 。;
  *  - control characters (C0 except \t \n, DEL, C1) and zero-width characters
  *    (U+200B–U+200D, U+2060, U+FEFF) are dropped;
  *  - white space: any run of white space (incl. NBSP and other Unicode

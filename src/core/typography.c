@@ -722,6 +722,61 @@ mark_sentences(const char *s, size_t len, uint8_t *fl, pt_err *err)
 	return PT_OK;
 }
 
+/* 1 for a Chinese pause mark ，、；：, 2 for a stop 。！？, 0 for anything else */
+static int
+cjk_mark_kind(uint32_t cp)
+{
+	if (cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A)
+		return 1;
+	return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F ? 2 : 0;
+}
+
+/*
+ * One mark of each run of Chinese pause and stop marks (typography.h): the
+ * input's own ",，" or "｡," would otherwise survive as "，，" or "，。".
+ * In place; the text only shrinks.
+ */
+static size_t
+collapse_cjk_marks(char *s, size_t len)
+{
+	size_t		n = 0,
+				last = 0,			/* where the last mark written starts */
+				steps = 0;
+	uint32_t	last_cp = 0;		/* that mark, or 0 once anything but a space follows it */
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = next_cp(s, len, i, &cp);
+		int			kind = cjk_mark_kind(cp);
+
+		tick(&steps);
+		if (kind != 0 && last_cp != 0)
+		{
+			int			last_kind = cjk_mark_kind(last_cp);
+
+			if (cp == last_cp || (last_kind == 2 && kind == 1))
+			{
+				i += k;			/* the mark before says it */
+				continue;
+			}
+			if (last_kind == 1 && kind == 2)
+				n = last;		/* the stop replaces the pause, and the spaces after it */
+		}
+		if (kind != 0)
+		{
+			last = n;
+			last_cp = cp;
+		}
+		else if (s[i] != ' ')
+			last_cp = 0;
+		memmove(s + n, s + i, k);
+		n += k;
+		i += k;
+	}
+	return n;
+}
+
 /* Chinese: ASCII marks become full-width by the rules of typography.h */
 static pt_status
 punct_chinese(const char *s, size_t len, char **res, size_t *res_len, pt_err *err)
@@ -781,6 +836,7 @@ punct_chinese(const char *s, size_t len, char **res, size_t *res_len, pt_err *er
 		}
 	}
 	pt_free(fl);
+	n = collapse_cjk_marks(out, n);
 	out[n] = '\0';
 	*res = out;
 	*res_len = n;

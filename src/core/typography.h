@@ -55,9 +55,15 @@
  *    another '.' ("..."), the '.' of a list number that does not end a
  *    sentence (one or two digits after a Han character, space, mark or the
  *    start: "特点:1.支持" stays), and an unmatched parenthesis.
+ *    Then runs of Chinese pause and stop marks ，、；：。！？ (white space
+ *    between them aside) keep one mark: the same mark twice is once
+ *    ("谢谢！！" → "谢谢！"), a pause before a stop goes ("纜車，。附近" →
+ *    "纜車。附近") and so does a pause after one ("安全。，24小時" →
+ *    "安全。24小時"); other pairs ("？！") stay.
  *
- * Nothing else changes (ASCII case, mark forms and the spaces next to a
- * converted mark are all): no letter, digit or other character is added,
+ * Nothing else changes (ASCII case, mark forms, the spaces next to a
+ * converted mark and the collapsed marks are all): no letter, digit or
+ * other character is added,
  * dropped or moved, so no new ASCII word can appear.  Every function is
  * linear in its input, and bytes that are not valid UTF-8 pass through as
  * they are (a separator for words, neither Han nor punctuation).

@@ -212,6 +212,8 @@ TEST(text_normalize_fullwidth)
 	CHECK_NORM("Ａ\xE3\x80\x80Ｂ", "A B");
 	/* U+FF5F and beyond, and half-width katakana, are not ASCII: kept */
 	CHECK_NORM("\xEF\xBD\x9F\xEF\xBD\xB1", "\xEF\xBD\x9F\xEF\xBD\xB1");
+	/* half-width CJK marks take their full forms, as NFKC gives them (Hong Kong listings write ｡ and ､) */
+	CHECK_NORM("靠近地鐵站｡步行3分鐘､很方便｡｢好評｣", "靠近地鐵站。步行3分鐘、很方便。「好評」");
 }
 
 TEST(text_normalize_html_tags)

@@ -92,6 +92,11 @@ TEST(typography_chinese_marks)
 	check_punct("尺码(M", "尺码(M");
 	/* an English text quoting a Chinese name converts only next to it */
 	check_punct("Made by 三鼎. Great quality, fast shipping.", "Made by 三鼎。Great quality, fast shipping.");
+	/* one mark of a run of pause and stop marks (raw Hong Kong listings: "纜車, ｡附近") */
+	check_punct("昂坪360觀光纜車, 。附近街道", "昂坪360觀光纜車。附近街道");
+	check_punct("相當安全。,24小時營業", "相當安全。24小時營業");
+	check_punct("请保持卫生，谢谢！！嚴禁吸煙,,好", "请保持卫生，谢谢！嚴禁吸煙，好");
+	check_punct("真的吗？！好", "真的吗？！好");
 }
 
 TEST(typography_english_marks)
