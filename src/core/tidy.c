@@ -450,7 +450,7 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			if (names == NULL && (st = pt_namecase_build(s, len, &names, err)) != PT_OK)
 				break;
 			unshout(out + n, plen, out + n);	/* in place: byte for byte */
-			pt_namecase_apply(names, out + n, plen);
+			pt_namecase_apply(names, out + n, plen, 0);
 		}
 		n += plen;
 		if (i % 64 == 63)

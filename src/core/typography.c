@@ -33,6 +33,9 @@ struct pt_namecase
 	size_t		count;
 	char	   *words;			/* the names, back to back (never longer than the input) */
 	size_t		words_len;
+	uint64_t   *forms;			/* exact_hash of each casing the input gives a name's word; 0 = empty */
+	size_t		forms_mask;
+	size_t		forms_count;
 };
 
 /* c is in set; never for NUL, which strchr would find */
@@ -219,6 +222,56 @@ word_hash(const char *w, size_t len)
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char) lower(w[i])) * 1099511628211ULL;
 	return h | 1;
+}
+
+/* word_hash without the case folding: one casing of a word */
+static uint64_t
+exact_hash(const char *w, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) w[i]) * 1099511628211ULL;
+	return h | 1;
+}
+
+/* the slot of forms holding h, or the empty slot where it would go */
+static size_t
+find_form(const pt_namecase *nc, uint64_t h)
+{
+	size_t		slot = h & nc->forms_mask;
+
+	while (nc->forms[slot] != 0 && nc->forms[slot] != h)
+		slot = (slot + 1) & nc->forms_mask;
+	return slot;
+}
+
+static pt_status
+add_form(pt_namecase *nc, uint64_t h, pt_err *err)
+{
+	size_t		slot = find_form(nc, h);
+
+	if (nc->forms[slot] != 0)
+		return PT_OK;
+	if (2 * (nc->forms_count + 1) > nc->forms_mask + 1)
+	{
+		size_t		mask = 2 * nc->forms_mask + 1;
+		uint64_t   *old = nc->forms,
+				   *tab = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)));
+
+		if (tab == NULL)
+			return pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
+		nc->forms = tab;
+		nc->forms_mask = mask;
+		for (size_t i = 0; i <= mask / 2; i++)
+			if (old[i] != 0)
+				nc->forms[find_form(nc, old[i])] = old[i];
+		pt_free(old);
+		slot = find_form(nc, h);
+	}
+	nc->forms[slot] = h;
+	nc->forms_count++;
+	return PT_OK;
 }
 
 static int
@@ -427,16 +480,19 @@ all_caps_letters(const char *w, size_t len)
 }
 
 /*
- * An all-caps name the input also writes in lower case is emphasis ("small
- * HOUSE" beside "design house"): recasing every "house" would shout.
+ * A second look at the input's words: an all-caps name the input also
+ * writes in lower case is emphasis ("small HOUSE" beside "design house"):
+ * recasing every "house" would shout; and every casing the input gives a
+ * name's word goes to forms ("Yau Ma Tei" beside "Station-YAU MA TEI").
  */
-static void
-mark_emphasis(pt_namecase *nc, const char *input, size_t len)
+static pt_status
+mark_emphasis(pt_namecase *nc, const char *input, size_t len, pt_err *err)
 {
 	size_t		i = 0,
 				steps = 0;
+	pt_status	st = PT_OK;
 
-	while (i < len && nc->count > 0)
+	while (i < len && nc->count > 0 && st == PT_OK)
 	{
 		size_t		e,
 					slot;
@@ -455,8 +511,11 @@ mark_emphasis(pt_namecase *nc, const char *input, size_t len)
 		if (lower_case && nc->tab[slot].hash != 0 &&
 			all_caps_letters(nc->words + nc->tab[slot].off, nc->tab[slot].len))
 			nc->tab[slot].emphasis = 1;
+		if (nc->tab[slot].hash != 0)
+			st = add_form(nc, exact_hash(input + i, e - i), err);
 		i = e;
 	}
+	return st;
 }
 
 void
@@ -466,6 +525,7 @@ pt_namecase_free(pt_namecase *names)
 		return;
 	pt_free(names->tab);
 	pt_free(names->words);
+	pt_free(names->forms);
 	pt_free(names);
 }
 
@@ -485,7 +545,9 @@ pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *er
 	nc->mask = 63;
 	nc->tab = pt_alloc_zero((nc->mask + 1) * sizeof(name_entry));
 	nc->words = pt_alloc(len + 1);
-	if (nc->tab == NULL || nc->words == NULL)
+	nc->forms_mask = 63;
+	nc->forms = pt_alloc_zero((nc->forms_mask + 1) * sizeof(uint64_t));
+	if (nc->tab == NULL || nc->words == NULL || nc->forms == NULL)
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
 	else
 		st = pt_split_sentences(input, len, &spans, &n_spans, err);
@@ -493,7 +555,7 @@ pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *er
 		st = add_sentence(nc, input + spans[i].start, spans[i].end - spans[i].start, err);
 	pt_free(spans);
 	if (st == PT_OK)
-		mark_emphasis(nc, input, len);
+		st = mark_emphasis(nc, input, len, err);
 	if (st != PT_OK)
 	{
 		pt_namecase_free(nc);
@@ -504,7 +566,7 @@ pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *er
 }
 
 void
-pt_namecase_apply(const pt_namecase *names, char *text, size_t len)
+pt_namecase_apply(const pt_namecase *names, char *text, size_t len, int keep_input_forms)
 {
 	size_t		i = 0,
 				steps = 0;
@@ -524,7 +586,8 @@ pt_namecase_apply(const pt_namecase *names, char *text, size_t len)
 		}
 		e = word_end(text, len, i);
 		slot = find_slot(names, text + i, e - i, word_hash(text + i, e - i));
-		if (names->tab[slot].hash != 0 && !names->tab[slot].emphasis)
+		if (names->tab[slot].hash != 0 && !names->tab[slot].emphasis &&
+			!(keep_input_forms && names->forms[find_form(names, exact_hash(text + i, e - i))] != 0))
 			memcpy(text + i, names->words + names->tab[slot].off, e - i);
 		i = e;
 	}
@@ -884,7 +947,7 @@ pt_typography_apply(const char *out, size_t out_len, const char *input, size_t i
 	}
 	if (out_len > 0)
 		memcpy(text, out, out_len);
-	pt_namecase_apply(names, text, out_len);
+	pt_namecase_apply(names, text, out_len, 1);
 	st = pt_typography_punct(text, out_len, res, res_len, err);
 	pt_namecase_free(names);
 	pt_free(text);

@@ -22,8 +22,10 @@
  * names.  An all-caps word the input also writes in lower case is emphasis,
  * not a name ("small HOUSE" beside "design house").  Each name keeps the
  * casing of its first such occurrence.  Recasing a text writes every word whose case-
- * insensitive form is a name exactly as the name; other words are left as
- * they are (plain and Title case in the input are the output's business).
+ * insensitive form is a name exactly as the name, unless (for an output)
+ * the word is already written as the input writes it somewhere; other
+ * words are left as they are (plain and Title case in the input are the
+ * output's business).
  *
  * Punctuation (pt_typography_punct).  The marks are , . ! ? : ; and the
  * parentheses; their full-width forms ，。！？：；（）.
@@ -90,8 +92,14 @@ typedef struct pt_namecase pt_namecase;
 /* The names of input[0..len) (raw or normalized; full-width letters count as ASCII) into *names. */
 pt_status	pt_namecase_build(const char *input, size_t len, pt_namecase **names, pt_err *err);
 
-/* Rewrite, in place, every word of text[0..len) that is a name as the name (only ASCII case changes). */
-void		pt_namecase_apply(const pt_namecase *names, char *text, size_t len);
+/*
+ * Rewrite, in place, every word of text[0..len) that is a name as the name
+ * (only ASCII case changes); with keep_input_forms, not a word written as
+ * the input writes it somewhere: an output copies its words from the input,
+ * and "Yau Ma Tei" stays so though "MA" alone is a name elsewhere in it.
+ * tidy, which recases the lower-cased words of a shouted sentence, passes 0.
+ */
+void		pt_namecase_apply(const pt_namecase *names, char *text, size_t len, int keep_input_forms);
 
 void		pt_namecase_free(pt_namecase *names);
 

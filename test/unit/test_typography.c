@@ -57,6 +57,10 @@ TEST(typography_keeps_name_casing)
 				"Cosy house with a patio");
 	check_apply("Soft tee by acme", "Soft tee by ACME. Made by ACME.", "Soft tee by ACME");
 	check_apply("gp series", "ＧＰ系列", "GP series");
+	/* a word the output writes as the input writes it somewhere stays (raw Hong Kong listings) */
+	check_apply("2 mins from Yau Ma Tei", "2 mins from Yau Ma Tei. Exit: Station-YAU MA TEI-Exit C",
+				"2 mins from Yau Ma Tei");
+	check_apply("优质WIFI，高速wifi", "高速WiFi上网，连接优质WIFI", "优质WIFI，高速WiFi");
 	/* a Chinese sentence with a brand is not shouting */
 	check_apply("Sanding肠粉机", "SANDING肠粉机好用", "SANDING肠粉机");
 }
