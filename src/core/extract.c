@@ -888,6 +888,141 @@ next_word(const char *t, size_t len, size_t i)
 	return i;
 }
 
+/* words of b[0..n): runs of letters and digits, each ideograph one */
+static int
+count_words(const char *b, size_t n)
+{
+	size_t		i = 0;
+	int			words = 0;
+
+	while (i < n && !pt_ascii_alnum(b[i]) && !pt_ideograph_at(b, n, i) && (unsigned char) b[i] < 0x80)
+		i++;
+	for (; i < n; i = next_word(b, n, i))
+		words++;
+	return words;
+}
+
+/*
+ * Whether the caps run r[0..n) shouts rather than names: two or more of its
+ * words have three letters or more, a vowel and no digit ("HOURS OF FUN");
+ * brands, acronyms and model codes ("LG TROMM WM2688HNM", "DVD-RW, CD-RW")
+ * are names.
+ */
+static int
+run_shouts(const char *r, size_t n)
+{
+	int			shouted = 0;
+
+	for (size_t i = 0; i < n;)
+	{
+		int			letters = 0,
+					vowel = 0,
+					digit = 0;
+
+		for (; i < n && r[i] != ' ' && r[i] != '\n'; i++)
+		{
+			letters += r[i] >= 'A' && r[i] <= 'Z';
+			vowel |= strchr("AEIOUY", r[i]) != NULL && r[i] != '\0';
+			digit |= r[i] >= '0' && r[i] <= '9';
+		}
+		shouted += letters >= 3 && vowel && !digit;
+		while (i < n && (r[i] == ' ' || r[i] == '\n'))
+			i++;
+	}
+	return shouted >= 2;
+}
+
+/* where the white-space separated word that ends before b[at] (and its spaces) starts */
+static size_t
+word_start_before(const char *b, size_t at)
+{
+	while (at > 0 && (b[at - 1] == ' ' || b[at - 1] == '\n'))
+		at--;
+	while (at > 0 && b[at - 1] != ' ' && b[at - 1] != '\n')
+		at--;
+	return at;
+}
+
+/* whether that word has a capital and no lower-case letter ("A", "ADD", "I") */
+static int
+all_caps_word_before(const char *b, size_t at)
+{
+	size_t		w = word_start_before(b, at);
+	int			upper = 0;
+
+	for (size_t i = w; i < at; i++)
+	{
+		if ((unsigned char) b[i] >= 0x80 || (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= '0' && b[i] <= '9'))
+			return 0;
+		upper |= b[i] >= 'A' && b[i] <= 'Z';
+	}
+	return upper;
+}
+
+/* the first caps run of b[from..n) that shouts (run_shouts): 1 with its bytes in *rs, *re */
+static int
+shouting_run(const char *b, size_t n, size_t from, size_t *rs, size_t *re)
+{
+	while (from < n && pt_text_caps_run_span(b + from, n - from, rs, re))
+	{
+		*rs += from;
+		*re += from;
+		if (run_shouts(b + *rs, *re - *rs))
+		{
+			/* words of capitals before it belong to it: "ADD A PREMIUM FEEL …" */
+			while (*rs > 0 && all_caps_word_before(b, *rs))
+				*rs = word_start_before(b, *rs);
+			return 1;
+		}
+		from = *re;
+	}
+	return 0;
+}
+
+/*
+ * A sentence that shouts in part keeps its quiet part in a summary ("…
+ * Maker Set HOURS OF FUN- Quickly …" → "… Maker Set"): the text before its
+ * first shouting run, or, when the sentence opens shouting (nothing in lower
+ * case before the run: "CREATE A REALISTIC … FANS - every car race …"), the
+ * text after that run's last word up to the next run.  Its units stay those
+ * of the whole sentence (they only tell what it says); chars and n_words
+ * are counted again, and a part of under FILL_MIN_WORDS words is never
+ * picked.  Cuts fall between words: never a part of one.
+ */
+static void
+quiet_part(pt_sent *s)
+{
+	const char *b = s->text + s->start;
+	size_t		n = s->end - s->start,
+				from = 0,
+				to = n,
+				rs,
+				re;
+	int			opens = 1;
+
+	if (!shouting_run(b, n, 0, &rs, &re))
+		return;
+	for (size_t i = 0; i < rs; i++)
+		opens &= !(b[i] >= 'a' && b[i] <= 'z');
+	if (!opens)
+		to = rs;
+	else
+	{
+		from = re;
+		while (from < n && b[from] != ' ' && b[from] != '\n')
+			from++;				/* the rest of the run's last word ("FUN-") */
+		while (from < n && !pt_ascii_alnum(b[from]) && (unsigned char) b[from] < 0x80)
+			from++;
+		if (shouting_run(b, n, from, &rs, &re))
+			to = rs;
+	}
+	to = from + trim_dangling(b + from, to > from ? to - from : 0);
+	s->start += from;
+	s->end = s->start + (to - from);
+	s->chars = pt_utf8_chars(b + from, to - from);
+	s->n_words = count_words(b + from, to - from);
+}
+
 #define CUT_SKIP_WORDS 8		/* leading words too long for the budget skipped, at most */
 
 /* bytes of sentence b[0..n) kept by a cut to max_chars: its last clause that fits, or a cut between words */
@@ -967,12 +1102,13 @@ pt_extract_fill(const char *text, size_t len, const char *prefix, size_t prefix_
 	 */
 	n_pre = pt_text_units(prefix, prefix_len, pre, 4 * PT_EXTRACT_MAX_FEATS);
 	for (size_t c = 0; c < set.n; c++)
+		quiet_part(&set.s[c]);
+	for (size_t c = 0; c < set.n; c++)
 	{
 		const pt_sent *s = &set.s[c];
 
-		/* seller noise is never picked: boilerplate, and shouting ("BRING THE DARK LORD …") */
-		if (s->boiler || s->n_words < FILL_MIN_WORDS || s->n_feat == 0 ||
-			pt_text_caps_run(text + s->start, s->end - s->start))
+		/* seller noise is never picked: boilerplate, and shouting (only quiet parts are left) */
+		if (s->boiler || s->n_words < FILL_MIN_WORDS || s->n_feat == 0)
 			continue;
 		/* the first sentence, cut, says more of the product than a later one that fits */
 		if (s->chars > max_chars && n_picks == 0 && prefix_len == 0)

@@ -368,7 +368,8 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 				mask = 15,
 				prefix_mask = 15,
 				n_prefixes = 0,
-				n = 0;
+				n = 0,
+				kept_end = 0;	/* where the last sentence kept ends in s */
 	pt_status	st;
 
 	if ((st = pt_split_sentences(s, len, &spans, &n_spans, err)) != PT_OK)
@@ -429,9 +430,10 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			continue;
 		key_set_add(seen, mask, key);
 		remember_prefixes(prefixes, prefix_mask, &n_prefixes, cps, n_content);
-		if (n > 0)				/* so i > 0 */
+		if (n > 0)
 		{
-			const char *gap = s + spans[i - 1].end;
+			/* from the last sentence kept: one dropped between ("\n。") leaves its break */
+			const char *gap = s + kept_end;
 			size_t		gap_len = (size_t) (p - gap);
 
 			if (memchr(gap, '\n', gap_len))
@@ -439,6 +441,7 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			else if (memchr(gap, ' ', gap_len))
 				out[n++] = ' ';
 		}
+		kept_end = spans[i].end;
 		memcpy(out + n, p, cut);
 		if (cut < plen)
 		{

@@ -190,9 +190,10 @@ caps_word(const char *s, size_t len, size_t i, int *spaced)
 }
 
 int
-pt_text_caps_run(const char *s, size_t len)
+pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end)
 {
 	int			run = 0;
+	size_t		first = 0;
 
 	/* white-space separated tokens; a run is broken by any token that is not a caps word */
 	for (size_t i = 0; i < len;)
@@ -200,16 +201,34 @@ pt_text_caps_run(const char *s, size_t len)
 		int			spaced = 0;
 		size_t		w = caps_word(s, len, i, &spaced);
 
-		if (w > 0 && ++run >= 3)
-			return 1;
+		if (w > 0 && run++ == 0)
+			first = i;
+		if (run >= 3)
+		{
+			*start = first;
+			*end = i + w;
+		}
 		if (w == 0 || !spaced)
+		{
+			if (run >= 3)
+				return 1;
 			run = 0;
+		}
 		while (i < len && s[i] != ' ' && s[i] != '\n')
 			i++;
 		while (i < len && (s[i] == ' ' || s[i] == '\n'))
 			i++;
 	}
-	return 0;
+	return run >= 3;
+}
+
+int
+pt_text_caps_run(const char *s, size_t len)
+{
+	size_t		start,
+				end;
+
+	return pt_text_caps_run_span(s, len, &start, &end);
 }
 
 /* ------------------------------------------------------------ names */

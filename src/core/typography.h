@@ -86,6 +86,9 @@ int			pt_text_shouted(const char *s, size_t len);
  */
 int			pt_text_caps_run(const char *s, size_t len);
 
+/* The first such run: 1 with its bytes s[*start..*end) (marks after its last word included), or 0. */
+int			pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end);
+
 /* The names of an input: a hash set of its name-cased words. */
 typedef struct pt_namecase pt_namecase;
 

@@ -299,9 +299,25 @@ TEST(extract_fill_cut_when_nothing_fits)
 	CHECK(fill("Navy blue solid shirt, long sleeves,\nbutton placket & curved hem", "", 200, &o) == PT_OK);
 	CHECK_STR_EQ(o, "Navy blue solid shirt, long sleeves, button placket & curved hem");
 	free(o);
-	/* shouting is noise: a half-shouted sentence is skipped */
+	/* shouting is noise: a half-shouted sentence keeps its quiet part, of three words or more */
 	CHECK(fill("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster. It toasts two slices at once.", "", 100, &o) == PT_OK);
 	CHECK_STR_EQ(o, "It toasts two slices at once.");
+	free(o);
+	CHECK(fill("BigWood Snowball Maker Set HOURS OF FUN- Quickly build forts and walls ESSENTIAL WINTER TOY for kids",
+			   "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "BigWood Snowball Maker Set");
+	free(o);
+	/* opening with a shout: what follows it, up to the next one ("ADD A …" with its one-letter word) */
+	CHECK(fill("CREATE A REAL RACING EXPERIENCE - every race needs fans to cheer the drivers ADD A PREMIUM FEEL TO "
+			   "ANY TRACK - ideal for racers", "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "every race needs fans to cheer the drivers");
+	free(o);
+	/* brands, acronyms and model codes are names, not shouting */
+	CHECK(fill("LG TROMM WM2688HNM 4.2 Cu. Ft. Front Load Washer with 9 Washing Programs", "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "LG TROMM WM2688HNM 4.2 Cu. Ft. Front Load Washer with 9 Washing Programs");
+	free(o);
+	CHECK(fill("Plays BD-RE, DVD+RW, DVD-RW, CD-RW discs and JPEG, VC-1, MPEG-2 files", "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Plays BD-RE, DVD+RW, DVD-RW, CD-RW discs and JPEG, VC-1, MPEG-2 files");
 	free(o);
 	CHECK(fill("The quick brown fox jumps over the lazy dog.", "", 1, &o) == PT_OK);
 	CHECK_STR_EQ(o, "");

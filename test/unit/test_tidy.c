@@ -75,6 +75,9 @@ TEST(tidy_drops_repeated_and_empty_sentences)
 	/* CJK and ASCII marks end the same sentence; a CJK mark alone is punctuation alone */
 	check_tidy("好用,质量很好。好用,质量很好!物流快。", "好用,质量很好。物流快。");
 	check_tidy("物流快。 。", "物流快。");
+	/* a sentence dropped between two leaves the break before it: never two words glued (fuzz_summarize) */
+	check_tidy("display here\n。A15 Bionic & 5G", "display here\nA15 Bionic & 5G");
+	check_tidy("Soft tee. Soft tee.\nGreat fit.", "Soft tee.\nGreat fit.");
 }
 
 /* a text pasted twice without a break keeps one copy; short doublings are words */

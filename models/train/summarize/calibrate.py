@@ -19,9 +19,11 @@ summarizer's budget in characters, which the word count overruns on 7-57 % of ro
           (summarize.train --exclude X: work/summarize-no-X.ptm), on up to LOCO_ROWS of its
           rows (train and dev: that model saw none of them), made "as served" first
           (summarize.loco).
-The margin: of the values of GRID with which every seen catalog stays at or above lead and
-TextRank, the one with the best mean ROUGE-L over the unseen catalogs (what a user with a
-catalog of their own gets).  In the unseen table each
+The margin: of the values of GRID with which no seen catalog falls below lead, lead at the
+budget or TextRank (below by more than the noise of its dev set: the row-wise difference's mean
+under -Z_ONE_SIDED standard errors, a one-sided paired test at 5 %; the 44-row PromptCloud set
+moves a point with one row), the one with the best mean ROUGE-L over the unseen catalogs (what a
+user with a catalog of their own gets).  In the unseen table each
 catalog's row uses the margin chosen without that catalog's own unseen set (nested), so no
 number there was tuned on the catalog it reports.  Inputs are seen as summarize() sees them
 (boilerplate and all); the served path runs with the boilerplate detector
@@ -36,13 +38,14 @@ import os
 import random
 
 from common import DATA, ROOT, SEED, WORK, ptcore
-from common.metrics import cut_to, lead, n_units, rouge_corpus, textrank, unsupported_facts
+from common.metrics import cut_to, lead, n_units, rouge, textrank, unsupported_facts
 from common.ptm import read_ptm, write_ptm
 from summarize import data as summarize_data
 from summarize.loco import served_path
 
 GRID = [-math.inf, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0]
 LOCO_ROWS = 500
+Z_ONE_SIDED = 1.645       # a seen catalog "below" a baseline: its mean row-wise shortfall is significant at 5 %
 
 
 def trust_checker():
@@ -75,11 +78,25 @@ def extractive(b, srcs, budget):
     return out
 
 
+def rows_rouge_l(outs, refs, lang):
+    """ROUGE-L F1 (x100) of every row: their mean is common.metrics.rouge_corpus's."""
+    return [100.0 * rouge(o, r, lang)["rougeL"] for o, r in zip(outs, refs)]
+
+
 def score(outs, srcs, refs, lang, tc):
-    r = rouge_corpus(outs, refs, [lang] * len(refs))["rougeL"]
+    """(ROUGE-L, % outside, facts, the rows' ROUGE-L)."""
+    rows = rows_rouge_l(outs, refs, lang)
     outside = sum(bool(tc.outside_words(s, o)) for s, o in zip(srcs, outs)) / len(outs)
     facts = sum(len(unsupported_facts(s, o)) for s, o in zip(srcs, outs))
-    return r, 100 * outside, facts
+    return sum(rows) / len(rows), 100 * outside, facts, rows
+
+
+def not_below(rows, base_rows):
+    """rows are not significantly below base_rows (paired, one-sided, Z_ONE_SIDED)."""
+    d = [a - b for a, b in zip(rows, base_rows)]
+    mean = sum(d) / len(d)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in d) / max(1, len(d) - 1))
+    return mean >= -Z_ONE_SIDED * sd / math.sqrt(len(d))
 
 
 def evaluate(model, b, rows, lang, tc):
@@ -89,25 +106,28 @@ def evaluate(model, b, rows, lang, tc):
     budget = max(8, round(sum(len(r) for r in refs) / len(refs)))
     n = max(1, round(sum(n_units(r, lang) for r in refs) / len(refs)))
     leads_n = [lead(x, n, lang) for x in srcs]
-    base = {"lead": score(leads_n, srcs, refs, lang, tc)[0],
-            "textrank": score([textrank(x, n, lang) for x in srcs], srcs, refs, lang, tc)[0],
-            "lead_budget": score([cut_to(x, budget, lang) for x in leads_n], srcs, refs, lang, tc)[0]}
+    base_rows = {"lead": rows_rouge_l(leads_n, refs, lang),
+                 "textrank": rows_rouge_l([textrank(x, n, lang) for x in srcs], refs, lang),
+                 "lead_budget": rows_rouge_l([cut_to(x, budget, lang) for x in leads_n], refs, lang)}
+    base = {k: sum(v) / len(v) for k, v in base_rows.items()}
     leads = extractive(b, srcs, budget)
     with ptcore.Summarizer(model) as s:
         by_margin = {}
         for m in GRID:
             outs = served(s, b, srcs, budget, m)
             kept = 100 * sum(o != e for o, e in zip(outs, leads)) / len(outs)
-            by_margin[m] = (*score(outs, srcs, refs, lang, tc), kept)
-    return {"rows": len(rows), "base": base, "extract": score(leads, srcs, refs, lang, tc)[0], "by_margin": by_margin}
+            r, outside, facts, rows_m = score(outs, srcs, refs, lang, tc)
+            by_margin[m] = (r, outside, facts, kept, rows_m)
+    return {"rows": len(rows), "base": base, "base_rows": base_rows, "extract": score(leads, srcs, refs, lang, tc)[0],
+            "by_margin": by_margin}
 
 
 def best_margin(seen, unseen):
     """The margin of GRID with the best mean ROUGE-L over the unseen catalogs (what a user with a
-    catalog of their own gets) among those with which every seen catalog stays at or above lead
-    and TextRank; without unseen sets, the best mean over the seen ones."""
+    catalog of their own gets) among those with which no seen catalog is significantly below a
+    baseline (not_below); without unseen sets, the best mean over the seen ones."""
     def above_baselines(m):
-        return all(r["by_margin"][m][0] >= max(r["base"].values()) for r in seen)
+        return all(not_below(r["by_margin"][m][4], b) for r in seen for b in r["base_rows"].values())
     def mean(rs, m):
         return sum(r["by_margin"][m][0] for r in rs) / len(rs)
     allowed = [m for m in GRID if above_baselines(m)] or GRID
@@ -121,7 +141,7 @@ def table(title, results, margin_of):
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         m = margin_of(name)
-        rl, outside, facts, kept = r["by_margin"][m]
+        rl, outside, facts, kept, _ = r["by_margin"][m]
         print(f"| {name} | {r['rows']} | {r['base']['lead']:.2f} | {r['base']['lead_budget']:.2f} | "
               f"{r['base']['textrank']:.2f} | {rl:.2f} | "
               f"{m} | {kept:.0f} % | {r['extract']:.2f} | {r['by_margin'][-math.inf][0]:.2f} | {outside:.1f} % | {facts} |")
@@ -150,8 +170,8 @@ def main():
         print(f"unseen {name}: " + ", ".join(f"{m}: {v[0]:.2f}" for m, v in unseen[name]["by_margin"].items()),
               flush=True)
     chosen = best_margin(list(seen.values()), list(unseen.values()))
-    print(f"\nchosen margin: {chosen} (the best mean ROUGE-L over {len(unseen)} unseen catalogs with every "
-          f"one of {len(seen)} seen catalogs at or above lead and TextRank)")
+    print(f"\nchosen margin: {chosen} (the best mean ROUGE-L over {len(unseen)} unseen catalogs with none "
+          f"of {len(seen)} seen catalogs significantly below lead, lead at the budget or TextRank)")
     table("Seen catalogs (dev split, the shipped model):", seen, lambda _: chosen)
     table("Unseen catalogs (each by the model trained without it; margin chosen without it):", unseen,
           lambda name: best_margin(list(seen.values()), [r for k, r in unseen.items() if k != name]))
