@@ -471,6 +471,64 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 	return st;
 }
 
+static int
+separator_mark(char c)
+{
+	return c != '\0' && strchr("|~*>#=-", c) != NULL;
+}
+
+/* at s[i] a run of separator marks (• included) and spaces that no digit follows: its length, or 0 */
+static size_t
+separator_run(const char *s, size_t n, size_t i)
+{
+	size_t		k = i;
+
+	for (;;)
+	{
+		if (k < n && (separator_mark(s[k]) || s[k] == ' '))
+			k++;
+		else if (k + 2 < n && memcmp(s + k, "\xe2\x80\xa2", 3) == 0)
+			k += 3;				/* • */
+		else
+			break;
+	}
+	return k > i && (k == n || !(s[k] >= '0' && s[k] <= '9')) ? k - i : 0;
+}
+
+/*
+ * Separator marks at the start or the end of a sentence or line go
+ * (tidy.h), in place: s[0..n) becomes shorter, never longer.
+ */
+static size_t
+trim_separators(char *s, size_t n)
+{
+	size_t		w = 0;
+	int			at_start = 1;	/* s[i] starts the text, a line or a sentence */
+
+	for (size_t i = 0; i < n;)
+	{
+		size_t		run = separator_run(s, n, i),
+					end = i + run;
+
+		/* a run that starts a sentence, or that ends one (the end, a line break or a mark after it) */
+		if (run > 0 && s[i] != ' ' &&
+			(at_start || end == n || s[end] == '\n' || (w > 0 && s[w - 1] == ' ' && strchr(".!?", s[end]) != NULL)))
+		{
+			while (!at_start && w > 0 && s[w - 1] == ' ' && (end == n || s[end] == '\n'))
+				w--;			/* "Soft tee ~": the space before the mark too */
+			i = end;
+			continue;
+		}
+		at_start = s[i] == '\n' ||
+			((s[i] == '.' || s[i] == '!' || s[i] == '?') && i + 1 < n && s[i + 1] == ' ') ||
+			(at_start && s[i] == ' ');
+		s[w++] = s[i++];
+	}
+	while (w > 0 && s[w - 1] == ' ')
+		w--;
+	return w;
+}
+
 pt_status
 pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
 {
@@ -485,6 +543,7 @@ pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
 	else if ((st = tidy_sentences(chars, tidy_chars(s, len, chars), buf, &n, err)) == PT_OK)
 	{
+		n = trim_separators(buf, n);
 		buf[n] = '\0';
 		*out = buf;
 		*out_len = n;

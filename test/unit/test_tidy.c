@@ -113,6 +113,16 @@ TEST(tidy_drops_copies_cut_short)
 	check_tidy("Size M fits well. Size M.", "Size M fits well. Size M.");	/* under 8 characters */
 }
 
+/* separator marks a dropped unit of noise leaves at a sentence's or line's ends go; a number's stay */
+TEST(tidy_drops_separators_at_sentence_ends)
+{
+	check_tidy("| Most convenient place to stay.", "Most convenient place to stay.");
+	check_tidy("Great room. | Near the MTR. Soft tee ~", "Great room. Near the MTR. Soft tee");
+	check_tidy("=== Features ===\n\xe2\x80\xa2 Soft cotton\n- Machine wash", "Features\nSoft cotton\nMachine wash");
+	check_tidy("-5 °C rated. #1 in sales. > 5 years", "-5 °C rated. #1 in sales. > 5 years");
+	check_tidy("Colour: red | size: M - cotton", "Colour: red | size: M - cotton");
+}
+
 TEST(tidy_empty_and_symbol_only_input)
 {
 	check_tidy("", "");
