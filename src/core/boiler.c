@@ -795,14 +795,15 @@ pt_boiler_clean(const pt_boiler *b, const char *norm, size_t len, char **out, si
 
 	*out = NULL;
 	*out_len = 0;
-	if ((st = pt_text_tidy(norm, len, &tidied, &tidied_len, err)) != PT_OK)
+	/* shouting is recased after the strip: a shouted sentence shows where noise is glued on */
+	if ((st = pt_text_tidy_keep_case(norm, len, &tidied, &tidied_len, err)) != PT_OK)
 		return st;
 	*lang = pt_detect_lang(tidied, tidied_len);
 	if (b == NULL || (*lang != PT_LANG_EN && *lang != PT_LANG_ZH))
 	{
-		*out = tidied;
-		*out_len = tidied_len;
-		return PT_OK;
+		/* nothing to strip: the text tidied once, as without a detector */
+		pt_free(tidied);
+		return pt_text_tidy(norm, len, out, out_len, err);
 	}
 	st = pt_boiler_strip(b, tidied, tidied_len, &stripped, &stripped_len, NULL, err);
 	pt_free(tidied);

@@ -64,9 +64,11 @@ pt_status	pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **
 
 /*
  * What rewrite() and summarize() work from: normalized text tidied
- * (tidy.h), and in English and Chinese (*lang, pt_detect_lang of the
- * tidied text) without its boilerplate and tidied once more, so that a
- * sentence that repeats an earlier one once its spam is gone goes too.
+ * (tidy.h) but for the recasing of shouted sentences, in English and
+ * Chinese (*lang, pt_detect_lang of that text) without its boilerplate,
+ * then tidied in full, so that a sentence that repeats an earlier one once
+ * its spam is gone goes too, and a shouted one is recased without the
+ * noise glued onto it.
  * b NULL: tidied only.  *out is pt_alloc'd and NUL-terminated.
  */
 pt_status	pt_boiler_clean(const pt_boiler *b, const char *norm, size_t len, char **out,

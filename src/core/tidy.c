@@ -354,7 +354,7 @@ after_closers(const char *p, size_t i, size_t end)
 
 /* pass 2: sentences, joined by the white space that preceded each in the source */
 static pt_status
-tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *err)
+tidy_sentences(const char *s, size_t len, int unshout_them, char *out, size_t *out_len, pt_err *err)
 {
 	pt_span    *spans;
 	uint64_t   *seen,			/* key_set of the kept sentences' keys */
@@ -448,7 +448,7 @@ tidy_sentences(const char *s, size_t len, char *out, size_t *out_len, pt_err *er
 			memcpy(out + n + cut, p + rest, plen - rest);
 			plen = cut + plen - rest;
 		}
-		if (pt_text_shouted(out + n, plen))
+		if (unshout_them && pt_text_shouted(out + n, plen))
 		{
 			if (names == NULL && (st = pt_namecase_build(s, len, &names, err)) != PT_OK)
 				break;
@@ -529,8 +529,8 @@ trim_separators(char *s, size_t n)
 	return w;
 }
 
-pt_status
-pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
+static pt_status
+tidy(const char *s, size_t len, int unshout_them, char **out, size_t *out_len, pt_err *err)
 {
 	char	   *chars = pt_alloc(len + 1),
 			   *buf = pt_alloc(len + 1);
@@ -541,7 +541,7 @@ pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err
 	*out_len = 0;
 	if (chars == NULL || buf == NULL)
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory tidying text");
-	else if ((st = tidy_sentences(chars, tidy_chars(s, len, chars), buf, &n, err)) == PT_OK)
+	else if ((st = tidy_sentences(chars, tidy_chars(s, len, chars), unshout_them, buf, &n, err)) == PT_OK)
 	{
 		n = trim_separators(buf, n);
 		buf[n] = '\0';
@@ -552,4 +552,16 @@ pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err
 	pt_free(chars);
 	pt_free(buf);
 	return st;
+}
+
+pt_status
+pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
+{
+	return tidy(s, len, 1, out, out_len, err);
+}
+
+pt_status
+pt_text_tidy_keep_case(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
+{
+	return tidy(s, len, 0, out, out_len, err);
 }

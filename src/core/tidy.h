@@ -42,4 +42,12 @@
 /* Tidy normalized text (pt_text_normalize) into a new pt_alloc'd, NUL-terminated string. */
 pt_status	pt_text_tidy(const char *s, size_t len, char **out, size_t *out_len, pt_err *err);
 
+/*
+ * The same without recasing shouted sentences: the boilerplate strip
+ * (boiler.h) looks for noise glued onto a unit where a capitalized word
+ * begins, which a shouted sentence shows only before it is recased
+ * ("*** Order today while stocks last THIS IS AN APARTMENT …").
+ */
+pt_status	pt_text_tidy_keep_case(const char *s, size_t len, char **out, size_t *out_len, pt_err *err);
+
 #endif							/* PT_TIDY_H */

@@ -141,6 +141,33 @@ TEST(boiler_strip_drops_shop_sentences_keeps_product_ones)
 	check_strip(NULL, "Free shipping! Buy now!", "Free shipping! Buy now!");
 }
 
+/*
+ * What rewrite() and summarize() work from: shouted sentences are recased
+ * only after the strip, so noise glued onto one is found where its capitals
+ * begin (a sweep over noisy listings: "order today while stocks last this is
+ * an apartment …" once it was recased first).
+ */
+TEST(boiler_clean_strips_before_recasing)
+{
+	const pt_boiler *b = detector();
+	const char *t = "LIMITED TIME OFFER BLACK SOLID TWO FOLD LEATHER WALLET WITH 8 CARD HOLDERS. Made in India.";
+	char	   *out = NULL;
+	size_t		n = 0;
+	pt_lang		lang;
+	pt_err		err;
+
+	if (b == NULL)
+		return;
+	CHECK(pt_boiler_clean(b, t, strlen(t), &out, &n, &lang, &err) == PT_OK);
+	CHECK(lang == PT_LANG_EN);
+	CHECK_STR_EQ(out, "Black solid two fold leather wallet with 8 card holders. Made in India.");
+	pt_free(out);
+	/* without a detector: tidied, shouting recased */
+	CHECK(pt_boiler_clean(NULL, t, strlen(t), &out, &n, &lang, &err) == PT_OK);
+	CHECK_STR_EQ(out, "Limited time offer black solid two fold leather wallet with 8 card holders. Made in India.");
+	pt_free(out);
+}
+
 /* a headed keyword list goes with its items; attribute pairs ("颜色:黑色") are no list head */
 TEST(boiler_strip_cuts_headed_lists)
 {
