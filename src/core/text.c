@@ -531,10 +531,39 @@ skip_raw_text(html_scan *h, size_t gt, int is_script)
 	return close == h->len ? h->len : close + 1;
 }
 
+#define MAX_BRACKETED 256		/* bytes of an "<…>" aside read as markup (below) */
+
+/*
+ * An aside in angle brackets that is no tag ("<3片装送后膜>", "<新增手写文稿功
+ *能>" in Chinese titles): '<', then no white space, closed by a '>' on the
+ * same line within MAX_BRACKETED bytes with no '<' between.  Readers of the
+ * text, and the contract's trust checker, take it for markup, so it goes
+ * like a tag.  Returns 1 with *next past it.
+ */
+static int
+skip_bracketed(const char *s, size_t len, size_t i, size_t *next)
+{
+	if (i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' || s[i + 1] == '\r' ||
+		s[i + 1] == '<' || s[i + 1] == '>' || s[i + 1] == '=')
+		return 0;
+	for (size_t k = i + 2; k < len && k - i < MAX_BRACKETED; k++)
+	{
+		if (s[k] == '<' || s[k] == '\n' || s[k] == '\r')
+			return 0;
+		if (s[k] == '>')
+		{
+			*next = k + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Markup at s[i] == '<': '<' and then a letter, '/', '!' or '?', closed by a
- * '>' (or "-->" for a comment).  Returns 1 with *next past the markup, or 0
- * when s[i] is a literal '<' ("size < 5", or a tag that never closes).
+ * '>' (or "-->" for a comment), or an aside in angle brackets
+ * (skip_bracketed).  Returns 1 with *next past the markup, or 0 when s[i]
+ * is a literal '<' ("size < 5", or a tag that never closes).
  */
 static int
 skip_markup(html_scan *h, size_t i, outbuf *b, size_t *next)
@@ -549,7 +578,12 @@ skip_markup(html_scan *h, size_t i, outbuf *b, size_t *next)
 
 	if (j >= len || !(is_ascii_alpha(s[j]) || s[j] == '/' || s[j] == '!' ||
 					  s[j] == '?'))
-		return 0;
+	{
+		if (!skip_bracketed(s, len, i, next))
+			return 0;
+		emit_separator(b, PENDING_SPACE);
+		return 1;
+	}
 	if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0)
 	{
 		size_t		end = cached_find(h, &h->comment_end, i + 4, "-->", 0);

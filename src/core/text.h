@@ -106,7 +106,10 @@ pt_ascii_lower(char *s, size_t len)
  *    ldquo, bull, middot, times, deg, reg, trade, copy, yen, euro, pound;
  *    numeric &#NNN; and &#xHH;). A reference to an invalid code point, or an
  *    unknown name, is kept literally.  Text that merely contains '<' not
- *    followed by a tag-like character (e.g. "size < 5") is kept.
+ *    followed by a tag-like character (e.g. "size < 5") is kept; an aside
+ *    in angle brackets closed on its line ("<3片装送后膜>": '<', no white
+ *    space, a '>' within 256 bytes and no '<' between) is dropped like a
+ *    tag, as readers and the contract's trust checker take it for one.
  *  - full-width ASCII U+FF01–U+FF5E folds to U+0021–U+007E, U+3000 to space;
  *    half-width CJK marks ｡｢｣､ (U+FF61–U+FF64) to 。「」、, as NFKC does, so
  *    that a Hong Kong listing's ｡ ends a sentence like any 。;

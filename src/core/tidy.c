@@ -471,21 +471,22 @@ tidy_sentences(const char *s, size_t len, int unshout_them, char *out, size_t *o
 	return st;
 }
 
+/* '>' only starts a run: at an end it may close an "<…>" the reader takes for a tag */
 static int
-separator_mark(char c)
+separator_mark(char c, int leading)
 {
-	return c != '\0' && strchr("|~*>#=-", c) != NULL;
+	return c != '\0' && strchr(leading ? "|~*>#=-" : "|~*#=-", c) != NULL;
 }
 
 /* at s[i] a run of separator marks (• included) and spaces that no digit follows: its length, or 0 */
 static size_t
-separator_run(const char *s, size_t n, size_t i)
+separator_run(const char *s, size_t n, size_t i, int leading)
 {
 	size_t		k = i;
 
 	for (;;)
 	{
-		if (k < n && (separator_mark(s[k]) || s[k] == ' '))
+		if (k < n && (separator_mark(s[k], leading) || s[k] == ' '))
 			k++;
 		else if (k + 2 < n && memcmp(s + k, "\xe2\x80\xa2", 3) == 0)
 			k += 3;				/* • */
@@ -507,7 +508,7 @@ trim_separators(char *s, size_t n)
 
 	for (size_t i = 0; i < n;)
 	{
-		size_t		run = separator_run(s, n, i),
+		size_t		run = separator_run(s, n, i, at_start),
 					end = i + run;
 
 		/* a run that starts a sentence, or that ends one (the end, a line break or a mark after it) */

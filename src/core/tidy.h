@@ -27,9 +27,10 @@
  *    ("…热线4007205558官方微信…热线4007205558", copies of 8 or more such
  *    characters) keeps its first copy;
  *  - separator marks | ~ * > # = • - that start a sentence or a line, or
- *    end one, go with the spaces beside them ("| Near the MTR", "Soft tee
- *    ~"): what a dropped unit of seller noise leaves behind.  A mark a
- *    digit follows stays ("-5 °C", "#1", "> 5 years").
+ *    end one (but '>', which may close "<3片装送后膜>"), go with the spaces
+ *    beside them ("| Near the MTR", "Soft tee ~"): what a dropped unit of
+ *    seller noise leaves behind.  A mark a digit follows stays ("-5 °C",
+ *    "#1", "> 5 years").
  * Everything else — wording, order, facts — is the model's job.  The
  * output never holds a character the input did not (up to ASCII case and
  * the spaces that replace symbols) and is never longer than the input.

@@ -219,6 +219,11 @@ TEST(text_normalize_fullwidth)
 TEST(text_normalize_html_tags)
 {
 	CHECK_NORM("<b>bold</b> text", "bold text");
+	/* an aside in angle brackets reads as markup (to the trust checker too); a lone '<' is text */
+	CHECK_NORM("钻石玻璃膜<3片装送后膜>", "钻石玻璃膜");
+	CHECK_NORM("最近更新<新增手写文稿功能>身边没有笔", "最近更新 身边没有笔");
+	CHECK_NORM("size < 5 and > 3, love it <3", "size < 5 and > 3, love it <3");
+	CHECK_NORM("a <3 b\nc > d", "a <3 b\nc > d");
 	CHECK_NORM("foo<br>bar", "foo\nbar");
 	CHECK_NORM("foo<br/>bar<BR />baz", "foo\nbar\nbaz");
 	CHECK_NORM("<p>one</p><p>two</p>", "one\ntwo");

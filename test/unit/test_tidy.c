@@ -121,6 +121,8 @@ TEST(tidy_drops_separators_at_sentence_ends)
 	check_tidy("=== Features ===\n\xe2\x80\xa2 Soft cotton\n- Machine wash", "Features\nSoft cotton\nMachine wash");
 	check_tidy("-5 °C rated. #1 in sales. > 5 years", "-5 °C rated. #1 in sales. > 5 years");
 	check_tidy("Colour: red | size: M - cotton", "Colour: red | size: M - cotton");
+	/* a closing '>' stays: "<…>" reads as a tag to some readers, and half of one as words */
+	check_tidy(">> 钢化膜【钻石玻璃膜】<3片装送后膜>", "钢化膜【钻石玻璃膜】<3片装送后膜>");
 }
 
 TEST(tidy_empty_and_symbol_only_input)
