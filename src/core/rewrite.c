@@ -532,6 +532,29 @@ spaced_join(pt_lang lang, const char *prev, size_t prev_len, const char *next, s
 }
 
 /*
+ * Whether chunk c's text (s) follows the output so far (prev) with a space:
+ * where white space parted the two chunks in the input (spaced_join), and
+ * where a cut at a mark ("trampoline|! Your": a sentence too long for one
+ * chunk) left two words meeting once the rewrite dropped the mark; never
+ * inside a word such a cut split ("sul|fates", a sentence of one word).
+ */
+static int
+joins_with_space(const job *J, int t, size_t c, const char *prev, size_t prev_len, const char *s, size_t len)
+{
+	const chunk *ch = &J->chunks[c],
+			   *before = &J->chunks[c - 1];
+	const char *norm = J->norm[t];
+
+	if (prev_len == 0 || len == 0)
+		return 0;
+	if (ch->start > before->end)
+		return spaced_join(J->lang[t], prev, prev_len, s, len);
+	if (pt_ascii_alnum(norm[before->end - 1]) && pt_ascii_alnum(norm[ch->start]))
+		return 0;
+	return pt_ascii_alnum(prev[prev_len - 1]) && pt_ascii_alnum(s[0]);
+}
+
+/*
  * The output of text t: its chunks' rewrites (or the chunks themselves)
  * within the budget, in the typography of its language with the input's
  * brand and model casing (typography.h).
@@ -556,10 +579,8 @@ assemble(job *J, int t, char **out, size_t *out_len, pt_err *err)
 	{
 		const chunk *ch = &J->chunks[c];
 		const char *s = ch->out ? ch->out : J->norm[t] + ch->start;
-		/* chunks are trimmed: none between them means a sentence was cut inside a word */
-		int			apart = c > first && ch->start > J->chunks[c - 1].end;
 		size_t		len = ch->out ? ch->out_len : ch->end - ch->start,
-					sep_len = at > 0 && apart && spaced_join(J->lang[t], buf, at, s, len),
+					sep_len = c > first && joins_with_space(J, t, c, buf, at, s, len),
 					more = pt_utf8_chars(s, len) + sep_len;
 
 		if (budget > 0 && chars + more > budget)

@@ -209,6 +209,40 @@ TEST(rewrite_chinese_chunks_keep_latin_words_apart)
 	check_rewrites(texts, 1, 0, 1);
 }
 
+/*
+ * A sentence too long for one chunk may be cut right before its final mark
+ * ("… for your trampoline|! Your model …"), and a rewrite may drop a mark
+ * that starts a chunk: the words around it must not be glued
+ * ("trampolineYour", found by a sweep over PromptCloud bullets).  The cut
+ * moves with the words put in front.
+ */
+TEST(rewrite_chunks_cut_at_a_mark_keep_words_apart)
+{
+	static const char *const words[] = {
+		"spring", "frame", "net", "pole", "mat", "pad", "cover", "ladder", "anchor", "rod", "clip",
+		"strap", "bolt", "sleeve", "tube", "cap", "hook", "rope", "sheet", "ring"
+	};
+	static char text[4096];
+	const char *const texts[1] = {text};
+	uint32_t	rng = 7;
+
+	if (get_rewriter() == NULL)
+		return;
+	for (int shift = 0; shift < 12; shift++)
+	{
+		/* one sentence of varied words (tidy drops a text pasted twice), then the mark */
+		strcpy(text, "Genuine");
+		for (int i = 0; i < 100 + shift; i++)
+		{
+			rng = rng * 1103515245u + 12345u;
+			strcat(text, " ");
+			strcat(text, words[(rng >> 16) % 20]);
+		}
+		strcat(text, " for your trampoline! Your model number is on the mat.");
+		check_rewrites(texts, 1, 0, 4);	/* beam 4 drops the mark that starts a chunk */
+	}
+}
+
 TEST(rewrite_without_model_normalizes)
 {
 	const char *t = "<p>Great&nbsp;value!</p>";
