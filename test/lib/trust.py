@@ -3,6 +3,7 @@ team would publish them (issues 17 and 18).
 
     python3 test/lib/trust.py inputs OUT.jsonl            # {id, src, noisy} rows for either function
     python3 test/lib/trust.py check TASK IN.jsonl         # {id, src, noisy, out}: exit 1 on a break
+    python3 test/lib/trust.py sweep SEED N [noisy]        # a wider look, no verdict: see sweep()
 
 Inputs: the fixtures of test/fixtures/trust.jsonl (seller copy full of noise, other scripts,
 numbers, all caps, HTML, very long words); and, where ../shared/data is there (PRODTEXT_DATA),
@@ -83,6 +84,20 @@ def brand_damage(src, damaged):
     return kept or None
 
 
+def verdict(tc, src, out, noisy):
+    """{rule: what broke it, or None}: rule 1 and profanity for every output; rules 2 and 3
+    (noise, emoji, shouting, Chinese punctuation, brand casing) for noisy inputs."""
+    v = tc.check(src, out or "")
+    if noisy:
+        v["noise"] = NOISE.findall(out or "") or None
+        v["emoji"] = EMOJI.findall(out or "") or None
+        v["case_damage"] = brand_damage(src, v["case_damage"])
+    else:
+        v = {k: v[k] for k in ("outside_words", "profanity")}
+    v.pop("cut_off", None)    # a rule of summarize_agg, not of one text
+    return v
+
+
 def check(task, path):
     tc = trust_checker()
     broken, n, n_noisy = {}, 0, 0
@@ -91,15 +106,7 @@ def check(task, path):
             r = json.loads(line)
             n += 1
             n_noisy += r["noisy"]
-            verdict = tc.check(r["src"], r["out"] or "")
-            if r["noisy"]:                  # rules 2 and 3
-                verdict["noise"] = NOISE.findall(r["out"] or "") or None
-                verdict["emoji"] = EMOJI.findall(r["out"] or "") or None
-                verdict["case_damage"] = brand_damage(r["src"], verdict["case_damage"])
-            else:                           # rule 1, and no profanity
-                verdict = {k: verdict[k] for k in ("outside_words", "profanity")}
-            verdict.pop("cut_off", None)    # a rule of summarize_agg, not of one text
-            for rule, what in verdict.items():
+            for rule, what in verdict(tc, r["src"], r["out"], r["noisy"]).items():
                 if what:
                     broken.setdefault(rule, []).append((r["id"], what, r["out"]))
     failed = False
@@ -115,7 +122,53 @@ def check(task, path):
     return 1 if failed else 0
 
 
+def sweep(seed, n, noisy):
+    """summarize() and rewrite() as served by default (200 characters, beam 4, fill, the
+    shipped detector) through the C core (models/train/common/ptcore.py, build/libptcore.so)
+    over n random rows of every product file of ../shared/data (description, bullets or title;
+    3 in 10 all fields joined) -- or, with noisy, over their first 600 characters corrupted by
+    the rewrite noise model -- every output checked by every rule (verdict, noisy=True).
+    Prints the count of outputs breaking each rule and two of them; no pass or fail: what the
+    checker counts on other copy than the tests' (models/summarize.md, "A sweep over real
+    listings").  `make core-lib` first."""
+    from common import ptcore
+    from rewrite.noise import corrupt
+    tc, rng, texts = trust_checker(), random.Random(seed), []
+    products = os.path.join(DATA, "products")
+    for name in sorted(os.listdir(products)):
+        with open(os.path.join(products, name), encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f]
+        for r in rng.sample(rows, min(n, len(rows))):
+            parts = [r.get("title") or "", r.get("description") or "", " ".join(r.get("bullets") or [])]
+            src = (parts[1] or parts[2] or parts[0]) if rng.random() < 0.7 else " ".join(p for p in parts if p)
+            if noisy:
+                src = corrupt(src[:600], "zh" if name.startswith("zh") else "en", rng)[0]
+            if src.strip():
+                texts.append((name, src))
+    models = os.path.join(ROOT, "models")
+    srcs = [t for _, t in texts]
+    with ptcore.Boiler(os.path.join(models, "boilerplate-multi.ptm")) as b, \
+            ptcore.Summarizer(os.path.join(models, "summarize-multi.ptm")) as s, \
+            ptcore.Rewriter(os.path.join(models, "rewrite-multi.ptm")) as w:
+        outs = {"summarize": [], "rewrite": []}
+        for i in range(0, len(srcs), 32):
+            outs["summarize"] += s.summarize(srcs[i:i + 32], boiler=b)
+            outs["rewrite"] += w.rewrite(srcs[i:i + 32], boiler=b)
+    for task, task_outs in outs.items():
+        broken = {}
+        for (name, src), out in zip(texts, task_outs):
+            for rule, what in verdict(tc, src, out, True).items():
+                if what:
+                    broken.setdefault(rule, []).append((name, what, out))
+        print(f"{task}: {len(task_outs)} outputs" + "".join(f", {rule} {len(r)}" for rule, r in broken.items()))
+        for rule, rows in broken.items():
+            for name, what, out in rows[:2]:
+                print(f"  {rule} [{name}] {what if what is not True else ''} in {out[:160]!r}")
+
+
 if __name__ == "__main__":
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "sweep" and sys.argv[4:] in ([], ["noisy"]):
+        sys.exit(sweep(int(sys.argv[2]), int(sys.argv[3]), len(sys.argv) == 5))
     if len(sys.argv) == 3 and sys.argv[1] == "inputs":
         sys.exit(inputs(sys.argv[2]))
     if len(sys.argv) == 4 and sys.argv[1] == "check" and sys.argv[2] in ("summarize", "rewrite"):
