@@ -795,13 +795,20 @@ pt_boiler_clean(const pt_boiler *b, const char *norm, size_t len, char **out, si
 
 	*out = NULL;
 	*out_len = 0;
+	if (b == NULL)
+	{
+		/* nothing to strip: tidied once */
+		if ((st = pt_text_tidy(norm, len, out, out_len, err)) == PT_OK)
+			*lang = pt_detect_lang(*out, *out_len);
+		return st;
+	}
 	/* shouting is recased after the strip: a shouted sentence shows where noise is glued on */
 	if ((st = pt_text_tidy_keep_case(norm, len, &tidied, &tidied_len, err)) != PT_OK)
 		return st;
 	*lang = pt_detect_lang(tidied, tidied_len);
-	if (b == NULL || (*lang != PT_LANG_EN && *lang != PT_LANG_ZH))
+	if (*lang != PT_LANG_EN && *lang != PT_LANG_ZH)
 	{
-		/* nothing to strip: the text tidied once, as without a detector */
+		/* another language: nothing to strip either, and tidied once as without a detector */
 		pt_free(tidied);
 		return pt_text_tidy(norm, len, out, out_len, err);
 	}

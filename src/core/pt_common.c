@@ -63,6 +63,27 @@ pt_set_allocator(const pt_allocator *a)
 	current = a ? *a : default_allocator;
 }
 
+int
+pt_key_set_has(const uint64_t *set, size_t mask, uint64_t key)
+{
+	size_t		slot = key & mask;
+
+	for (; set[slot] != 0; slot = (slot + 1) & mask)
+		if (set[slot] == key)
+			return 1;
+	return 0;
+}
+
+void
+pt_key_set_add(uint64_t *set, size_t mask, uint64_t key)
+{
+	size_t		slot = key & mask;
+
+	while (set[slot] != 0 && set[slot] != key)
+		slot = (slot + 1) & mask;
+	set[slot] = key;
+}
+
 size_t
 pt_mul_size(size_t a, size_t b)
 {

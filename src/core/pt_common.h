@@ -64,6 +64,14 @@ int			pt_compare_u32(const void *a, const void *b);
 /* Sort v[0..n) and drop repeats; returns how many distinct values are left at its start. */
 size_t		pt_sort_unique_u32(uint32_t *v, size_t n);
 
+/*
+ * An open-addressing set of 64-bit keys: mask + 1 slots (a power of two),
+ * 0 an empty slot, so keys must not be 0 (hashes or'ed with 1).  The caller
+ * keeps it at most half full.
+ */
+int			pt_key_set_has(const uint64_t *set, size_t mask, uint64_t key);
+void		pt_key_set_add(uint64_t *set, size_t mask, uint64_t key);
+
 /* a * b, or SIZE_MAX when it overflows (the allocator then fails cleanly) */
 size_t		pt_mul_size(size_t a, size_t b);
 

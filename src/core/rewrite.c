@@ -517,26 +517,14 @@ prepare_text(job *J, int t, const char *text, size_t len, int32_t *ids, pt_err *
 }
 
 /*
- * Whether two chunks that white space parted in the input are joined with a
- * space: always in English; in Chinese only where Latin text meets Latin
- * text ("Elevator" + "Family/kid friendly"), since a join without one would
- * glue two words into a word the input never had.
- */
-static int
-spaced_join(pt_lang lang, const char *prev, size_t prev_len, const char *next, size_t next_len)
-{
-	if (lang != PT_LANG_ZH)
-		return 1;
-	return prev_len > 0 && next_len > 0 &&
-		(unsigned char) prev[prev_len - 1] < 0x80 && (unsigned char) next[0] < 0x80;
-}
-
-/*
- * Whether chunk c's text (s) follows the output so far (prev) with a space:
- * where white space parted the two chunks in the input (spaced_join), and
- * where a cut at a mark ("trampoline|! Your": a sentence too long for one
- * chunk) left two words meeting once the rewrite dropped the mark; never
- * inside a word such a cut split ("sul|fates", a sentence of one word).
+ * Whether chunk c's text (s) follows the output so far (prev) with a space.
+ * Where white space parted the two chunks in the input: always in English;
+ * in Chinese only where Latin text meets Latin text ("Elevator" + "Family/kid
+ * friendly").  Where a cut at a mark parted them ("trampoline|! Your": a
+ * sentence too long for one chunk): where two words meet once the rewrite
+ * dropped the mark.  Never inside a word a cut split ("sul|fates", a
+ * sentence of one word).  A join without a space must not glue two words
+ * into one the input never had.
  */
 static int
 joins_with_space(const job *J, int t, size_t c, const char *prev, size_t prev_len, const char *s, size_t len)
@@ -548,7 +536,8 @@ joins_with_space(const job *J, int t, size_t c, const char *prev, size_t prev_le
 	if (prev_len == 0 || len == 0)
 		return 0;
 	if (ch->start > before->end)
-		return spaced_join(J->lang[t], prev, prev_len, s, len);
+		return J->lang[t] != PT_LANG_ZH ||
+			((unsigned char) prev[prev_len - 1] < 0x80 && (unsigned char) s[0] < 0x80);
 	if (pt_ascii_alnum(norm[before->end - 1]) && pt_ascii_alnum(norm[ch->start]))
 		return 0;
 	return pt_ascii_alnum(prev[prev_len - 1]) && pt_ascii_alnum(s[0]);

@@ -210,28 +210,6 @@ copy_start(const char *p, const uint32_t *cps, const size_t *at, size_t n, uint6
 	return 0;
 }
 
-/* whether an open-addressing set of keys (0 = empty slot, mask + 1 slots) holds key */
-static int
-key_set_has(const uint64_t *set, size_t mask, uint64_t key)
-{
-	size_t		slot = key & mask;
-
-	for (; set[slot] != 0; slot = (slot + 1) & mask)
-		if (set[slot] == key)
-			return 1;
-	return 0;
-}
-
-static void
-key_set_add(uint64_t *set, size_t mask, uint64_t key)
-{
-	size_t		slot = key & mask;
-
-	while (set[slot] != 0 && set[slot] != key)
-		slot = (slot + 1) & mask;
-	set[slot] = key;
-}
-
 /*
  * Remember the keys of a kept sentence's proper prefixes of MIN_COPY or
  * more content characters (content_key of each), so that a later sentence
@@ -250,7 +228,7 @@ remember_prefixes(uint64_t *set, size_t mask, size_t *count, const uint32_t *cps
 		h = key_step(h, cps[i]);
 		if (i + 1 >= MIN_COPY)
 		{
-			key_set_add(set, mask, h | 1);
+			pt_key_set_add(set, mask, h | 1);
 			(*count)++;
 		}
 	}
@@ -426,9 +404,9 @@ tidy_sentences(const char *s, size_t len, int unshout_them, char *out, size_t *o
 		key = content_key(cps, n_content);
 
 		/* said before, whole or as the start of a longer sentence */
-		if (key == 0 || key_set_has(seen, mask, key) || key_set_has(prefixes, prefix_mask, key))
+		if (key == 0 || pt_key_set_has(seen, mask, key) || pt_key_set_has(prefixes, prefix_mask, key))
 			continue;
-		key_set_add(seen, mask, key);
+		pt_key_set_add(seen, mask, key);
 		remember_prefixes(prefixes, prefix_mask, &n_prefixes, cps, n_content);
 		if (n > 0)
 		{

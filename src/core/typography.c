@@ -33,7 +33,7 @@ struct pt_namecase
 	size_t		count;
 	char	   *words;			/* the names, back to back (never longer than the input) */
 	size_t		words_len;
-	uint64_t   *forms;			/* exact_hash of each casing the input gives a name's word; 0 = empty */
+	uint64_t   *forms;			/* word_hash, unfolded, of each casing the input gives a name's word */
 	size_t		forms_mask;
 	size_t		forms_count;
 };
@@ -233,62 +233,38 @@ pt_text_caps_run(const char *s, size_t len)
 
 /* ------------------------------------------------------------ names */
 
+/* FNV-1a of a word, ASCII case folded (fold) or as written (one casing of it); never 0 */
 static uint64_t
-word_hash(const char *w, size_t len)
+word_hash(const char *w, size_t len, int fold)
 {
 	uint64_t	h = 1469598103934665603ULL;
 
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char) lower(w[i])) * 1099511628211ULL;
+		h = (h ^ (unsigned char) (fold ? lower(w[i]) : w[i])) * 1099511628211ULL;
 	return h | 1;
 }
 
-/* word_hash without the case folding: one casing of a word */
-static uint64_t
-exact_hash(const char *w, size_t len)
-{
-	uint64_t	h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char) w[i]) * 1099511628211ULL;
-	return h | 1;
-}
-
-/* the slot of forms holding h, or the empty slot where it would go */
-static size_t
-find_form(const pt_namecase *nc, uint64_t h)
-{
-	size_t		slot = h & nc->forms_mask;
-
-	while (nc->forms[slot] != 0 && nc->forms[slot] != h)
-		slot = (slot + 1) & nc->forms_mask;
-	return slot;
-}
-
+/* one casing the input gives a name's word, into forms (grown to stay half empty) */
 static pt_status
 add_form(pt_namecase *nc, uint64_t h, pt_err *err)
 {
-	size_t		slot = find_form(nc, h);
-
-	if (nc->forms[slot] != 0)
+	if (pt_key_set_has(nc->forms, nc->forms_mask, h))
 		return PT_OK;
 	if (2 * (nc->forms_count + 1) > nc->forms_mask + 1)
 	{
 		size_t		mask = 2 * nc->forms_mask + 1;
-		uint64_t   *old = nc->forms,
-				   *tab = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)));
+		uint64_t   *tab = pt_alloc_zero(pt_mul_size(mask + 1, sizeof(uint64_t)));
 
 		if (tab == NULL)
 			return pt_fail(err, PT_ERR_NOMEM, "out of memory collecting names");
+		for (size_t i = 0; i <= nc->forms_mask; i++)
+			if (nc->forms[i] != 0)
+				pt_key_set_add(tab, mask, nc->forms[i]);
+		pt_free(nc->forms);
 		nc->forms = tab;
 		nc->forms_mask = mask;
-		for (size_t i = 0; i <= mask / 2; i++)
-			if (old[i] != 0)
-				nc->forms[find_form(nc, old[i])] = old[i];
-		pt_free(old);
-		slot = find_form(nc, h);
 	}
-	nc->forms[slot] = h;
+	pt_key_set_add(nc->forms, nc->forms_mask, h);
 	nc->forms_count++;
 	return PT_OK;
 }
@@ -345,7 +321,7 @@ static pt_status
 add_name(pt_namecase *nc, size_t len, pt_err *err)
 {
 	const char *w = nc->words + nc->words_len;
-	uint64_t	h = word_hash(w, len);
+	uint64_t	h = word_hash(w, len, 1);
 	size_t		slot = find_slot(nc, w, len, h);
 	pt_status	st;
 
@@ -526,12 +502,12 @@ mark_emphasis(pt_namecase *nc, const char *input, size_t len, pt_err *err)
 		e = word_end(input, len, i);
 		for (size_t k = i; k < e; k++)
 			lower_case &= !(input[k] >= 'A' && input[k] <= 'Z');
-		slot = find_slot(nc, input + i, e - i, word_hash(input + i, e - i));
+		slot = find_slot(nc, input + i, e - i, word_hash(input + i, e - i, 1));
 		if (lower_case && nc->tab[slot].hash != 0 &&
 			all_caps_letters(nc->words + nc->tab[slot].off, nc->tab[slot].len))
 			nc->tab[slot].emphasis = 1;
 		if (nc->tab[slot].hash != 0)
-			st = add_form(nc, exact_hash(input + i, e - i), err);
+			st = add_form(nc, word_hash(input + i, e - i, 0), err);
 		i = e;
 	}
 	return st;
@@ -604,9 +580,9 @@ pt_namecase_apply(const pt_namecase *names, char *text, size_t len, int keep_inp
 			continue;
 		}
 		e = word_end(text, len, i);
-		slot = find_slot(names, text + i, e - i, word_hash(text + i, e - i));
+		slot = find_slot(names, text + i, e - i, word_hash(text + i, e - i, 1));
 		if (names->tab[slot].hash != 0 && !names->tab[slot].emphasis &&
-			!(keep_input_forms && names->forms[find_form(names, exact_hash(text + i, e - i))] != 0))
+			!(keep_input_forms && pt_key_set_has(names->forms, names->forms_mask, word_hash(text + i, e - i, 0))))
 			memcpy(text + i, names->words + names->tab[slot].off, e - i);
 		i = e;
 	}
