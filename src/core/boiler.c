@@ -10,6 +10,7 @@
 
 #include "ngrams.h"
 #include "tidy.h"
+#include "typography.h"
 
 /*
  * Inside a unit the detector did not flag, a segment or a glued prefix or
@@ -18,7 +19,8 @@
  */
 #define GLUE_MIN_P 0.9f
 #define GLUE_WORDS 12			/* the longest glued prefix or suffix tried, in words */
-#define GLUE_HAN_MIN 3			/* the shortest glued Chinese prefix or suffix tried, in characters */
+#define GLUE_HAN_MIN 2			/* the shortest glued Chinese prefix or suffix tried, in characters ("热卖") */
+#define GLUE_HAN_KEEP 3			/* ... and the fewest bytes left of the unit, in 3-byte characters */
 #define GLUE_HAN_MAX 12			/* ... and the longest */
 
 struct pt_boiler
@@ -577,7 +579,7 @@ seam_before(const char *s, size_t e, size_t i)
  * GLUE_HAN_MIN..GLUE_HAN_MAX Han characters at either end of the unit (its
  * final marks go with a suffix) that the detector scores at least
  * GLUE_MIN_P on their own, cut the one it scores highest, leaving at least
- * GLUE_HAN_MIN characters.
+ * GLUE_HAN_KEEP characters.
  */
 static pt_status
 trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
@@ -599,7 +601,7 @@ trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *
 	cut = *e;
 	best = GLUE_MIN_P;
 	for (size_t k = GLUE_HAN_MIN - 1; k < n && k < GLUE_HAN_MAX && st == PT_OK; k++)
-		if (at[k] >= *a + 3 * GLUE_HAN_MIN && seam_before(s, *e, at[k]) &&
+		if (at[k] >= *a + 3 * GLUE_HAN_KEEP && seam_before(s, *e, at[k]) &&
 			(st = pt_boiler_prob(b, s + at[k], *e - at[k], &p, err)) == PT_OK && p >= best)
 		{
 			best = p;
@@ -613,13 +615,49 @@ trim_glued_han(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *
 	cut = *a;
 	best = GLUE_MIN_P;
 	for (size_t k = GLUE_HAN_MIN - 1; k < n && k < GLUE_HAN_MAX && st == PT_OK; k++)
-		if (at[k] + 3 * GLUE_HAN_MIN <= *e && seam_at(s, *e, at[k]) &&
+		if (at[k] + 3 * GLUE_HAN_KEEP <= *e && seam_at(s, *e, at[k]) &&
 			(st = pt_boiler_prob(b, s + *a, at[k] - *a, &p, err)) == PT_OK && p >= best)
 		{
 			best = p;
 			cut = at[k];
 		}
 	*a = cut;
+	return st;
+}
+
+static pt_status
+trim_glued_any(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+{
+	return (has_han(s + *a, *e - *a) ? trim_glued_han : trim_glued) (b, s, a, e, err);
+}
+
+/*
+ * An English unit flagged as a whole may be a product phrase with noise
+ * glued on ("Apple iPhone 13 Free shipping" scores 0.57): when a glued
+ * prefix or suffix comes off (trim_glued) and the detector is as sure that
+ * what is left is product text as GLUE_MIN_P makes it of the glue, that is
+ * kept; otherwise the unit goes (*a == *e).  Shouted text has a seam at
+ * every word ("MONEY BACK GUARANTEE" would leave "MONEY BACK"), Chinese glue
+ * none to trust that far ("七天无理由退换!" would leave "七天无").
+ */
+static pt_status
+keep_unglued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
+{
+	size_t		ka = *a,
+				ke = *e;
+	float		p;
+	pt_status	st = PT_OK;
+
+	if (!has_han(s + *a, *e - *a) &&
+		(st = trim_glued(b, s, &ka, &ke, err)) == PT_OK && (ka > *a || ke < *e) && ka < ke &&
+		!pt_text_shouted(s + ka, ke - ka) &&
+		(st = pt_boiler_prob(b, s + ka, ke - ka, &p, err)) == PT_OK && p < 1.0f - GLUE_MIN_P)
+	{
+		*a = ka;
+		*e = ke;
+		return PT_OK;
+	}
+	*a = *e;
 	return st;
 }
 
@@ -735,11 +773,22 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		 * ("~火爆热销中爆款推荐~捞米无线蓝牙耳机").
 		 */
 		if (st == PT_OK && a < e)
+		{
+			size_t		whole_a = a,
+						whole_e = e;
+
 			st = trim_unit(b, s, p >= b->threshold, unit_marks(p >= b->threshold, has_han(s + a, e - a)),
 						   &a, &e, err);
+			if (st == PT_OK && a == e && p >= b->threshold)
+			{
+				a = whole_a;
+				e = whole_e;
+				st = keep_unglued(b, s, &a, &e, err);
+			}
+		}
 		if (st != PT_OK)
 			break;
-		if (a < e && (st = (has_han(s + a, e - a) ? trim_glued_han : trim_glued) (b, s, &a, &e, err)) != PT_OK)
+		if (a < e && (st = trim_glued_any(b, s, &a, &e, err)) != PT_OK)
 			break;
 		if (a == e)
 		{

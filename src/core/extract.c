@@ -903,83 +903,6 @@ count_words(const char *b, size_t n)
 }
 
 /*
- * Whether the caps run r[0..n) shouts rather than names: two or more of its
- * words have three letters or more, a vowel and no digit ("HOURS OF FUN");
- * brands, acronyms and model codes ("LG TROMM WM2688HNM", "DVD-RW, CD-RW")
- * are names.
- */
-static int
-run_shouts(const char *r, size_t n)
-{
-	int			shouted = 0;
-
-	for (size_t i = 0; i < n;)
-	{
-		int			letters = 0,
-					vowel = 0,
-					digit = 0;
-
-		for (; i < n && r[i] != ' ' && r[i] != '\n'; i++)
-		{
-			letters += r[i] >= 'A' && r[i] <= 'Z';
-			vowel |= strchr("AEIOUY", r[i]) != NULL && r[i] != '\0';
-			digit |= r[i] >= '0' && r[i] <= '9';
-		}
-		shouted += letters >= 3 && vowel && !digit;
-		while (i < n && (r[i] == ' ' || r[i] == '\n'))
-			i++;
-	}
-	return shouted >= 2;
-}
-
-/* where the white-space separated word that ends before b[at] (and its spaces) starts */
-static size_t
-word_start_before(const char *b, size_t at)
-{
-	while (at > 0 && (b[at - 1] == ' ' || b[at - 1] == '\n'))
-		at--;
-	while (at > 0 && b[at - 1] != ' ' && b[at - 1] != '\n')
-		at--;
-	return at;
-}
-
-/* whether that word has a capital and no lower-case letter ("A", "ADD", "I") */
-static int
-all_caps_word_before(const char *b, size_t at)
-{
-	size_t		w = word_start_before(b, at);
-	int			upper = 0;
-
-	for (size_t i = w; i < at; i++)
-	{
-		if ((unsigned char) b[i] >= 0x80 || (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= '0' && b[i] <= '9'))
-			return 0;
-		upper |= b[i] >= 'A' && b[i] <= 'Z';
-	}
-	return upper;
-}
-
-/* the first caps run of b[from..n) that shouts (run_shouts): 1 with its bytes in *rs, *re */
-static int
-shouting_run(const char *b, size_t n, size_t from, size_t *rs, size_t *re)
-{
-	while (from < n && pt_text_caps_run_span(b + from, n - from, rs, re))
-	{
-		*rs += from;
-		*re += from;
-		if (run_shouts(b + *rs, *re - *rs))
-		{
-			/* words of capitals before it belong to it: "ADD A PREMIUM FEEL …" */
-			while (*rs > 0 && all_caps_word_before(b, *rs))
-				*rs = word_start_before(b, *rs);
-			return 1;
-		}
-		from = *re;
-	}
-	return 0;
-}
-
-/*
  * A sentence that shouts in part keeps its quiet part in a summary ("…
  * Maker Set HOURS OF FUN- Quickly …" → "… Maker Set"): the text before its
  * first shouting run, or, when the sentence opens shouting (nothing in lower
@@ -1000,7 +923,7 @@ quiet_part(pt_sent *s)
 				re;
 	int			opens = 1;
 
-	if (!shouting_run(b, n, 0, &rs, &re))
+	if (!pt_text_shouting_run(b, n, 0, &rs, &re))
 		return;
 	for (size_t i = 0; i < rs; i++)
 		opens &= !(b[i] >= 'a' && b[i] <= 'z');
@@ -1013,7 +936,7 @@ quiet_part(pt_sent *s)
 			from++;				/* the rest of the run's last word ("FUN-") */
 		while (from < n && !pt_ascii_alnum(b[from]) && (unsigned char) b[from] < 0x80)
 			from++;
-		if (shouting_run(b, n, from, &rs, &re))
+		if (pt_text_shouting_run(b, n, from, &rs, &re))
 			to = rs;
 	}
 	to = from + trim_dangling(b + from, to > from ? to - from : 0);

@@ -244,83 +244,6 @@ content_end(const char *p, size_t plen, const size_t *at, size_t n)
 	return at[n - 1] + (k > 0 ? k : 1);
 }
 
-/*
- * The English words of two letters; any other all-caps pair is taken for
- * an acronym or a brand ("LG", "HP", "TV", "UK") and keeps its capitals
- * when its sentence is recased ("BUY NOW FOR MEN" is still lowered).
- */
-static const char two_letter_words[][3] = {
-	"ah", "am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it",
-	"me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "up", "us", "we",
-};
-
-/* s[0..n) is capital letters only */
-static int
-all_caps(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < 'A' || s[i] > 'Z')
-			return 0;
-	return 1;
-}
-
-/*
- * All-caps s[0..n) is an acronym or a brand, not a shouted word: two
- * letters that are no English word, or three without a vowel ("JBL",
- * "DVD", "LCD": English words of three letters have one, "dry" its y).
- */
-static int
-acronym(const char *s, size_t n)
-{
-	if (n == 3)
-	{
-		for (size_t i = 0; i < n; i++)
-			if (strchr("AEIOUY", s[i]) != NULL)
-				return 0;
-		return 1;
-	}
-	if (n != 2)
-		return 0;
-	for (size_t k = 0; k < sizeof two_letter_words / sizeof *two_letter_words; k++)
-		if (s[0] - 'A' + 'a' == two_letter_words[k][0] && s[1] - 'A' + 'a' == two_letter_words[k][1])
-			return 0;
-	return 1;
-}
-
-/*
- * Write a shouted sentence in sentence case: words lower-cased unless they
- * hold a digit, are "I", or are an acronym (above).
- */
-static void
-unshout(const char *s, size_t len, char *out)
-{
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		size_t		end = i;
-		int			digit = 0;
-
-		if (!pt_ascii_alnum(s[i]))
-		{
-			out[i] = s[i];
-			i++;
-			continue;
-		}
-		for (; end < len && (pt_ascii_alnum(s[end]) || s[end] == '-' || s[end] == '\''); end++)
-			digit |= s[end] >= '0' && s[end] <= '9';
-		if (!digit && all_caps(s + i, end - i) && acronym(s + i, end - i))
-			digit = 1;			/* an acronym: kept as written, like a code */
-		for (size_t j = i; j < end; j++)
-			out[j] = (!digit && s[j] >= 'A' && s[j] <= 'Z') ? (char) (s[j] + 'a' - 'A') : s[j];
-		if (end - i == 1 && s[i] == 'I')
-			out[i] = 'I';
-		i = end;
-	}
-	if (len > 0 && out[0] >= 'a' && out[0] <= 'z')
-		out[0] -= 'a' - 'A';
-}
-
 /* i moved past the closing brackets and quotes at p[i, end) */
 static size_t
 after_closers(const char *p, size_t i, size_t end)
@@ -430,7 +353,7 @@ tidy_sentences(const char *s, size_t len, int unshout_them, char *out, size_t *o
 		{
 			if (names == NULL && (st = pt_namecase_build(s, len, &names, err)) != PT_OK)
 				break;
-			unshout(out + n, plen, out + n);	/* in place: byte for byte */
+			pt_text_unshout(out + n, plen, 1);
 			pt_namecase_apply(names, out + n, plen, 0);
 		}
 		n += plen;

@@ -169,19 +169,27 @@ pt_text_shouted(const char *s, size_t len)
 	return letters >= SHOUT_MIN_LETTERS && upper * 10 >= letters * SHOUT_UPPER_TENTHS;
 }
 
+static int
+upper_at(const char *s, size_t len, size_t k)
+{
+	return k < len && s[k] >= 'A' && s[k] <= 'Z';
+}
+
 /*
- * At s[i], a word of two or more capitals not followed by a lower-case
- * letter, then maybe ! . , — its length, or 0.  *spaced: white space (or the
- * end) follows, so a run may go on.
+ * At s[i], a word of two or more capitals (inner hyphens between capitals
+ * allowed: "E-MAIL") not followed by a lower-case letter, then maybe ! . ,
+ * — its length, or 0.  *spaced: white space (or the end) follows, so a run
+ * may go on.
  */
 static size_t
 caps_word(const char *s, size_t len, size_t i, int *spaced)
 {
-	size_t		k = i;
+	size_t		k = i,
+				letters = 0;
 
-	while (k < len && s[k] >= 'A' && s[k] <= 'Z')
-		k++;
-	if (k - i < 2 || (k < len && s[k] >= 'a' && s[k] <= 'z'))
+	for (; upper_at(s, len, k) || (k > i && k < len && s[k] == '-' && upper_at(s, len, k + 1)); k++)
+		letters += s[k] != '-';
+	if (letters < 2 || (k < len && s[k] >= 'a' && s[k] <= 'z'))
 		return 0;
 	while (k < len && in_set(s[k], "!.,"))
 		k++;
@@ -229,6 +237,188 @@ pt_text_caps_run(const char *s, size_t len)
 				end;
 
 	return pt_text_caps_run_span(s, len, &start, &end);
+}
+
+/*
+ * The English words of two letters; any other all-caps pair is taken for
+ * an acronym or a brand ("LG", "HP", "TV", "UK") and keeps its capitals
+ * when its sentence is recased ("BUY NOW FOR MEN" is still lowered).
+ */
+static const char two_letter_words[][3] = {
+	"ah", "am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is", "it",
+	"me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "up", "us", "we",
+};
+
+/* s[0..n) is capital letters only */
+static int
+all_caps(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return 1;
+}
+
+/*
+ * All-caps s[0..n) is an acronym or a brand, not a shouted word: two
+ * letters that are no English word, or three without a vowel ("JBL",
+ * "DVD", "LCD": English words of three letters have one, "dry" its y).
+ */
+static int
+acronym(const char *s, size_t n)
+{
+	if (n == 3)
+	{
+		for (size_t i = 0; i < n; i++)
+			if (strchr("AEIOUY", s[i]) != NULL)
+				return 0;
+		return 1;
+	}
+	if (n != 2)
+		return 0;
+	for (size_t k = 0; k < sizeof two_letter_words / sizeof *two_letter_words; k++)
+		if (s[0] - 'A' + 'a' == two_letter_words[k][0] && s[1] - 'A' + 'a' == two_letter_words[k][1])
+			return 0;
+	return 1;
+}
+
+/*
+ * Write shouted s[0..len) in lower case, in place (byte for byte): every
+ * word but those that hold a digit, are "I", or are an acronym (above);
+ * with capitalize, its first letter upper case (a sentence's start).
+ */
+void
+pt_text_unshout(char *s, size_t len, int capitalize)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		size_t		end = i;
+		int			digit = 0;
+
+		if (!pt_ascii_alnum(s[i]))
+		{
+			i++;
+			continue;
+		}
+		for (; end < len && (pt_ascii_alnum(s[end]) || s[end] == '-' || s[end] == '\''); end++)
+			digit |= s[end] >= '0' && s[end] <= '9';
+		if (!digit && all_caps(s + i, end - i) && acronym(s + i, end - i))
+			digit = 1;			/* an acronym: kept as written, like a code */
+		if (!digit && !(end - i == 1 && s[i] == 'I'))
+			for (size_t j = i; j < end; j++)
+				if (s[j] >= 'A' && s[j] <= 'Z')
+					s[j] += 'a' - 'A';
+		i = end;
+	}
+	if (capitalize && len > 0 && s[0] >= 'a' && s[0] <= 'z')
+		s[0] -= 'a' - 'A';
+}
+
+/*
+ * Whether the caps run r[0..n) shouts rather than names: two or more of its
+ * words have three letters or more, a vowel and no digit ("HOURS OF FUN");
+ * brands, acronyms and model codes ("LG TROMM WM2688HNM", "DVD-RW, CD-RW")
+ * are names.
+ */
+static int
+run_shouts(const char *r, size_t n)
+{
+	int			shouted = 0;
+
+	for (size_t i = 0; i < n;)
+	{
+		int			letters = 0,
+					vowel = 0,
+					digit = 0;
+
+		for (; i < n && r[i] != ' ' && r[i] != '\n'; i++)
+		{
+			letters += r[i] >= 'A' && r[i] <= 'Z';
+			vowel |= strchr("AEIOUY", r[i]) != NULL && r[i] != '\0';
+			digit |= r[i] >= '0' && r[i] <= '9';
+		}
+		shouted += letters >= 3 && vowel && !digit;
+		while (i < n && (r[i] == ' ' || r[i] == '\n'))
+			i++;
+	}
+	return shouted >= 2;
+}
+
+/* where the white-space separated word that ends before b[at] (and its spaces) starts */
+static size_t
+word_start_before(const char *b, size_t at)
+{
+	while (at > 0 && (b[at - 1] == ' ' || b[at - 1] == '\n'))
+		at--;
+	while (at > 0 && b[at - 1] != ' ' && b[at - 1] != '\n')
+		at--;
+	return at;
+}
+
+/* whether that word has a capital and no lower-case letter ("A", "ADD", "I") */
+static int
+all_caps_word_before(const char *b, size_t at)
+{
+	size_t		w = word_start_before(b, at);
+	int			upper = 0;
+
+	for (size_t i = w; i < at; i++)
+	{
+		if ((unsigned char) b[i] >= 0x80 || (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= '0' && b[i] <= '9'))
+			return 0;
+		upper |= b[i] >= 'A' && b[i] <= 'Z';
+	}
+	return upper;
+}
+
+int
+pt_text_shouting_run(const char *b, size_t n, size_t from, size_t *rs, size_t *re)
+{
+	while (from < n && pt_text_caps_run_span(b + from, n - from, rs, re))
+	{
+		*rs += from;
+		*re += from;
+		if (run_shouts(b + *rs, *re - *rs))
+		{
+			/* words of capitals before it belong to it: "ADD A PREMIUM FEEL …" */
+			while (*rs > 0 && all_caps_word_before(b, *rs))
+				*rs = word_start_before(b, *rs);
+			return 1;
+		}
+		from = *re;
+	}
+	return 0;
+}
+
+/* whether s[i] starts a sentence: the text's start, or after a line break or ". " "! " "? " */
+static int
+sentence_start(const char *s, size_t i)
+{
+	while (i > 0 && s[i - 1] == ' ')
+		i--;
+	return i == 0 || s[i - 1] == '\n' || strchr(".!?", s[i - 1]) != NULL;
+}
+
+/*
+ * Shouting left inside a quiet sentence of an output ("… with a 5 star
+ * view. TO BE ORGANIZED VIA E-MAIL …", a rewrite copying its input): each
+ * run that shouts (pt_text_shouting_run) lower-cased, in place; the names
+ * are restored after it (pt_namecase_apply).
+ */
+static void
+unshout_runs(char *s, size_t len)
+{
+	size_t		from = 0,
+				rs,
+				re;
+
+	while (from < len && pt_text_shouting_run(s, len, from, &rs, &re))
+	{
+		pt_text_unshout(s + rs, re - rs, sentence_start(s, rs));
+		from = re;
+	}
 }
 
 /* ------------------------------------------------------------ names */
@@ -942,6 +1132,7 @@ pt_typography_apply(const char *out, size_t out_len, const char *input, size_t i
 	}
 	if (out_len > 0)
 		memcpy(text, out, out_len);
+	unshout_runs(text, out_len);
 	pt_namecase_apply(names, text, out_len, 1);
 	st = pt_typography_punct(text, out_len, res, res_len, err);
 	pt_namecase_free(names);

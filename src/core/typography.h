@@ -89,6 +89,23 @@ int			pt_text_caps_run(const char *s, size_t len);
 /* The first such run: 1 with its bytes s[*start..*end) (marks after its last word included), or 0. */
 int			pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end);
 
+/*
+ * The first run of s[from..len) (pt_text_caps_run_span) that shouts rather
+ * than names: two or more of its words have three letters or more, a vowel
+ * and no digit ("HOURS OF FUN"; not "LG TROMM WM2688HNM", "DVD-RW, CD-RW"),
+ * with the all-caps words just before it ("ADD A PREMIUM FEEL …"): 1 with
+ * its bytes s[*start..*end), or 0.
+ */
+int			pt_text_shouting_run(const char *s, size_t len, size_t from, size_t *start, size_t *end);
+
+/*
+ * Shouted s[0..len) in lower case, in place and byte for byte: every word
+ * but those holding a digit, "I", and acronyms (two letters that are no
+ * English word, three without a vowel: "LG", "TV", "JBL", "DVD"); with
+ * capitalize, its first letter upper case.
+ */
+void		pt_text_unshout(char *s, size_t len, int capitalize);
+
 /* The names of an input: a hash set of its name-cased words. */
 typedef struct pt_namecase pt_namecase;
 

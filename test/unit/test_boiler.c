@@ -168,6 +168,23 @@ TEST(boiler_clean_strips_before_recasing)
 	pt_free(out);
 }
 
+/*
+ * Found by the trust test on a fresh dev split: a two-character slogan glued
+ * to a product phrase ("热卖白色的裙身…", "…3mm热卖!!") goes, a two-character
+ * product word stays; an address form that is a unit of its own ("亲!") goes.
+ */
+TEST(boiler_strip_cuts_short_glued_slogans)
+{
+	const pt_boiler *b = detector();
+
+	if (b == NULL)
+		return;
+	check_strip(b, "热卖白色的裙身让你如一样圣洁。", "白色的裙身让你如一样圣洁。");
+	check_strip(b, "办公桌垫耐磨支持定制 银魂43 800x300mm*3mm热卖!!", "办公桌垫耐磨支持定制 银魂43 800x300mm*3mm");
+	check_strip(b, "纯棉白色连衣裙女装。", "纯棉白色连衣裙女装。");
+	check_strip(b, "亲!三鼎(SANDING)肠粉机,好用!", "三鼎(SANDING)肠粉机,好用!");
+}
+
 /* a headed keyword list goes with its items; attribute pairs ("颜色:黑色") are no list head */
 TEST(boiler_strip_cuts_headed_lists)
 {

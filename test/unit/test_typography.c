@@ -210,8 +210,26 @@ TEST(typography_caps_runs_are_shouting_not_names)
 				"made by ACME, model XR-500");
 }
 
+/*
+ * Shouting a rewrite copied from inside a quiet sentence is lower-cased, its
+ * names restored from the input; a run at a sentence's start keeps a capital
+ * (found by the trust test: "… 5 star view. TO BE ORGANIZED VIA E-MAIL …").
+ */
+TEST(typography_recases_shouting_runs)
+{
+	check_apply("A view. TO BE ORGANIZED VIA E-MAIL for you", "A view. TO BE ORGANIZED VIA E-MAIL for you",
+				"A view. To be organized via e-mail for you");
+	check_apply("Strap | SONY WEATHER SHOWER CD CLOCK RADIO - ICFCD73W", "Sony Weather Shower CD Clock Radio",
+				"Strap | sony weather shower CD clock radio - ICFCD73W");	/* acronyms and codes stay */
+	/* the all-caps words before a run are part of it */
+	check_apply("pres IT INCLUDES A PRIVATE ROOM WITH A DOUBLE SIZE BED.", "IT INCLUDES A PRIVATE ROOM WITH A DOUBLE SIZE BED.",
+				"pres it includes a private room with a double size bed.");
+	check_apply("LG TROMM WM2688HNM washer", "LG TROMM WM2688HNM washer", "LG TROMM WM2688HNM washer");
+}
+
 TEST(typography_caps_runs)
 {
+	CHECK(pt_text_caps_run("VIA E-MAIL HOT SALE", 19));					/* E-MAIL is a caps word */
 	CHECK(pt_text_caps_run("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster", 49));
 	CHECK(pt_text_caps_run("Great. HOT SALE, BUY NOW!", 25));
 	CHECK(!pt_text_caps_run("CLEAR SOUND & LONG RANGE: be heard", 34));	/* & parts the runs */

@@ -15,7 +15,8 @@ Data (../shared/data/products/*, every product file; nothing else):
              phrase banks of the rewrite noise model (rewrite/noise.py: spam heads and tails,
              shipping/returns/store sentences, Chinese spam words and boilerplate), hype
              sentences (families.hype_unit), Chinese contact sentences (families.contact_unit_zh)
-             and headed keyword lists, all seeded.
+             headed keyword lists, and the address form opening a bank sentence ("亲,", "亲!"),
+             all seeded.
   negatives  every unit that matches no seed pattern (product copy, including recurring
              product templates such as "Machine wash"), de-duplicated by shape.
   held out   with --hold-out FAMILY (the card's run: contact — contact us, message us,
@@ -33,6 +34,7 @@ product sentence loses facts, keeping a boilerplate one only leaves noise.
 import argparse
 import os
 import random
+import re
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,12 +53,22 @@ MAX_UNIT_CHARS = 80
 MAX_TITLE_PART_CHARS = 20
 MAX_DEV_FPR = 0.002
 BANK_SAMPLES = 6000
+ADDRESS = re.compile(r"([\u4e00-\u9fff]{1,2})[,!~]")
+ADDRESS_MARKS = ",!~"
 VERSION = "1.1.0"
 GOLDEN = os.path.join(ROOT, "test", "golden", "boilerplate.txt")
 
 
 def view(unit):
     return " " + shape(unit) + " "
+
+
+def address_heads(sentence):
+    """The address form opening a Chinese bank sentence ("亲" of "亲,欢迎光临本店!"), followed by
+    each mark sellers write after one: "亲!全场包邮哦~" parts into the units "亲!" and "全场包邮哦~"
+    (pt_boiler_units), and a unit that short is learned from no whole sentence."""
+    m = ADDRESS.match(sentence)
+    return [m.group(1) + mark for mark in ADDRESS_MARKS] if m and families_of(m.group(0)) else []
 
 
 def bank_units(rng, units):
@@ -74,6 +86,8 @@ def bank_units(rng, units):
         out.append(hype_unit("en", rng))
         out.append(hype_unit("zh", rng))
         out.append(contact_unit_zh(rng))
+    for sentence in noise.ZH_BOILER:
+        out += [(head, "zh") for head in address_heads(sentence)]
     for _, _, lang, u, _ in rng.sample(units, BANK_SAMPLES):
         kw = noise._keywords(u, lang, rng)
         if kw.startswith(("Tags: ", "Keywords: ", "Search terms: ", "关键词:", "#")):
