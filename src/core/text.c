@@ -78,6 +78,9 @@ static const entity named_entities[] = {
 	{"cent", 0x00A2}, {"sect", 0x00A7}, {"para", 0x00B6},
 	{"plusmn", 0x00B1}, {"ensp", 0x2002}, {"emsp", 0x2003},
 	{"thinsp", 0x2009},
+	/* HTML5's upper-case spellings (a shouting seller writes "EDITION&TRADE;") */
+	{"AMP", '&'}, {"LT", '<'}, {"GT", '>'}, {"QUOT", '"'},
+	{"REG", 0x00AE}, {"TRADE", 0x2122}, {"COPY", 0x00A9},
 };
 
 /* tags that end a line of text; everything else but td/th is inline */

@@ -282,7 +282,9 @@ TEST(text_normalize_entities)
 	CHECK_NORM("&#x110000;", "&#x110000;");
 	CHECK_NORM("&#99999999999999999999;", "&#99999999999999999999;");
 	CHECK_NORM("&foo;", "&foo;");
-	CHECK_NORM("&AMP;", "&AMP;");
+	CHECK_NORM("&Amp; &Trade;", "&Amp; &Trade;");
+	/* HTML5's upper-case names, as a reader decodes them (a sweep: "EDITION&TRADE;" came back "&trade;") */
+	CHECK_NORM("EDITION&TRADE; &AMP; &LT;b&GT; &COPY;", "EDITION™ & <b> ©");
 	CHECK_NORM("fish & chips", "fish & chips");
 	CHECK_NORM("&amp", "&amp");
 	CHECK_NORM("&#;&#x;&;", "&#;&#x;&;");
