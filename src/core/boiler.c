@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ngrams.h"
 #include "tidy.h"
@@ -662,29 +663,69 @@ keep_unglued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *er
 }
 
 /*
- * Keyword salad: a unit of short pieces (at most SALAD_MAX_CHARS code
- * points each, between spaces, commas, slashes or bars), each with Han in
- * it and each found in a longer unit of the same text ("高腰 压个子不 高腰
- * 很性感,拉高腰线,不压个子不挑人穿。", "…网上相册;部在,画册或,网上相。"),
- * repeats words the text has anyway: it goes, and no word is lost.  Texts
+ * Keyword salad: short pieces between spaces, commas, slashes or bars, each
+ * found in a longer unit of the same text, repeat words the text has anyway:
+ * they go, and no word is lost.  A piece is Han of at most SALAD_MAX_CHARS
+ * code points ("高腰 压个子不 高腰 很性感,拉高腰线,不压个子不挑人穿。",
+ * "…网上相册;部在,画册或,网上相。"), or one English word of at least
+ * SALAD_MIN_LETTERS letters parted from its neighbours by a list mark, not a
+ * space alone (an English sentence is words between spaces).  A unit of such
+ * pieces goes whole (English: SALAD_MIN_RUN of them); a run of SALAD_MIN_RUN
+ * or more at a unit's start or end is cut off ("寸手机/屏玻璃/片装/钢化膜/
+ * oppor17钢化膜…", "… for you - reserve,bakery,morning,situated").  Texts
  * of more than SALAD_MAX_UNITS units are not searched (it is quadratic).
  */
 #define SALAD_MAX_CHARS 6
 #define SALAD_MAX_UNITS 512
+#define SALAD_MIN_LETTERS 3
+#define SALAD_MIN_RUN 3
 #define SALAD_SEPARATORS " ,/|"
 
-/* whether s[a, e) has Han and is found in a unit of u[n] but u[i] longer than SALAD_MAX_CHARS */
+/* whether s[a, e) is found in a unit of u[n] but u[i] longer than SALAD_MAX_CHARS; English whole words, in any case */
 static int
-repeated_piece(const char *s, const pt_span *u, size_t n, size_t i, size_t a, size_t e)
+found_elsewhere(const char *s, const pt_span *u, size_t n, size_t i, size_t a, size_t e, int word)
 {
-	if (pt_utf8_chars(s + a, e - a) > SALAD_MAX_CHARS || !has_han(s + a, e - a))
-		return 0;
 	for (size_t j = 0; j < n; j++)
-		if (j != i && u[j].end - u[j].start > SALAD_MAX_CHARS &&
-			pt_utf8_chars(s + u[j].start, u[j].end - u[j].start) > SALAD_MAX_CHARS &&
-			memmem(s + u[j].start, u[j].end - u[j].start, s + a, e - a) != NULL)
+	{
+		const char *t = s + u[j].start;
+		size_t		tn = u[j].end - u[j].start;
+
+		if (j == i || tn <= SALAD_MAX_CHARS || pt_utf8_chars(t, tn) <= SALAD_MAX_CHARS)
+			continue;
+		if (!word && memmem(t, tn, s + a, e - a) != NULL)
 			return 1;
+		for (size_t k = 0; word && k + (e - a) <= tn; k++)
+			if ((k == 0 || !pt_ascii_alnum(t[k - 1])) &&
+				(k + (e - a) == tn || !pt_ascii_alnum(t[k + (e - a)])) &&
+				strncasecmp(t + k, s + a, e - a) == 0)
+				return 1;
+	}
 	return 0;
+}
+
+/* whether s[a, e) is one English word of SALAD_MIN_LETTERS letters or more (inner hyphens allowed) */
+static int
+english_word(const char *s, size_t a, size_t e)
+{
+	size_t		letters = 0;
+
+	for (size_t k = a; k < e; k++)
+	{
+		if ((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z')
+			letters++;
+		else if (s[k] != '-' || k == a || k + 1 == e)
+			return 0;
+	}
+	return letters >= SALAD_MIN_LETTERS;
+}
+
+/* a salad piece: 1 Han, 2 English (which needs a list mark beside it), 0 none */
+static int
+salad_piece(const char *s, const pt_span *u, size_t n, size_t i, size_t a, size_t e)
+{
+	if (has_han(s + a, e - a))
+		return pt_utf8_chars(s + a, e - a) <= SALAD_MAX_CHARS && found_elsewhere(s, u, n, i, a, e, 0);
+	return english_word(s, a, e) && found_elsewhere(s, u, n, i, a, e, 1) ? 2 : 0;
 }
 
 /* whether the code point ending at byte e of normalized s (e > 0) is ASCII punctuation or a CJK mark */
@@ -699,28 +740,82 @@ end_mark_before(const char *s, size_t e)
 	return (cp < 0x80 && !pt_ascii_alnum((char) cp)) || pt_is_cjk_punct(cp);
 }
 
+/* whether s[a, e) is ASCII marks only */
 static int
-salad_unit(const char *s, const pt_span *u, size_t n, size_t i)
+marks_only(const char *s, size_t a, size_t e)
 {
-	size_t		a = u[i].start,
-				e = u[i].end;
-	int			pieces = 0;
+	for (size_t k = a; k < e; k++)
+		if (pt_ascii_alnum(s[k]) || (unsigned char) s[k] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* whether the separators s[a, e) hold a list mark (or a lone mark), not only spaces */
+static int
+listed(const char *s, size_t a, size_t e)
+{
+	for (size_t k = a; k < e; k++)
+		if (s[k] != ' ')
+			return 1;
+	return 0;
+}
+
+/*
+ * The salad of unit i, s[*a, *e): 1 when it all goes; else *a and *e moved
+ * past the runs at its ends.  A run is pieces in a row that salad_piece
+ * takes, an English one only with a list mark on each side inside the run.
+ */
+static int
+trim_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t *a, size_t *e)
+{
+	size_t		end = *e,
+				pa = *a,
+				prev_end = *a,	/* where the previous piece ended */
+				run_a = *a,		/* the current run's first piece */
+				lead_end = *a,	/* the text after the leading run starts here */
+				last_end = *a;	/* the last piece outside a run ended here */
+	int			run = 0,
+				leading = 1,
+				english = 0;
 
 	if (n > SALAD_MAX_UNITS)
 		return 0;
-	while (e > a && end_mark_before(s, e))
-		e = pt_utf8_start_before(s, e);	/* its end marks aside */
-	while (a < e)
+	while (end > *a && end_mark_before(s, end))
+		end = pt_utf8_start_before(s, end);	/* its end marks aside */
+	while (pa < end)
 	{
-		size_t		end = a;
+		size_t		pe = pa;
+		int			kind;
 
-		while (end < e && strchr(SALAD_SEPARATORS, s[end]) == NULL)
-			end++;
-		if (end > a && !(pieces++, repeated_piece(s, u, n, i, a, end)))
-			return 0;
-		a = end + 1;
+		while (pe < end && strchr(SALAD_SEPARATORS, s[pe]) == NULL)
+			pe++;
+		if (pe > pa && !marks_only(s, pa, pe))	/* a lone "-" or "#" parts pieces like a list mark */
+		{
+			kind = salad_piece(s, u, n, i, pa, pe);
+			/* an English piece joins a run only across a list mark */
+			if (kind == 2 && run > 0 && !listed(s, prev_end, pa))
+				kind = 0;
+			if (kind != 0 && run++ == 0)
+				run_a = pa;
+			english |= kind == 2;
+			if (kind == 0)
+			{
+				if (leading && run >= SALAD_MIN_RUN && listed(s, prev_end, pa))
+					lead_end = pa;
+				leading = 0;
+				run = 0;
+				last_end = pe;
+			}
+			prev_end = pe;
+		}
+		pa = pe + 1;
 	}
-	return pieces > 0;
+	if (leading)				/* every piece is salad */
+		return run > 0 && (!english || run >= SALAD_MIN_RUN);
+	if (run >= SALAD_MIN_RUN && listed(s, last_end, run_a))
+		*e = last_end;
+	*a = lead_end;
+	return 0;
 }
 
 pt_status
@@ -756,7 +851,7 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		float		p;
 
 		pt_check_interrupts();
-		if (salad_unit(s, u, n, i))
+		if (trim_salad(s, u, n, i, &a, &e))
 		{
 			dropped++;
 			gap = 1;

@@ -53,9 +53,10 @@ pt_status	pt_boiler_units(const char *s, size_t len, pt_span **spans, size_t *n_
  * or suffix glued on with no mark at all, seen where a capitalized word begins ("… side slits Easy returns
  * within 30 days.").  What is kept is joined by the text that separated it
  * (one space where something cut stood between two kept parts of
- * space-separated text).  A unit of short pieces with Han that a longer
- * unit of the text holds, keyword salad ("高腰 压个子不 高腰 很性感,拉高腰
- * 线,…"), goes too.  b NULL keeps everything.  *n_dropped (may be
+ * space-separated text).  Keyword salad, short pieces that a longer unit
+ * of the text holds (Han, or English words between list marks: "高腰 压个子
+ * 不 高腰 很性感,拉高腰线,…", "… - reserve,bakery,morning"), goes too: a
+ * unit of them whole, a run of three or more at a unit's edge.  b NULL keeps everything.  *n_dropped (may be
  * NULL) counts the units dropped whole.  Text that is all boilerplate
  * gives "".
  */

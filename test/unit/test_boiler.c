@@ -212,6 +212,18 @@ TEST(boiler_strip_drops_keyword_salad)
 	check_strip(b, "游戏画册或网上相册;画册或,网上相,网上相。", "游戏画册或网上相册;");
 	check_strip(b, "高腰 显瘦 百搭 高腰", "高腰 显瘦 百搭 高腰");
 	check_strip(b, "游戏画册或网上相册;画册或,网上相,女。", "游戏画册或网上相册;画册或,网上相,女。");
+	/*
+	 * a run of them at a unit's start or end, parted from the rest by a list
+	 * mark; English words only between list marks (a sentence is words between spaces)
+	 */
+	check_strip(b, "高腰很性感,拉高腰线,不压个子。高腰/拉高/个子/纯棉连衣裙。", "高腰很性感,拉高腰线,不压个子。纯棉连衣裙。");
+	check_strip(b, "A quiet room near the beach and a bakery. Great stay - room,beach,bakery,quiet",
+				"A quiet room near the beach and a bakery. Great stay");
+	check_strip(b, "A quiet room near the beach and a bakery. Great stay in a quiet room, beach, bakery",
+				"A quiet room near the beach and a bakery. Great stay in a quiet room, beach, bakery");
+	check_strip(b, "A quiet room near the beach and a bakery. room, beach, bakery, quiet",
+				"A quiet room near the beach and a bakery.");
+	check_strip(b, "A quiet room near the beach. Colors: room, beach, quiet", "A quiet room near the beach. Colors: room, beach, quiet");
 }
 
 TEST(boiler_refuses_other_models)
