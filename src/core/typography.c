@@ -197,6 +197,32 @@ caps_word(const char *s, size_t len, size_t i, int *spaced)
 	return k - i;
 }
 
+/*
+ * The caps word that ends the white-space separated token starting at s[i]
+ * after a mark that is not a letter ("COFFEE—ONE", "(MTR)/ONE"): where it
+ * starts, or i when there is none.  A reader sees a word there.
+ */
+static size_t
+caps_tail(const char *s, size_t len, size_t i)
+{
+	size_t		end = i,
+				k;
+	int			spaced = 0;
+
+	while (end < len && s[end] != ' ' && s[end] != '\n')
+		end++;
+	for (k = end; k > i && strchr("!.,", s[k - 1]) != NULL; k--)
+		;
+	while (k > i && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') || s[k - 1] == '-'))
+		k--;
+	while (k < end && s[k] == '-')
+		k++;
+	if (k == i || (s[k - 1] >= 'a' && s[k - 1] <= 'z') || (s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
+		caps_word(s, len, k, &spaced) != end - k || !spaced)
+		return i;
+	return k;
+}
+
 int
 pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end)
 {
@@ -218,9 +244,16 @@ pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end)
 		}
 		if (w == 0 || !spaced)
 		{
+			size_t		tail = caps_tail(s, len, i);
+
 			if (run >= 3)
 				return 1;
 			run = 0;
+			if (tail > i)		/* "COFFEE—ONE COMPLIMENTARY BAG": ONE starts a run */
+			{
+				run = 1;
+				first = tail;
+			}
 		}
 		while (i < len && s[i] != ' ' && s[i] != '\n')
 			i++;
@@ -401,11 +434,14 @@ sentence_start(const char *s, size_t i)
 	return i == 0 || s[i - 1] == '\n' || strchr(".!?", s[i - 1]) != NULL;
 }
 
+static int	has_han(const char *s, size_t len);
+
 /*
- * Shouting left inside a quiet sentence of an output ("… with a 5 star
- * view. TO BE ORGANIZED VIA E-MAIL …", a rewrite copying its input): each
- * run that shouts (pt_text_shouting_run) lower-cased, in place; the names
- * are restored after it (pt_namecase_apply).
+ * Shouting left inside a quiet sentence of an English output ("… with a 5
+ * star view. TO BE ORGANIZED VIA E-MAIL …", a rewrite copying its input):
+ * each run that shouts (pt_text_shouting_run) lower-cased, in place; the
+ * names are restored after it (pt_namecase_apply).  In Chinese text capitals
+ * name ("(MAIN SHING HOTEL)位于…", "C'EST LA VIE《戀戀法舍》"): left alone.
  */
 static void
 unshout_runs(char *s, size_t len)
@@ -414,6 +450,8 @@ unshout_runs(char *s, size_t len)
 				rs,
 				re;
 
+	if (has_han(s, len))
+		return;
 	while (from < len && pt_text_shouting_run(s, len, from, &rs, &re))
 	{
 		pt_text_unshout(s + rs, re - rs, sentence_start(s, rs));

@@ -225,11 +225,15 @@ TEST(typography_recases_shouting_runs)
 	check_apply("pres IT INCLUDES A PRIVATE ROOM WITH A DOUBLE SIZE BED.", "IT INCLUDES A PRIVATE ROOM WITH A DOUBLE SIZE BED.",
 				"pres it includes a private room with a double size bed.");
 	check_apply("LG TROMM WM2688HNM washer", "LG TROMM WM2688HNM washer", "LG TROMM WM2688HNM washer");
+	check_apply("香港铭城宾馆(MAIN SHING HOTEL)位于铜锣湾", "香港铭城宾馆(MAIN SHING HOTEL)位于铜锣湾",
+				"香港铭城宾馆（MAIN SHING HOTEL）位于铜锣湾");	/* capitals in Chinese text name */
 }
 
 TEST(typography_caps_runs)
 {
 	CHECK(pt_text_caps_run("VIA E-MAIL HOT SALE", 19));					/* E-MAIL is a caps word */
+	CHECK(pt_text_caps_run("of KONA COFFEE\xe2\x80\x94ONE COMPLIMENTARY BAG of", 41));	/* a run may start after a dash */
+	CHECK(!pt_text_caps_run("KONA COFFEE\xe2\x80\x94one COMPLIMENTARY BAG", 35));
 	CHECK(pt_text_caps_run("BRING THE DARK LORD INTO YOUR KITCHEN - a toaster", 49));
 	CHECK(pt_text_caps_run("Great. HOT SALE, BUY NOW!", 25));
 	CHECK(!pt_text_caps_run("CLEAR SOUND & LONG RANGE: be heard", 34));	/* & parts the runs */
