@@ -81,8 +81,10 @@ int			pt_text_shouted(const char *s, size_t len);
 /*
  * Whether s[0..len) holds three or more all-caps words in a row ("BRING THE
  * DARK LORD" in an otherwise quiet sentence): words of two or more capital
- * letters, maybe followed by ! . or ,, parted by white space.  Shouting
- * that sentence-wise recasing (pt_text_shouted) leaves.
+ * letters (inner hyphens allowed: "E-MAIL"), maybe followed by ! . or ,,
+ * parted by white space; the first may follow a mark that is no letter
+ * ("COFFEE—ONE COMPLIMENTARY BAG", as a reader sees words).  Shouting that
+ * sentence-wise recasing (pt_text_shouted) leaves.
  */
 int			pt_text_caps_run(const char *s, size_t len);
 
