@@ -673,10 +673,12 @@ keep_unglued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *er
  * pieces goes whole (English: SALAD_MIN_RUN of them); a run of SALAD_MIN_RUN
  * or more at a unit's start or end is cut off ("寸手机/屏玻璃/片装/钢化膜/
  * oppor17钢化膜…", "… for you - reserve,bakery,morning,situated").  Texts
- * of more than SALAD_MAX_UNITS units are not searched (it is quadratic).
+ * of more than SALAD_MAX_UNITS units or SALAD_MAX_BYTES bytes are not
+ * searched (a piece is searched for in the whole text).
  */
 #define SALAD_MAX_CHARS 6
 #define SALAD_MAX_UNITS 512
+#define SALAD_MAX_BYTES (1 << 20)
 #define SALAD_MIN_LETTERS 3
 #define SALAD_MIN_RUN 3
 #define SALAD_SEPARATORS " ,/|"
@@ -760,61 +762,123 @@ listed(const char *s, size_t a, size_t e)
 	return 0;
 }
 
+/* the next piece of s[*i, end) (lone marks skipped): 1 with it in s[*pa, *pe) and *i past it */
+static int
+piece_after(const char *s, size_t end, size_t *i, size_t *pa, size_t *pe)
+{
+	while (*i < end)
+	{
+		size_t		k = *i;
+
+		while (k < end && strchr(SALAD_SEPARATORS, s[k]) != NULL)
+			k++;
+		*pa = k;
+		while (k < end && strchr(SALAD_SEPARATORS, s[k]) == NULL)
+			k++;
+		*pe = *i = k;
+		if (*pe > *pa && !marks_only(s, *pa, *pe))	/* a lone "-" or "#" parts pieces like a list mark */
+			return 1;
+	}
+	return 0;
+}
+
+/* the piece of s[start, *i) that ends last (lone marks skipped): 1 with it in s[*pa, *pe) and *i before it */
+static int
+piece_before(const char *s, size_t start, size_t *i, size_t *pa, size_t *pe)
+{
+	while (*i > start)
+	{
+		size_t		k = *i;
+
+		while (k > start && strchr(SALAD_SEPARATORS, s[k - 1]) != NULL)
+			k--;
+		*pe = k;
+		while (k > start && strchr(SALAD_SEPARATORS, s[k - 1]) == NULL)
+			k--;
+		*pa = *i = k;
+		if (*pe > *pa && !marks_only(s, *pa, *pe))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the piece s[pa, pe) joins a run of salad: it is a salad piece
+ * (salad_piece), and an English one is parted by a list mark from the side
+ * the run goes on (s[sa, sb): the separators toward its neighbour in the run,
+ * or toward the next piece when it would start the run).  The cheap test
+ * first: words between spaces are prose, never searched for.
+ */
+static int
+joins_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t pa, size_t pe, size_t sa, size_t sb,
+			int *english)
+{
+	int			kind;
+
+	if (!has_han(s + pa, pe - pa) && !(english_word(s, pa, pe) && listed(s, sa, sb)))
+		return 0;
+	pt_check_interrupts();		/* each search reads the whole text */
+	kind = salad_piece(s, u, n, i, pa, pe);
+	*english |= kind == 2;
+	return kind != 0;
+}
+
 /*
  * The salad of unit i, s[*a, *e): 1 when it all goes; else *a and *e moved
- * past the runs at its ends.  A run is pieces in a row that salad_piece
- * takes, an English one only with a list mark on each side inside the run.
+ * past the runs at its ends.  Pieces are taken from each end until one is
+ * no salad, so a unit of prose costs a look at its first and last words.
  */
 static int
 trim_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t *a, size_t *e)
 {
 	size_t		end = *e,
+				at = *a,
 				pa = *a,
-				prev_end = *a,	/* where the previous piece ended */
-				run_a = *a,		/* the current run's first piece */
-				lead_end = *a,	/* the text after the leading run starts here */
-				last_end = *a;	/* the last piece outside a run ended here */
+				pe = *a,
+				na,
+				ne,
+				prev_end = *a,	/* the end of the leading run's last piece */
+				run_a = *a;		/* the start of the trailing run's first piece */
 	int			run = 0,
-				leading = 1,
 				english = 0;
 
-	if (n > SALAD_MAX_UNITS)
+	if (n > SALAD_MAX_UNITS || u[n - 1].end > SALAD_MAX_BYTES)
 		return 0;
 	while (end > *a && end_mark_before(s, end))
 		end = pt_utf8_start_before(s, end);	/* its end marks aside */
-	while (pa < end)
+	/* the leading run */
+	while (piece_after(s, end, &at, &pa, &pe))
 	{
-		size_t		pe = pa;
-		int			kind;
+		size_t		peek = at;
+		int			more = piece_after(s, end, &peek, &na, &ne);
 
-		while (pe < end && strchr(SALAD_SEPARATORS, s[pe]) == NULL)
-			pe++;
-		if (pe > pa && !marks_only(s, pa, pe))	/* a lone "-" or "#" parts pieces like a list mark */
-		{
-			kind = salad_piece(s, u, n, i, pa, pe);
-			/* an English piece joins a run only across a list mark */
-			if (kind == 2 && run > 0 && !listed(s, prev_end, pa))
-				kind = 0;
-			if (kind != 0 && run++ == 0)
-				run_a = pa;
-			english |= kind == 2;
-			if (kind == 0)
-			{
-				if (leading && run >= SALAD_MIN_RUN && listed(s, prev_end, pa))
-					lead_end = pa;
-				leading = 0;
-				run = 0;
-				last_end = pe;
-			}
-			prev_end = pe;
-		}
-		pa = pe + 1;
+		if (!(run > 0 ? joins_salad(s, u, n, i, pa, pe, prev_end, pa, &english)
+			  : joins_salad(s, u, n, i, pa, pe, pe, more ? na : pe, &english)))
+			break;
+		run++;
+		prev_end = pe;
 	}
-	if (leading)				/* every piece is salad */
-		return run > 0 && (!english || run >= SALAD_MIN_RUN);
-	if (run >= SALAD_MIN_RUN && listed(s, last_end, run_a))
-		*e = last_end;
-	*a = lead_end;
+	if (at >= end && run > 0 && prev_end == pe)	/* every piece is salad */
+		return !english || run >= SALAD_MIN_RUN;
+	if (run >= SALAD_MIN_RUN && listed(s, prev_end, pa))
+		*a = pa;
+	/* the trailing run, back to the start of what the leading run left */
+	at = end;
+	run = 0;
+	english = 0;
+	while (piece_before(s, *a, &at, &pa, &pe))
+	{
+		size_t		peek = at;
+		int			more = piece_before(s, *a, &peek, &na, &ne);
+
+		if (!(run > 0 ? joins_salad(s, u, n, i, pa, pe, pe, run_a, &english)
+			  : joins_salad(s, u, n, i, pa, pe, more ? ne : pa, pa, &english)))
+			break;
+		run++;
+		run_a = pa;
+	}
+	if (run >= SALAD_MIN_RUN && pa < run_a && listed(s, pe, run_a))
+		*e = pe;
 	return 0;
 }
 
