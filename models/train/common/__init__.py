@@ -29,6 +29,34 @@ def ascii_lower(s):
     return s.translate(ASCII_LOWER)
 
 
+# The split hashes normalized text, so a change to normalization moves rows between train and
+# dev: a cached split in WORK built by other code is stale, and is built again (data.load).
+SPLIT_SOURCES = ("src/core/text.c", "src/core/text.h")
+
+
+def code_stamp(*paths):
+    """A fingerprint of files (relative to ROOT): the code a cached work/ file is built with."""
+    h = hashlib.blake2b(digest_size=8)
+    for p in paths:
+        with open(os.path.join(ROOT, p), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def cache_fresh(name, stamp):
+    """Whether WORK/<name>.stamp says the cache <name> was built by the code stamp fingerprints."""
+    try:
+        with open(os.path.join(WORK, name + ".stamp"), encoding="utf-8") as f:
+            return f.read().strip() == stamp
+    except OSError:
+        return False
+
+
+def mark_cache(name, stamp):
+    with open(os.path.join(WORK, name + ".stamp"), "w", encoding="utf-8") as f:
+        f.write(stamp + "\n")
+
+
 def read_jsonl(rel):
     with open(os.path.join(DATA, rel), encoding="utf-8") as f:
         for line in f:

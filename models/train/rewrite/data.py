@@ -24,7 +24,7 @@ import os
 import random
 import re
 
-from common import ROOT, SEED, WORK, is_dev, read_jsonl
+from common import ROOT, SEED, SPLIT_SOURCES, WORK, cache_fresh, code_stamp, is_dev, mark_cache, read_jsonl
 from common.metrics import unsupported_facts
 from common.ptcore import Tokenizer, normalize
 from rewrite.noise import corrupt, split_sentences
@@ -37,6 +37,8 @@ VARIANTS = 2
 REAL_DEV = 300
 IFLYTEK_LIMIT = 6000
 DEV_LIMIT = 0            # dev pairs kept per language (0 = all)
+# what the cache is built with
+STAMP_SOURCES = SPLIT_SOURCES + ("models/train/rewrite/data.py", "models/train/rewrite/noise.py")
 
 
 def _bullet_sentence(b):
@@ -169,13 +171,15 @@ def build():
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
     with open(os.path.join(WORK, "rewrite_data_stats.json"), "w") as f:
         json.dump(stats, f, indent=1)
+    mark_cache("rewrite_data", code_stamp(*STAMP_SOURCES))
     return stats
 
 
 def load(split):
-    """Rows of 'train', 'dev_en', 'dev_zh' or 'real_dev' (built on first use)."""
+    """Rows of 'train', 'dev_en', 'dev_zh' or 'real_dev' (built on first use, and again when the
+    code it is built with changed: common.SPLIT_SOURCES)."""
     path = os.path.join(WORK, f"rewrite_{split}.jsonl")
-    if not os.path.exists(path):
+    if not os.path.exists(path) or not cache_fresh("rewrite_data", code_stamp(*STAMP_SOURCES)):
         build()
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f]

@@ -35,7 +35,7 @@ import json
 import os
 import re
 
-from common import ROOT, WORK, is_dev, read_jsonl
+from common import ROOT, SPLIT_SOURCES, WORK, cache_fresh, code_stamp, is_dev, mark_cache, read_jsonl
 from common.metrics import unsupported_facts
 from common.ptcore import Tokenizer, normalize
 
@@ -44,6 +44,7 @@ DATASETS = ("myntra", "promptcloud", "womens", "zh", "airbnb", "leipzig")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[-./_][A-Za-z0-9]+)*")
 GENDER = {"men", "women", "unisex", "boys", "girls", "kids", "man", "woman", "boy", "girl"}
 ZH_JD_LIMIT = 4000          # keep the Chinese share modest
+STAMP_SOURCES = SPLIT_SOURCES + ("models/train/summarize/data.py",)   # what the cache is built with
 
 
 class FactFilter:
@@ -239,13 +240,15 @@ def build():
         with open(os.path.join(WORK, f"summarize_{k}.jsonl"), "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    mark_cache("summarize_data", code_stamp(*STAMP_SOURCES))
     return stats
 
 
 def load(split):
-    """Rows {src, tgt, ds} of 'train' or 'dev_<dataset>' (built on first use)."""
+    """Rows {src, tgt, ds} of 'train' or 'dev_<dataset>' (built on first use, and again when
+    the code it is built with changed: common.SPLIT_SOURCES)."""
     path = os.path.join(WORK, f"summarize_{split}.jsonl")
-    if not os.path.exists(path):
+    if not os.path.exists(path) or not cache_fresh("summarize_data", code_stamp(*STAMP_SOURCES)):
         build()
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f]
