@@ -721,15 +721,6 @@ english_word(const char *s, size_t a, size_t e)
 	return letters >= SALAD_MIN_LETTERS;
 }
 
-/* a salad piece: 1 Han, 2 English (which needs a list mark beside it), 0 none */
-static int
-salad_piece(const char *s, const pt_span *u, size_t n, size_t i, size_t a, size_t e)
-{
-	if (has_han(s + a, e - a))
-		return pt_utf8_chars(s + a, e - a) <= SALAD_MAX_CHARS && found_elsewhere(s, u, n, i, a, e, 0);
-	return english_word(s, a, e) && found_elsewhere(s, u, n, i, a, e, 1) ? 2 : 0;
-}
-
 /* whether the code point ending at byte e of normalized s (e > 0) is ASCII punctuation or a CJK mark */
 static int
 end_mark_before(const char *s, size_t e)
@@ -803,24 +794,26 @@ piece_before(const char *s, size_t start, size_t *i, size_t *pa, size_t *pe)
 }
 
 /*
- * Whether the piece s[pa, pe) joins a run of salad: it is a salad piece
- * (salad_piece), and an English one is parted by a list mark from the side
- * the run goes on (s[sa, sb): the separators toward its neighbour in the run,
- * or toward the next piece when it would start the run).  The cheap test
- * first: words between spaces are prose, never searched for.
+ * Whether the piece s[pa, pe) joins a run of salad: Han of at most
+ * SALAD_MAX_CHARS code points, or an English word parted by a list mark from
+ * the side the run goes on (s[sa, sb): the separators toward its neighbour in
+ * the run, or toward the next piece when it would start the run), found in a
+ * longer unit of the text.  The cheap tests first: words between spaces are
+ * prose, never searched for.  *english is set by an English piece.
  */
 static int
 joins_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t pa, size_t pe, size_t sa, size_t sb,
 			int *english)
 {
-	int			kind;
+	int			han = has_han(s + pa, pe - pa);
 
-	if (!has_han(s + pa, pe - pa) && !(english_word(s, pa, pe) && listed(s, sa, sb)))
+	if (han ? pt_utf8_chars(s + pa, pe - pa) > SALAD_MAX_CHARS : !(english_word(s, pa, pe) && listed(s, sa, sb)))
 		return 0;
 	pt_check_interrupts();		/* each search reads the whole text */
-	kind = salad_piece(s, u, n, i, pa, pe);
-	*english |= kind == 2;
-	return kind != 0;
+	if (!found_elsewhere(s, u, n, i, pa, pe, !han))
+		return 0;
+	*english |= !han;
+	return 1;
 }
 
 /*
@@ -849,11 +842,16 @@ trim_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t *a, size_
 	/* the leading run */
 	while (piece_after(s, end, &at, &pa, &pe))
 	{
-		size_t		peek = at;
-		int			more = piece_after(s, end, &peek, &na, &ne);
+		size_t		peek = at,
+					sa = prev_end,
+					sb = pa;
 
-		if (!(run > 0 ? joins_salad(s, u, n, i, pa, pe, prev_end, pa, &english)
-			  : joins_salad(s, u, n, i, pa, pe, pe, more ? na : pe, &english)))
+		if (run == 0)			/* a run's first piece: the separators after it */
+		{
+			sa = pe;
+			sb = piece_after(s, end, &peek, &na, &ne) ? na : pe;
+		}
+		if (!joins_salad(s, u, n, i, pa, pe, sa, sb, &english))
 			break;
 		run++;
 		prev_end = pe;
@@ -868,11 +866,16 @@ trim_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t *a, size_
 	english = 0;
 	while (piece_before(s, *a, &at, &pa, &pe))
 	{
-		size_t		peek = at;
-		int			more = piece_before(s, *a, &peek, &na, &ne);
+		size_t		peek = at,
+					sa = pe,
+					sb = run_a;
 
-		if (!(run > 0 ? joins_salad(s, u, n, i, pa, pe, pe, run_a, &english)
-			  : joins_salad(s, u, n, i, pa, pe, more ? ne : pa, pa, &english)))
+		if (run == 0)			/* a run's last piece: the separators before it */
+		{
+			sa = piece_before(s, *a, &peek, &na, &ne) ? ne : pa;
+			sb = pa;
+		}
+		if (!joins_salad(s, u, n, i, pa, pe, sa, sb, &english))
 			break;
 		run++;
 		run_a = pa;
@@ -913,6 +916,7 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		size_t		a = u[i].start,
 					e = u[i].end;
 		float		p;
+		int			rescued = 0;
 
 		pt_check_interrupts();
 		if (trim_salad(s, u, n, i, &a, &e))
@@ -943,11 +947,13 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 				a = whole_a;
 				e = whole_e;
 				st = keep_unglued(b, s, &a, &e, err);
+				rescued = a < e;
 			}
 		}
 		if (st != PT_OK)
 			break;
-		if (a < e && (st = trim_glued_any(b, s, &a, &e, err)) != PT_OK)
+		/* a rescued unit has had its glue cut (keep_unglued) */
+		if (a < e && !rescued && (st = trim_glued_any(b, s, &a, &e, err)) != PT_OK)
 			break;
 		if (a == e)
 		{

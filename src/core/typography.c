@@ -198,26 +198,23 @@ caps_word(const char *s, size_t len, size_t i, int *spaced)
 }
 
 /*
- * The caps word that ends the white-space separated token starting at s[i]
- * after a mark that is not a letter ("COFFEE—ONE", "(MTR)/ONE"): where it
- * starts, or i when there is none.  A reader sees a word there.
+ * The caps word that ends the token s[i, end) after a mark that is not a
+ * letter ("COFFEE—ONE", "(MTR)/ONE"): where it starts, or i when there is
+ * none.  A reader sees a word there.
  */
 static size_t
-caps_tail(const char *s, size_t len, size_t i)
+caps_tail(const char *s, size_t len, size_t i, size_t end)
 {
-	size_t		end = i,
-				k;
+	size_t		k;
 	int			spaced = 0;
 
-	while (end < len && s[end] != ' ' && s[end] != '\n')
-		end++;
 	for (k = end; k > i && strchr("!.,", s[k - 1]) != NULL; k--)
 		;
-	while (k > i && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') || s[k - 1] == '-'))
+	while (k > i && (upper_at(s, len, k - 1) || s[k - 1] == '-'))
 		k--;
 	while (k < end && s[k] == '-')
 		k++;
-	if (k == i || (s[k - 1] >= 'a' && s[k - 1] <= 'z') || (s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
+	if (k == i || upper_at(s, len, k - 1) || (s[k - 1] >= 'a' && s[k - 1] <= 'z') ||
 		caps_word(s, len, k, &spaced) != end - k || !spaced)
 		return i;
 	return k;
@@ -233,7 +230,8 @@ pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end)
 	for (size_t i = 0; i < len;)
 	{
 		int			spaced = 0;
-		size_t		w = caps_word(s, len, i, &spaced);
+		size_t		w = caps_word(s, len, i, &spaced),
+					token_end = i + w;
 
 		if (w > 0 && run++ == 0)
 			first = i;
@@ -242,21 +240,22 @@ pt_text_caps_run_span(const char *s, size_t len, size_t *start, size_t *end)
 			*start = first;
 			*end = i + w;
 		}
+		while (token_end < len && s[token_end] != ' ' && s[token_end] != '\n')
+			token_end++;
 		if (w == 0 || !spaced)
 		{
-			size_t		tail = caps_tail(s, len, i);
+			size_t		tail;
 
 			if (run >= 3)
 				return 1;
 			run = 0;
-			if (tail > i)		/* "COFFEE—ONE COMPLIMENTARY BAG": ONE starts a run */
+			if ((tail = caps_tail(s, len, i, token_end)) > i)	/* "COFFEE—ONE COMPLIMENTARY BAG": ONE starts a run */
 			{
 				run = 1;
 				first = tail;
 			}
 		}
-		while (i < len && s[i] != ' ' && s[i] != '\n')
-			i++;
+		i = token_end;
 		while (i < len && (s[i] == ' ' || s[i] == '\n'))
 			i++;
 	}
