@@ -852,7 +852,7 @@ is_connective(const char *s, size_t a, size_t e)
 	return 0;
 }
 
-/* a cut between words, without what dangles at its end: "nylon &", "soft and" */
+/* a cut between words, without what dangles at its end: "nylon &", "soft and", "Hanging Strap |" */
 static size_t
 trim_dangling(const char *s, size_t len)
 {
@@ -860,7 +860,7 @@ trim_dangling(const char *s, size_t len)
 	{
 		size_t		w;
 
-		while (len > 0 && strchr(" &,;:-/+(", s[len - 1]) != NULL)
+		while (len > 0 && strchr(" &,;:-/+(|~*#=", s[len - 1]) != NULL)
 			len--;
 		w = len;
 		while (w > 0 && pt_ascii_alnum(s[w - 1]) && !(s[w - 1] >= '0' && s[w - 1] <= '9'))

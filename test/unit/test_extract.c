@@ -307,6 +307,10 @@ TEST(extract_fill_cut_when_nothing_fits)
 			   "", 200, &o) == PT_OK);
 	CHECK_STR_EQ(o, "BigWood Snowball Maker Set");
 	free(o);
+	/* the quiet part before a separator ends on a word (a sweep: "… Hanging Strap |") */
+	CHECK(fill("Sony CD Clock Radio - LCD Display/ Hanging Strap | SONY WEATHER SHOWER CD CLOCK RADIO", "", 200, &o) == PT_OK);
+	CHECK_STR_EQ(o, "Sony CD Clock Radio - LCD Display/ Hanging Strap");
+	free(o);
 	/* opening with a shout: what follows it, up to the next one ("ADD A …" with its one-letter word) */
 	CHECK(fill("CREATE A REAL RACING EXPERIENCE - every race needs fans to cheer the drivers ADD A PREMIUM FEEL TO "
 			   "ANY TRACK - ideal for racers", "", 200, &o) == PT_OK);
