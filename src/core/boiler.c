@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lexicon.h"
 #include "ngrams.h"
 #include "tidy.h"
 #include "typography.h"
@@ -254,6 +255,38 @@ unit_prob(const pt_boiler *b, const char *s, size_t len, float *p, pt_err *err)
 	return pt_boiler_prob(b, s, len, p, err);
 }
 
+/*
+ * A run of TITLE_HAN_MIN or more Han characters with no mark between them is
+ * a keyword-stuffed title ("出入库记录本仓库进出货明细账本店铺商用…", a
+ * ledger for shops), never seller boilerplate as a whole: no boilerplate
+ * sentence runs that long without a pause.  Its glued ends may still go.
+ */
+#define TITLE_HAN_MIN 20
+
+static int
+title_run(const char *s, size_t len)
+{
+	size_t		run = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		uint32_t	cp;
+		size_t		k = pt_utf8_decode(s + i, len - i, &cp);
+
+		if (k == 0)
+			k = 1;
+		if (k == 3 && pt_is_ideograph(cp))
+		{
+			if (++run >= TITLE_HAN_MIN)
+				return 1;
+		}
+		else if (cp >= 0x80 || !pt_ascii_alnum((char) cp))
+			run = 0;			/* a mark or a space parts the run; Latin letters and digits do not ("A4") */
+		i += k;
+	}
+	return 0;
+}
+
 /* whether s[a..b) holds white space */
 static int
 has_space(const char *s, size_t a, size_t b)
@@ -327,6 +360,42 @@ static int
 list_item(const char *s, size_t len)
 {
 	return pt_utf8_chars(s, len) <= (has_han(s, len) ? 4u : 12u);
+}
+
+static pt_status keep_unglued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err);
+
+/*
+ * The segment after a unit's kept part [.., kept_e), flagged and cut, may be
+ * a product phrase with noise glued on ("…, button closure, and 4 pockets
+ * Visit our store for more items."): its head is kept (*out moves to its
+ * end) when keep_unglued would keep it.
+ */
+static pt_status
+rescue_tail(const pt_boiler *b, const char *s, const char *marks, size_t kept_e, size_t e, size_t *out,
+			pt_err *err)
+{
+	size_t		i = kept_e,
+				sa,
+				se,
+				brk;
+	pt_status	st;
+
+	while (i < e && s[i] == ' ')
+		i++;
+	if (i >= e || (brk = segment_break(s, e, i, marks)) == 0)
+		return PT_OK;
+	for (sa = i + brk; sa < e && s[sa] == ' '; sa++)
+		;
+	for (se = sa; se < e && segment_break(s, e, se, marks) == 0; se++)
+		;
+	while (se > sa && s[se - 1] == ' ')
+		se--;
+	i = sa;
+	if (se > sa && (st = keep_unglued(b, s, &i, &se, err)) != PT_OK)
+		return st;
+	if (i == sa && se > sa)
+		*out = se;
+	return PT_OK;
 }
 
 /*
@@ -408,6 +477,8 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, const char *marks, siz
 		return PT_OK;			/* nothing cut: the unit as it was, marks and all */
 	if (last_kept)
 		keep_e = *e;			/* its own end keeps its final mark */
+	else if ((st = rescue_tail(b, s, marks, keep_e, *e, &keep_e, err)) != PT_OK)
+		return st;
 	/* marks left over from a cut-off decoration: "#+ - Sea green top" */
 	if (keep_a > first_seg)
 		while (keep_a < keep_e && strchr(" +-~|*>#=_:", s[keep_a]) != NULL)
@@ -470,16 +541,42 @@ trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *e
 /*
  * Boilerplate glued onto a product sentence with no mark between them
  * ("… side slits Easy returns within 30 days.", "grab yours now Black
- * solid shirt …"): cut the longest prefix and suffix of at most GLUE_WORDS
- * words that start or end where a capitalized word begins and that the
- * detector scores at least GLUE_MIN_P on their own, leaving at least two
- * words.  Chinese glue has no such seam: trim_glued_han.
+ * solid shirt …"): of the prefixes and suffixes of at most GLUE_WORDS words
+ * that start or end where a capitalized word begins and that the detector
+ * scores at least GLUE_MIN_P on their own, cut the one it scores highest
+ * (the longest of equals), leaving at least two words and no connective at
+ * the end (without_dangling).  Not the longest: a surer detector scores "Parfum Please contact
+ * us…" 0.98 as well as the noise alone, and the product word would go with
+ * it.  Chinese glue has no such seam: trim_glued_han.
  */
 
 static int
 glue_seam(const char *s, size_t a, size_t i)
 {
 	return i > a && s[i - 1] == ' ' && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '#');
+}
+
+/*
+ * Where s[a..e) ends without the connectives left dangling at its end by a
+ * cut ("Cotton shirt in | Best Price Guaranteed"): no product phrase ends
+ * on one.
+ */
+static size_t
+without_dangling(const char *s, size_t a, size_t e)
+{
+	for (;;)
+	{
+		size_t		w;
+
+		while (e > a && s[e - 1] == ' ')
+			e--;
+		w = e;
+		while (w > a && pt_ascii_alnum(s[w - 1]))
+			w--;
+		if (w == a || w == e || s[w - 1] != ' ' || !pt_connective_en(s + w, e - w))
+			return e;
+		e = w;
+	}
 }
 
 /* whether a word of s[a..) starts at i */
@@ -523,21 +620,21 @@ trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 				hi,
 				w;
 	pt_status	st = PT_OK;
-	float		p;
+	float		p,
+				best;
 
 	/* suffixes, longest first: the seams from the left, within GLUE_WORDS of the end */
 	if ((w = kth_word_from_end(s, *a, *e, GLUE_WORDS + 1)) != SIZE_MAX && w + 1 > lo)
 		lo = w + 1;
 	if ((w = kth_word(s, *a, *e, 2)) + 1 > lo)
 		lo = w + 1;
+	best = GLUE_MIN_P;
 	for (size_t i = lo; i < *e && st == PT_OK; i++)
-		if (glue_seam(s, *a, i))
+		if (glue_seam(s, *a, i) &&
+			(st = pt_boiler_prob(b, s + i, *e - i, &p, err)) == PT_OK && p > best)
 		{
-			if ((st = pt_boiler_prob(b, s + i, *e - i, &p, err)) == PT_OK && p >= GLUE_MIN_P)
-			{
-				cut_e = i;
-				break;
-			}
+			best = p;
+			cut_e = i;
 		}
 	/* prefixes, longest first: the seams from the right, within GLUE_WORDS of the start */
 	hi = kth_word(s, *a, cut_e, GLUE_WORDS + 1);
@@ -545,15 +642,16 @@ trim_glued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err)
 		hi = *a;
 	else if (w < hi)
 		hi = w;
+	best = GLUE_MIN_P;
 	for (size_t i = hi; i > *a + 1 && st == PT_OK; i--)
-		if (glue_seam(s, *a, i))
+		if (glue_seam(s, *a, i) &&
+			(st = pt_boiler_prob(b, s + *a, i - *a, &p, err)) == PT_OK && p > best)
 		{
-			if ((st = pt_boiler_prob(b, s + *a, i - *a, &p, err)) == PT_OK && p >= GLUE_MIN_P)
-			{
-				cut_a = i;
-				break;
-			}
+			best = p;
+			cut_a = i;
 		}
+	if (cut_e < *e)
+		cut_e = without_dangling(s, cut_a, cut_e);
 	while (cut_e > cut_a && s[cut_e - 1] == ' ')
 		cut_e--;
 	*a = cut_a;
@@ -940,9 +1038,10 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 			size_t		whole_a = a,
 						whole_e = e;
 
-			st = trim_unit(b, s, p >= b->threshold, unit_marks(p >= b->threshold, has_han(s + a, e - a)),
-						   &a, &e, err);
-			if (st == PT_OK && a == e && p >= b->threshold)
+			int			flagged = p >= b->threshold && !title_run(s + a, e - a);
+
+			st = trim_unit(b, s, flagged, unit_marks(flagged, has_han(s + a, e - a)), &a, &e, err);
+			if (st == PT_OK && a == e && flagged)
 			{
 				a = whole_a;
 				e = whole_e;

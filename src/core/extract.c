@@ -836,23 +836,10 @@ copy_out(const char *s, size_t len, char **out, size_t *out_len, pt_err *err)
 	return PT_OK;
 }
 
-/* whether the English word s[a..e) is a connective (lexicon.h): a cut never ends on one */
-static int
-is_connective(const char *s, size_t a, size_t e)
-{
-	char		w[8];
-
-	if (e - a >= sizeof w)
-		return 0;
-	memcpy(w, s + a, e - a);
-	pt_ascii_lower(w, e - a);
-	for (const char *const *c = pt_connectives_en; *c != NULL; c++)
-		if (strlen(*c) == e - a && memcmp(w, *c, e - a) == 0)
-			return 1;
-	return 0;
-}
-
-/* a cut between words, without what dangles at its end: "nylon &", "soft and", "Hanging Strap |" */
+/*
+ * a cut between words, without what dangles at its end: "nylon &", "soft
+ * and", "Hanging Strap |" (a cut never ends on a connective, lexicon.h)
+ */
 static size_t
 trim_dangling(const char *s, size_t len)
 {
@@ -865,7 +852,7 @@ trim_dangling(const char *s, size_t len)
 		w = len;
 		while (w > 0 && pt_ascii_alnum(s[w - 1]) && !(s[w - 1] >= '0' && s[w - 1] <= '9'))
 			w--;
-		if (len == 0 || w == len || w == 0 || s[w - 1] != ' ' || !is_connective(s, w, len))
+		if (len == 0 || w == len || w == 0 || s[w - 1] != ' ' || !pt_connective_en(s + w, len - w))
 			return len;
 		len = w;
 	}

@@ -17,6 +17,21 @@ const char *const pt_connectives_en[] = {
 };
 const char	pt_connectives_zh[] = "的和与及或款是有";
 
+int
+pt_connective_en(const char *s, size_t len)
+{
+	char		w[8];
+
+	if (len == 0 || len >= sizeof w)
+		return 0;
+	memcpy(w, s, len);
+	pt_ascii_lower(w, len);
+	for (const char *const *c = pt_connectives_en; *c != NULL; c++)
+		if (strlen(*c) == len && memcmp(w, *c, len) == 0)
+			return 1;
+	return 0;
+}
+
 typedef struct word
 {
 	const char *s;				/* ASCII lower case, into the lexicon's buffer */

@@ -30,6 +30,9 @@ typedef struct pt_lexicon pt_lexicon;
 extern const char *const pt_connectives_en[];
 extern const char pt_connectives_zh[];
 
+/* whether the English word s[0..len) is a connective, in any case ("The", "and") */
+int			pt_connective_en(const char *s, size_t len);
+
 /* The lexicon of an input (normalized UTF-8; invalid bytes are skipped) */
 pt_status	pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err);
 void		pt_lexicon_free(pt_lexicon *L);

@@ -1019,6 +1019,8 @@ cjk_mark_kind(uint32_t cp)
 /*
  * One mark of each run of Chinese pause and stop marks (typography.h): the
  * input's own ",，" or "｡," would otherwise survive as "，，" or "，。".
+ * The text's start counts as a stop: a rewrite that drops a sentence's
+ * first clause ("今日特价，仅限前100名。") must not open on its pause.
  * In place; the text only shrinks.
  */
 static size_t
@@ -1027,7 +1029,7 @@ collapse_cjk_marks(char *s, size_t len)
 	size_t		n = 0,
 				last = 0,			/* where the last mark written starts */
 				steps = 0;
-	uint32_t	last_cp = 0;		/* that mark, or 0 once anything but a space follows it */
+	uint32_t	last_cp = 0x3002;	/* that mark, or 0 once anything but a space follows it */
 
 	for (size_t i = 0; i < len;)
 	{

@@ -185,6 +185,27 @@ TEST(boiler_strip_cuts_short_glued_slogans)
 	check_strip(b, "亲!三鼎(SANDING)肠粉机,好用!", "三鼎(SANDING)肠粉机,好用!");
 }
 
+/*
+ * Glue comes off where the detector is surest, never leaving a connective
+ * at the end; a flagged segment at a unit's end keeps its product head; a
+ * long run of Han characters is a title and never goes whole (found with
+ * the family grammars, models/boilerplate.md).
+ */
+TEST(boiler_strip_keeps_product_words_at_the_seams)
+{
+	const pt_boiler *b = detector();
+
+	if (b == NULL)
+		return;
+	/* "Parfum Please contact us…" scores high too: the surest seam is the noise's own */
+	check_strip(b, "Edge Eau de Parfum Please contact us before leaving feedback.", "Edge Eau de Parfum");
+	check_strip(b, "Cotton shirt in Best Price Guaranteed", "Cotton shirt");
+	check_strip(b, "Grey solid mid-rise trousers, button closure, and 4 pockets Visit our store for more items.",
+				"Grey solid mid-rise trousers, button closure, and 4 pockets");
+	check_strip(b, "出入库记录本仓库进出货明细账本店铺商用商品销售材料库存记账本 外壳A4(默认黑色)",
+				"出入库记录本仓库进出货明细账本店铺商用商品销售材料库存记账本 外壳A4(默认黑色)");
+}
+
 /* a headed keyword list goes with its items; attribute pairs ("颜色:黑色") are no list head */
 TEST(boiler_strip_cuts_headed_lists)
 {

@@ -101,6 +101,9 @@ TEST(typography_chinese_marks)
 	check_punct("相當安全。,24小時營業", "相當安全。24小時營業");
 	check_punct("请保持卫生，谢谢！！嚴禁吸煙,,好", "请保持卫生，谢谢！嚴禁吸煙，好");
 	check_punct("真的吗？！好", "真的吗？！好");
+	/* the text's start counts as a stop: a rewrite that dropped a first clause opens on no pause */
+	check_punct(",仅限前100名。纯棉T恤", "仅限前100名。纯棉T恤");
+	check_punct("，。纯棉T恤", "纯棉T恤");
 }
 
 TEST(typography_english_marks)

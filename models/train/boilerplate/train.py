@@ -43,6 +43,7 @@ from sklearn.linear_model import LogisticRegression
 from common import ROOT, SEED, is_dev
 from common.ptcore import Boiler, char_ngram_features
 from common.ptm import write_ptm
+from boilerplate import grammar
 from boilerplate.families import FAMILIES, HELD_OUT, contact_unit_zh, families_of, hype_unit, unseen_units
 from boilerplate.mine import MIN_PRODUCTS, mine, shape
 from rewrite import noise
@@ -53,9 +54,11 @@ MAX_UNIT_CHARS = 80
 MAX_TITLE_PART_CHARS = 20
 MAX_DEV_FPR = 0.002
 BANK_SAMPLES = 6000
+GRAMMAR_SAMPLES = 600       # per family and language
+FRAGMENT_SAMPLES = 10000    # per language
 ADDRESS = re.compile(r"([\u4e00-\u9fff]{1,2})[,!~]")
 ADDRESS_MARKS = ",!~"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 GOLDEN = os.path.join(ROOT, "test", "golden", "boilerplate.txt")
 
 
@@ -71,9 +74,10 @@ def address_heads(sentence):
     return [m.group(1) + mark for mark in ADDRESS_MARKS] if m and families_of(m.group(0)) else []
 
 
-def bank_units(rng, units):
+def bank_units(rng, units, held_out=None):
     """(text, lang) of the generators: the rewrite noise model's banks (numbers and wrappers at
-    random), hype sentences (families.hype_unit), and keyword lists built from product units
+    random), hype sentences (families.hype_unit), the family grammars (grammar.py; not the
+    held_out family's), and keyword lists built from product units
     (rewrite.noise._keywords) that carry a list head ("Tags:", "关键词:", "#"); a bare list of
     product words is not told from a product's own list, so it is left out."""
     out = []
@@ -88,11 +92,40 @@ def bank_units(rng, units):
         out.append(contact_unit_zh(rng))
     for sentence in noise.ZH_BOILER:
         out += [(head, "zh") for head in address_heads(sentence)]
+    for lang, families in (("en", grammar.EN), ("zh", grammar.ZH)):
+        for family in families:
+            if family != held_out:
+                out += [(grammar.unit(family, lang, rng), lang) for _ in range(GRAMMAR_SAMPLES)]
     for _, _, lang, u, _ in rng.sample(units, BANK_SAMPLES):
         kw = noise._keywords(u, lang, rng)
         if kw.startswith(("Tags: ", "Keywords: ", "Search terms: ", "关键词:", "#")):
             out.append((kw, lang))
     return out
+
+
+def fragments(rng, units):
+    """(text, lang) pieces of product units: 1-4 words, or 2-6 characters of a Han run.  The
+    strip asks the detector about such pieces (a glued prefix or suffix, a segment between
+    commas: "Parfum", "The USA!"), which no whole unit shows it; trained only, never in dev
+    (the threshold is set on whole units)."""
+    out = {"en": [], "zh": []}
+    for _, _, lang, u, _ in rng.sample(units, len(units)):
+        if len(out[lang]) >= FRAGMENT_SAMPLES or families_of(u):
+            continue
+        if lang == "zh":
+            runs = [m for m in re.findall(r"[\u4e00-\u9fff]{2,}", u)]
+            if runs:
+                r = rng.choice(runs)
+                n = rng.randint(2, min(6, len(r)))
+                i = rng.randrange(len(r) - n + 1)
+                out[lang].append(r[i:i + n])
+        else:
+            words = u.split()
+            if len(words) >= 2:
+                n = rng.randint(1, min(4, len(words) - 1))
+                i = rng.randrange(len(words) - n + 1)
+                out[lang].append(" ".join(words[i:i + n]))
+    return [(t, lang) for lang, ts in out.items() for t in ts]
 
 
 def dataset(rng, held_out=None):
@@ -121,8 +154,13 @@ def dataset(rng, held_out=None):
                 (field != "title part" or len(u) <= MAX_TITLE_PART_CHARS or
                  len(recurring[shape(u)]["products"]) >= MIN_PRODUCTS):
             add(u, 1, lang, name)
-    for text, lang in bank_units(rng, units):
+    for text, lang in bank_units(rng, units, held_out):
         add(text.strip(), 1, lang, "bank")
+    for text, lang in fragments(rng, units):
+        k = shape(text)
+        if k not in seen and not families_of(text):
+            seen.add(k)
+            rows["train"].append((text, 0, lang, "fragment"))
     for text, lang in unseen_units(rng, 400) if held_out == HELD_OUT else []:
         if shape(text) not in seen:
             seen.add(shape(text))

@@ -522,6 +522,7 @@ class Facts(_Closing):
 _LAZY_SIGS.update({
     "pt_boiler_load": (c_int, [c_void_p, POINTER(c_void_p), POINTER(PtErr)]),
     "pt_boiler_free": (None, [c_void_p]),
+    "pt_boiler_threshold": (ctypes.c_float, [c_void_p]),
     "pt_boiler_prob": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(ctypes.c_float), POINTER(PtErr)]),
     "pt_boiler_units": (c_int, [c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(PtErr)]),
     "pt_boiler_strip": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_void_p), POINTER(c_size_t),
@@ -544,6 +545,11 @@ def boiler_units(text):
 class Boiler(_TaskModel):
     """A pt_boiler over a model file (models/boilerplate-multi.ptm)."""
     _load, _free = "pt_boiler_load", "pt_boiler_free"
+
+    @property
+    def threshold(self):
+        """the file's threshold: a unit scoring at least this is boilerplate"""
+        return _fn("pt_boiler_threshold")(self._obj)
 
     def prob(self, unit):
         b = unit.encode("utf-8")
