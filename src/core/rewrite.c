@@ -21,9 +21,8 @@
 #define LENGTH_ALPHA 1.0f
 #define NO_REPEAT_NGRAM 4		/* rewrites copy long spans: only block 4-gram loops */
 #define EXTRA_TOKENS 8			/* output tokens allowed beyond the chunk's own */
-#define MIN_EDIT_PRECISION 0.95	/* keeps_chunk: share of the rewrite that is the chunk's */
 /*
- * keeps_chunk: share of the chunk the rewrite keeps.  Spam, boilerplate and
+ * pt_rewrite_accepts: share of the chunk the rewrite keeps.  Spam, boilerplate and
  * keyword lists can be most of a chunk, and facts are guarded on their own,
  * so the floor only stops a rewrite that throws nearly everything away
  * (0.5 refused many right deletions: dev chrF en 85.7 → 86.6 at 0.2).
@@ -372,20 +371,104 @@ non_ascii_from(const uint32_t *a, size_t na, uint32_t *b, size_t nb)
 }
 
 /*
+ * Whether the run of the chunk's Han text [a, e) that a rewrite leaves out
+ * may go: it is not inside a word group (white space, a mark, a symbol or
+ * the chunk's end on one side of it: a spam word glued to the start of a
+ * clause, "秋冬这款游戏…", goes), a repeat of what the rewrite keeps
+ * ("好用好用的杯子"), or noise by the boilerplate detector ("纯棉爆款T恤");
+ * not text torn out of the middle ("304不锈钢保温杯" → "304不锈钢杯", "…
+ * 网络下单请求跑腿服务。系统…" → "…网络系统…").  A cut at a word group's
+ * end ("以实物为准" → "以实物") is not told from a glued slogan this way.
+ */
+static pt_status
+deletion_is_noise(const pt_boiler *boiler, const char *c, size_t len, size_t a, size_t e, const char *out,
+				  size_t out_len, int *ok, pt_err *err)
+{
+	float		p;
+	pt_status	st;
+
+	*ok = a == 0 || !(pt_ascii_alnum(c[a - 1]) || pt_ideograph_before(c, len, a)) ||
+		e == len || !(pt_ascii_alnum(c[e]) || pt_ideograph_at(c, len, e));
+	/* a repeat of two characters or more: "满满的" → "满的" is no repeat dropped */
+	for (size_t i = 0; !*ok && e - a >= 6 && i + (e - a) <= out_len; i++)
+		*ok = memcmp(out + i, c + a, e - a) == 0;
+	if (*ok || boiler == NULL)
+		return PT_OK;
+	if ((st = pt_boiler_prob(boiler, c + a, e - a, &p, err)) == PT_OK)
+		*ok = p >= pt_boiler_threshold(boiler);
+	return st;
+}
+
+/*
+ * Whether every run of Han characters a rewrite of chunk c deletes may go
+ * (deletion_is_noise).  The rewrite's content units are a subsequence of
+ * the chunk's (pt_rewrite_accepts): they are matched to the chunk's first
+ * occurrences left to right, and a run is the chunk's text from a deleted
+ * unit to the next kept one (marks between deleted units belong to it).
+ */
+static pt_status
+deletions_are_noise(const pt_boiler *boiler, const char *c, size_t len, const char *out, size_t out_len,
+					const uint32_t *kept, size_t n_kept, int *ok, pt_err *err)
+{
+	size_t		j = 0,
+				run_a = 0,
+				run_e = 0;
+	int			in_run = 0,
+				han = 0;
+	pt_status	st = PT_OK;
+
+	*ok = 1;
+	for (size_t i = 0; i <= len && *ok && st == PT_OK;)
+	{
+		uint32_t	cp = 0;
+		size_t		k = i < len ? pt_utf8_decode(c + i, len - i, &cp) : 1;
+		int			unit,
+					deleted;
+
+		if (k == 0)
+			k = 1;
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		unit = i < len && (cp >= 0x80 || pt_ascii_alnum((char) cp));
+		deleted = unit && !(j < n_kept && kept[j] == cp);
+		if (unit && !deleted)
+			j++;
+		if (deleted)
+		{
+			if (!in_run)
+				run_a = i;
+			in_run = 1;
+			run_e = i + k;
+			han |= pt_is_ideograph(cp);
+		}
+		else if (in_run && (unit || i == len))
+		{
+			if (han)
+				st = deletion_is_noise(boiler, c, len, run_a, run_e, out, out_len, ok, err);
+			in_run = han = 0;
+		}
+		i += k;
+	}
+	return st;
+}
+
+/*
  * Whether a chunk's rewrite is used: it keeps every fact word of the chunk
- * (facts.h; the decoder already made sure it adds none), it is an edit of
- * the chunk — at least MIN_EDIT_PRECISION of its content units form a
- * common subsequence with the chunk's, so no new words, no reordering, no
- * loops — every ASCII word of it is a word of the chunk (so a colour, a
+ * (facts.h; the decoder already made sure it adds none), it only deletes —
+ * its content units are a subsequence of the chunk's, so no new words, no
+ * reordering, no loops (a 5 % allowance let the decoder's stutters through:
+ * "重庆时时时彩", "漫漫漫升官路") — what it deletes from Han text is whole
+ * clauses, repeats or noise (deletions_are_noise), every ASCII word of it
+ * is a word of the chunk (so a colour, a
  * material or a misspelling cannot slip through the subsequence test: "Navy
  * Blue" for "Black"), every token with a digit is the chunk's verbatim,
  * every other character is one the chunk has (a Han character is a word;
  * "★" is noise), and it keeps at least MIN_CONTENT_KEPT of the chunk's
  * content (noise is never most of a chunk).
  */
-static pt_status
-keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const char *out,
-			size_t out_len, int *keep, pt_err *err)
+pt_status
+pt_rewrite_accepts(const pt_rewriter *r, const pt_boiler *boiler, const char *chunk, size_t chunk_len,
+				   const char *out, size_t out_len, int *keep, pt_err *err)
 {
 	uint32_t   *a = pt_alloc(pt_mul_size(out_len + 1, sizeof(uint32_t))),
 			   *b = pt_alloc(pt_mul_size(chunk_len + 1, sizeof(uint32_t)));
@@ -396,7 +479,7 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 	*keep = 0;
 	if (a == NULL || b == NULL || row == NULL)
 		st = pt_fail(err, PT_ERR_NOMEM, "out of memory checking a rewrite");
-	else if ((st = pt_facts_build(tok, out, out_len, &of, err)) == PT_OK)
+	else if ((st = pt_facts_build(r->tok, out, out_len, &of, err)) == PT_OK)
 	{
 		size_t		na = content_units(out, out_len, a),
 					nb = content_units(chunk, chunk_len, b),
@@ -404,9 +487,12 @@ keeps_chunk(const pt_tokenizer *tok, const char *chunk, size_t chunk_len, const 
 
 		*keep = pt_facts_unsupported(of, chunk, chunk_len) == 0 && na > 0 &&
 			ascii_from(chunk, chunk_len, out, out_len) &&
-			(double) common >= MIN_EDIT_PRECISION * (double) na &&
-			(double) common >= MIN_CONTENT_KEPT * (double) nb &&
-			non_ascii_from(a, na, b, nb);
+			common == na &&
+			(double) common >= MIN_CONTENT_KEPT * (double) nb;
+		if (*keep)
+			st = deletions_are_noise(boiler, chunk, chunk_len, out, out_len, a, na, keep, err);
+		/* last: it sorts b */
+		*keep = *keep && st == PT_OK && non_ascii_from(a, na, b, nb);
 	}
 	pt_facts_free(of);
 	pt_free(a);
@@ -461,8 +547,8 @@ decode_chunks(job *J, chunk *cs, int B, pt_err *err)
 		int			keep = 0;
 
 		if (st == PT_OK && out[b] != NULL)
-			st = keeps_chunk(r->tok, J->norm[cs[b].text] + cs[b].start, cs[b].end - cs[b].start,
-							 out[b], out_len[b], &keep, err);
+			st = pt_rewrite_accepts(r, J->o->boiler, J->norm[cs[b].text] + cs[b].start,
+									cs[b].end - cs[b].start, out[b], out_len[b], &keep, err);
 		if (st == PT_OK && keep)
 		{
 			cs[b].out = out[b];

@@ -58,6 +58,18 @@ pt_status	pt_rewrite(const pt_rewriter *r, const char *const *texts, const size_
 					   size_t n, const pt_rewrite_opts *opts, char **outs, size_t *out_lens,
 					   pt_err *err);
 
+/*
+ * Whether pt_rewrite uses out[0..out_len) as the rewrite of one chunk of
+ * tidied, boilerplate-free text (*accept): it keeps every fact, only deletes
+ * (no word, character or repeat the chunk lacks), deletes from Han text
+ * only whole word groups, repeats or what the detector calls noise (boiler
+ * may be NULL), and keeps a fifth of the chunk.  Otherwise the chunk stays
+ * as it was.  For tests of that guard.
+ */
+pt_status	pt_rewrite_accepts(const pt_rewriter *r, const pt_boiler *boiler, const char *chunk,
+							   size_t chunk_len, const char *out, size_t out_len, int *accept,
+							   pt_err *err);
+
 /* For golden tests, as pt_summarizer_greedy in summarize.h. */
 pt_status	pt_rewriter_greedy(const pt_rewriter *r, const char *text, size_t len,
 							   int32_t *src, int *n_src, int32_t *out, int *n_out,

@@ -284,3 +284,43 @@ TEST(rewrite_long_input_is_chunked_not_cut)
 	pt_free(out);
 	free(text);
 }
+
+static int
+accepts(const pt_boiler *boiler, const char *chunk, const char *out)
+{
+	int			ok = -1;
+	pt_err		err;
+
+	CHECK(pt_rewrite_accepts(get_rewriter(), boiler, chunk, strlen(chunk), out, strlen(out), &ok, &err) == PT_OK);
+	return ok;
+}
+
+/*
+ * The guard on a chunk's rewrite: deletions only (the decoder's stutters
+ * and repeats go back to the chunk), and no Han text torn out of a word
+ * group unless the detector calls it noise (models/rewrite.md, ninth run).
+ */
+TEST(rewrite_guard_refuses_stutters_and_torn_words)
+{
+	pt_model   *bm = NULL;
+	pt_boiler  *boiler = NULL;
+	pt_err		err;
+
+	if (get_rewriter() == NULL)
+		return;
+	CHECK(accepts(NULL, "Soft cotton tee!!! Buy now! Machine wash.", "Soft cotton tee. Machine wash.") == 1);
+	CHECK(accepts(NULL, "重庆时时彩,北京赛车。", "重庆时时时彩,北京赛车。") == 0);
+	CHECK(accepts(NULL, "304不锈钢保温杯,保冷24小时。", "304不锈钢杯,保冷24小时。") == 0);
+	CHECK(accepts(NULL, "304不锈钢保温杯,保冷24小时。全国包邮。", "304不锈钢保温杯,保冷24小时。") == 1);
+	CHECK(accepts(NULL, "秋冬这款游戏很好玩。", "这款游戏很好玩。") == 1);
+	CHECK(accepts(NULL, "女 香港巴士通荣获大奖。", "香港巴士通荣获大奖。") == 1);
+	CHECK(accepts(NULL, "好用好用的杯子。", "好用的杯子。") == 1);
+	CHECK(accepts(NULL, "纯棉爆款T恤,可机洗。", "纯棉T恤,可机洗。") == 0);
+	if (pt_model_open("models/boilerplate-multi.ptm", &bm, &err) != PT_OK)
+		return;
+	CHECK(pt_boiler_load(bm, &boiler, &err) == PT_OK);
+	CHECK(accepts(boiler, "纯棉爆款T恤,可机洗。", "纯棉T恤,可机洗。") == 1);
+	CHECK(accepts(boiler, "304不锈钢保温杯,保冷24小时。", "304不锈钢杯,保冷24小时。") == 0);
+	pt_boiler_free(boiler);
+	pt_model_close(bm);
+}
