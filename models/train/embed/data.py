@@ -149,9 +149,34 @@ def _leipzig_distractors(train_pairs, dev_pairs):
     return out
 
 
-def load():
+def crop(text, rng):
+    """A random window of 30-60 % of a text's words (of its characters where it has Han)."""
+    han = re.search(r"[\u4e00-\u9fff]", text) is not None
+    parts = list(text) if han else text.split()
+    n = len(parts)
+    k = rng.randint(max(2, int(0.3 * n)), max(3, int(0.6 * n)))
+    start = rng.randint(0, max(0, n - k))
+    return ("" if han else " ").join(parts[start:start + k])
+
+
+def crop_pairs(train, rng, n):
+    """n pairs of two independent crops of one training text (any source): the same product
+    in two views that share only some of its words, with rare ones (model codes, names) as
+    often as common ones.  Texts of fewer than 8 words (12 characters) are left out."""
+    texts = sorted({x for pairs in train.values() for pair in pairs for x in pair})
+    texts = [t for t in texts if len(t.split()) >= 8 or (re.search(r"[\u4e00-\u9fff]", t) and len(t) >= 12)]
+    out = []
+    for t in rng.sample(texts, min(n, len(texts))):
+        a, b = crop(t, rng), crop(t, rng)
+        if a and b:
+            out.append((a, b))
+    return out
+
+
+def load(crops=0):
     """Return (train, dev, extra): train {source: [(query, target)]}, dev {task: [(query,
-    target)]}, extra {task: [text]}.
+    target)]}, extra {task: [text]}.  crops: that many pairs of crops of training texts
+    (crop_pairs) as one more source, "crop".
 
     Dev tasks are the sources with a DEV_FRACTION; a dev task's candidates are
     the targets of its own dev pairs and its extra texts.
@@ -189,6 +214,8 @@ def load():
         train[src] = keep
     extra = {task: [] for task in dev}
     extra["leipzig"] = _leipzig_distractors(train["leipzig"], dev["leipzig"])
+    if crops:
+        train["crop"] = crop_pairs(train, random.Random(DEV_SEED), crops)
     return train, dev, extra
 
 

@@ -84,7 +84,7 @@ def train(args):
     rng = random.Random(args.seed)
     torch.set_num_threads(args.threads)
     tok = Tokenizer.from_file(args.tokenizer)
-    train_pairs, dev, extra = data.load()
+    train_pairs, dev, extra = data.load(args.crops)
     for src, pairs in train_pairs.items():
         print(f"train {src}: {len(pairs)} pairs", flush=True)
     cache = {}
@@ -149,6 +149,7 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--min-pairs", type=int, default=3000, help="smaller sources are repeated up to it")
     ap.add_argument("--drop", type=float, default=0.1, help="tokens and n-grams dropped in training")
+    ap.add_argument("--crops", type=int, default=0, help="pairs of two crops of one training text (data.crop_pairs)")
     ap.add_argument("--weight-decay", type=float, default=0.0)
     ap.add_argument("--scale", type=float, default=20.0, help="InfoNCE inverse temperature")
     ap.add_argument("--embed", type=int, default=128)
