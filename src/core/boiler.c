@@ -201,8 +201,11 @@ split_sentence(span_list *L, const char *s, size_t a, size_t b, pt_err *err)
 
 			while (e < b && (s[e] == '!' || s[e] == '?' || s[e] == ';'))
 				e++;
-			/* "包邮!七天无理由退换": a mark another character follows at once */
-			if (e < b && s[e] != ' ')
+			/*
+			 * "包邮!七天无理由退换": a mark another character follows at once;
+			 * not a bracket or quote it closes ("(BEST PRICE!!!) with …")
+			 */
+			if (e < b && s[e] != ' ' && strchr(")]\"'", s[e]) == NULL)
 			{
 				st = push_unit(L, s, start, e, err);
 				start = e;
@@ -983,6 +986,97 @@ trim_salad(const char *s, const pt_span *u, size_t n, size_t i, size_t *a, size_
 	return 0;
 }
 
+/*
+ * Noise set inside a kept unit as an aside: a group in round or square
+ * brackets ("Soft cotton T-shirt (BEST PRICE!!!) with…", "[free returns]",
+ * "纯棉T恤(包邮),可机洗") or a middle segment between two spaced dashes,
+ * bars or tildes ("… T-shirt - Free Shipping - crew neck …", "… 1.7 l — order
+ * now and save 20% — boils …") that the detector scores at least GLUE_MIN_P
+ * on its own.  The unit's ends are trim_unit's; these are in its middle.
+ */
+#define ASIDE_SEPARATORS 5
+
+static size_t
+aside_separator(const char *s, size_t e, size_t i)
+{
+	static const char *const seps[ASIDE_SEPARATORS] = {" - ", " | ", " ~ ", " \xe2\x80\x94 ", " \xe2\x80\x93 "};
+
+	for (int k = 0; k < ASIDE_SEPARATORS; k++)
+	{
+		size_t		n = strlen(seps[k]);
+
+		if (i + n <= e && memcmp(s + i, seps[k], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* the end of the bracketed group opening at s[i] ('(' or '['), or 0: closed before e, not nested */
+static size_t
+group_end(const char *s, size_t i, size_t e)
+{
+	char		close = s[i] == '(' ? ')' : ']';
+
+	for (size_t j = i + 1; j < e; j++)
+	{
+		if (s[j] == close)
+			return j + 1;
+		if (s[j] == '(' || s[j] == '[')
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Copy s[a..e) to buf + *at without its noisy asides.  A group goes with
+ * one space beside it; a middle segment with the separator before it.
+ */
+static pt_status
+copy_without_asides(const pt_boiler *b, const char *s, size_t a, size_t e, char *buf, size_t *at, pt_err *err)
+{
+	size_t		i = a,
+				sep_s = SIZE_MAX,	/* where the last separator starts in s (none yet) */
+				sep_n = 0,			/* its length */
+				sep_at = 0;			/* where it starts in buf */
+	float		p;
+	pt_status	st = PT_OK;
+
+	while (i < e && st == PT_OK)
+	{
+		size_t		n,
+					g;
+
+		if ((s[i] == '(' || s[i] == '[') && i > a && (g = group_end(s, i, e)) > i + 2)
+		{
+			if ((st = pt_boiler_prob(b, s + i + 1, g - i - 2, &p, err)) == PT_OK && p >= GLUE_MIN_P)
+			{
+				if (*at > 0 && buf[*at - 1] == ' ')
+					(*at)--;
+				else if (g < e && s[g] == ' ')
+					g++;
+				i = g;
+				continue;
+			}
+		}
+		else if ((n = aside_separator(s, e, i)) > 0)
+		{
+			if (sep_s != SIZE_MAX &&
+				(st = pt_boiler_prob(b, s + sep_s + sep_n, i - sep_s - sep_n, &p, err)) == PT_OK &&
+				p >= GLUE_MIN_P)
+				*at = sep_at;	/* the segment goes, and the separator before it */
+			sep_s = i;
+			sep_n = n;
+			sep_at = *at;
+			memcpy(buf + *at, s + i, n);
+			*at += n;
+			i += n;
+			continue;
+		}
+		buf[(*at)++] = s[i++];
+	}
+	return st;
+}
+
 pt_status
 pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_t *out_len,
 				size_t *n_dropped, pt_err *err)
@@ -1017,6 +1111,9 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 		int			rescued = 0;
 
 		pt_check_interrupts();
+		/* the separator a dropped unit leaves ("纯棉T恤 - 全国包邮 - 可机洗"): the one before it stays */
+		if (gap && marks_only(s, a, e))
+			continue;
 		if (trim_salad(s, u, n, i, &a, &e))
 		{
 			dropped++;
@@ -1076,8 +1173,8 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 					 (pt_ascii_alnum(buf[at - 1]) && pt_ascii_alnum(s[a])))
 				buf[at++] = memchr(s + prev_end, '\n', a - prev_end) != NULL ? '\n' : ' ';
 		}
-		memcpy(buf + at, s + a, e - a);
-		at += e - a;
+		if ((st = copy_without_asides(b, s, a, e, buf, &at, err)) != PT_OK)
+			break;
 		prev_end = e;
 		any = 1;
 		gap = e < u[i].end;

@@ -377,8 +377,10 @@ non_ascii_from(const uint32_t *a, size_t na, uint32_t *b, size_t nb)
  * clause, "秋冬这款游戏…", goes), a repeat of what the rewrite keeps
  * ("好用好用的杯子"), or noise by the boilerplate detector ("纯棉爆款T恤");
  * not text torn out of the middle ("304不锈钢保温杯" → "304不锈钢杯", "…
- * 网络下单请求跑腿服务。系统…" → "…网络系统…").  A cut at a word group's
- * end ("以实物为准" → "以实物") is not told from a glued slogan this way.
+ * 网络下单请求跑腿服务。系统…" → "…网络系统…") nor the chunk's tail cut
+ * inside a word group ("…营造出天马行空、…世界。" → "…营造出天马": the
+ * decoder stopped early).  A cut at a word group's end before a mark
+ * ("以实物为准," → "以实物,") is not told from a glued slogan this way.
  */
 static pt_status
 deletion_is_noise(const pt_boiler *boiler, const char *c, size_t len, size_t a, size_t e, const char *out,
@@ -387,8 +389,13 @@ deletion_is_noise(const pt_boiler *boiler, const char *c, size_t len, size_t a, 
 	float		p;
 	pt_status	st;
 
-	*ok = a == 0 || !(pt_ascii_alnum(c[a - 1]) || pt_ideograph_before(c, len, a)) ||
-		e == len || !(pt_ascii_alnum(c[e]) || pt_ideograph_at(c, len, e));
+	int			left = a == 0 || !(pt_ascii_alnum(c[a - 1]) || pt_ideograph_before(c, len, a)),
+				to_end = 1;
+
+	for (size_t i = e; i < len && to_end; i++)
+		to_end = !(pt_ascii_alnum(c[i]) || pt_ideograph_at(c, len, i));
+	/* a run to the chunk's end (marks aside) is the decoder stopping early unless a word group ends before it */
+	*ok = left || (!to_end && !(pt_ascii_alnum(c[e]) || pt_ideograph_at(c, len, e)));
 	/* a repeat of two characters or more: "满满的" → "满的" is no repeat dropped */
 	for (size_t i = 0; !*ok && e - a >= 6 && i + (e - a) <= out_len; i++)
 		*ok = memcmp(out + i, c + a, e - a) == 0;
@@ -433,7 +440,10 @@ deletions_are_noise(const pt_boiler *boiler, const char *c, size_t len, const ch
 		deleted = unit && !(j < n_kept && kept[j] == cp);
 		if (unit && !deleted)
 			j++;
-		if (deleted)
+		/* a CJK or general punctuation mark ends a run like an ASCII one ("…天马行空、独具…") */
+		if (deleted && (pt_is_cjk_punct(cp) || (cp >= 0x2000 && cp <= 0x206F)))
+			deleted = 0;
+		else if (deleted)
 		{
 			if (!in_run)
 				run_a = i;

@@ -200,6 +200,16 @@ TEST(boiler_strip_keeps_product_words_at_the_seams)
 	/* "Parfum Please contact us…" scores high too: the surest seam is the noise's own */
 	check_strip(b, "Edge Eau de Parfum Please contact us before leaving feedback.", "Edge Eau de Parfum");
 	check_strip(b, "Cotton shirt in Best Price Guaranteed", "Cotton shirt");
+	/* noise set as an aside in the middle of a kept unit: a bracketed group, a segment between dashes */
+	check_strip(b, "Soft cotton T-shirt (BEST PRICE!!!) with a crew neck, machine washable.",
+				"Soft cotton T-shirt with a crew neck, machine washable.");
+	check_strip(b, "Soft cotton T-shirt - Free Shipping - crew neck, machine washable.",
+				"Soft cotton T-shirt - crew neck, machine washable.");
+	check_strip(b, "纯棉圆领T恤 - 全国包邮 - 可机洗。", "纯棉圆领T恤 - 可机洗。");
+	check_strip(b, "纯棉圆领T恤(包邮),可机洗。", "纯棉圆领T恤,可机洗。");
+	/* a product aside stays */
+	check_strip(b, "Steel kettle (1.7 l) - boils in 4 minutes - cordless base.",
+				"Steel kettle (1.7 l) - boils in 4 minutes - cordless base.");
 	check_strip(b, "Grey solid mid-rise trousers, button closure, and 4 pockets Visit our store for more items.",
 				"Grey solid mid-rise trousers, button closure, and 4 pockets");
 	check_strip(b, "出入库记录本仓库进出货明细账本店铺商用商品销售材料库存记账本 外壳A4(默认黑色)",

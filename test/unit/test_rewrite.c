@@ -315,6 +315,9 @@ TEST(rewrite_guard_refuses_stutters_and_torn_words)
 	CHECK(accepts(NULL, "秋冬这款游戏很好玩。", "这款游戏很好玩。") == 1);
 	CHECK(accepts(NULL, "女 香港巴士通荣获大奖。", "香港巴士通荣获大奖。") == 1);
 	CHECK(accepts(NULL, "好用好用的杯子。", "好用的杯子。") == 1);
+	/* the decoder stopping early inside a word group; a whole last clause may go */
+	CHECK(accepts(NULL, "为玩家营造出天马行空、独具韵味的仙侠世界。", "为玩家营造出天马") == 0);
+	CHECK(accepts(NULL, "为玩家营造出天马行空、独具韵味的仙侠世界。", "为玩家营造出天马行空") == 1);
 	CHECK(accepts(NULL, "纯棉爆款T恤,可机洗。", "纯棉T恤,可机洗。") == 0);
 	if (pt_model_open("models/boilerplate-multi.ptm", &bm, &err) != PT_OK)
 		return;
