@@ -1167,11 +1167,18 @@ pt_boiler_strip(const pt_boiler *b, const char *s, size_t len, char **out, size_
 			/*
 			 * a cut between two kept parts never glues two words into one
 			 * ("blac!l"), nor two lines into one sentence ("iPhone 13" and
-			 * "x" are not "iPhone 13 x", a new size)
+			 * "x" are not "iPhone 13 x", a new size), nor a number and a
+			 * word into a new amount ("…)0包邮 min" is not "0 min", found by
+			 * fuzz_summarize): those go on a new line
 			 */
 			else if (has_space(s, prev_end, a) ||
 					 (pt_ascii_alnum(buf[at - 1]) && pt_ascii_alnum(s[a])))
-				buf[at++] = memchr(s + prev_end, '\n', a - prev_end) != NULL ? '\n' : ' ';
+			{
+				int			new_line = memchr(s + prev_end, '\n', a - prev_end) != NULL ||
+					(buf[at - 1] >= '0' && buf[at - 1] <= '9' && pt_ascii_alnum(s[a]));
+
+				buf[at++] = new_line ? '\n' : ' ';
+			}
 		}
 		if ((st = copy_without_asides(b, s, a, e, buf, &at, err)) != PT_OK)
 			break;
