@@ -365,6 +365,15 @@ list_item(const char *s, size_t len)
 	return pt_utf8_chars(s, len) <= (has_han(s, len) ? 4u : 12u);
 }
 
+/* the end of the segment of s[i..e) that starts at i, parted by marks */
+static size_t
+segment_end(const char *s, size_t i, size_t e, const char *marks)
+{
+	while (i < e && segment_break(s, e, i, marks) == 0)
+		i++;
+	return i;
+}
+
 static pt_status keep_unglued(const pt_boiler *b, const char *s, size_t *a, size_t *e, pt_err *err);
 
 /*
@@ -389,8 +398,7 @@ rescue_tail(const pt_boiler *b, const char *s, const char *marks, size_t kept_e,
 		return PT_OK;
 	for (sa = i + brk; sa < e && s[sa] == ' '; sa++)
 		;
-	for (se = sa; se < e && segment_break(s, e, se, marks) == 0; se++)
-		;
+	se = segment_end(s, sa, e, marks);
 	while (se > sa && s[se - 1] == ' ')
 		se--;
 	i = sa;
@@ -493,15 +501,6 @@ trim_unit(const pt_boiler *b, const char *s, int flagged, const char *marks, siz
 	return PT_OK;
 }
 
-/* the end of the segment of s[i..e) that starts at i */
-static size_t
-segment_end(const char *s, size_t i, size_t e)
-{
-	while (i < e && segment_break(s, e, i, SEGMENT_MARKS) == 0)
-		i++;
-	return i;
-}
-
 /*
  * A headed keyword list leading a unit the detector kept as a whole
  * ("Tags: 我们将, 在这里, 里可以, 秋冬7500KM俄语学习…"): its first segment
@@ -512,7 +511,7 @@ segment_end(const char *s, size_t i, size_t e)
 static pt_status
 trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *err)
 {
-	size_t		i = segment_end(s, *a, e);
+	size_t		i = segment_end(s, *a, e, SEGMENT_MARKS);
 	float		p;
 	pt_status	st;
 
@@ -527,7 +526,7 @@ trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *e
 
 		while (seg < e && s[seg] == ' ')
 			seg++;
-		end = segment_end(s, seg, e);
+		end = segment_end(s, seg, e, SEGMENT_MARKS);
 		while (end > seg && s[end - 1] == ' ')
 			end--;
 		if (end == seg || !list_item(s + seg, end - seg))
@@ -535,7 +534,7 @@ trim_list_head(const pt_boiler *b, const char *s, size_t *a, size_t e, pt_err *e
 			i = seg;
 			break;
 		}
-		i = segment_end(s, seg, e);
+		i = segment_end(s, seg, e, SEGMENT_MARKS);
 	}
 	*a = i;
 	return PT_OK;
@@ -573,10 +572,7 @@ without_dangling(const char *s, size_t a, size_t e)
 
 		while (e > a && s[e - 1] == ' ')
 			e--;
-		w = e;
-		while (w > a && pt_ascii_alnum(s[w - 1]))
-			w--;
-		if (w == a || w == e || s[w - 1] != ' ' || !pt_connective_en(s + w, e - w))
+		if ((w = a + pt_drop_connective_en(s + a, e - a)) == e)
 			return e;
 		e = w;
 	}

@@ -849,10 +849,7 @@ trim_dangling(const char *s, size_t len)
 
 		while (len > 0 && strchr(" &,;:-/+(|~*#=", s[len - 1]) != NULL)
 			len--;
-		w = len;
-		while (w > 0 && pt_ascii_alnum(s[w - 1]) && !(s[w - 1] >= '0' && s[w - 1] <= '9'))
-			w--;
-		if (len == 0 || w == len || w == 0 || s[w - 1] != ' ' || !pt_connective_en(s + w, len - w))
+		if ((w = pt_drop_connective_en(s, len)) == len)
 			return len;
 		len = w;
 	}

@@ -18,7 +18,7 @@ const char *const pt_connectives_en[] = {
 const char	pt_connectives_zh[] = "的和与及或款是有";
 
 int
-pt_connective_en(const char *s, size_t len)
+pt_word_in_list(const char *const *list, const char *s, size_t len)
 {
 	char		w[8];
 
@@ -26,10 +26,28 @@ pt_connective_en(const char *s, size_t len)
 		return 0;
 	memcpy(w, s, len);
 	pt_ascii_lower(w, len);
-	for (const char *const *c = pt_connectives_en; *c != NULL; c++)
+	for (const char *const *c = list; *c != NULL; c++)
 		if (strlen(*c) == len && memcmp(w, *c, len) == 0)
 			return 1;
 	return 0;
+}
+
+int
+pt_connective_en(const char *s, size_t len)
+{
+	return pt_word_in_list(pt_connectives_en, s, len);
+}
+
+size_t
+pt_drop_connective_en(const char *s, size_t len)
+{
+	size_t		w = len;
+
+	while (w > 0 && pt_ascii_alnum(s[w - 1]))
+		w--;
+	if (w == len || w == 0 || s[w - 1] != ' ' || !pt_connective_en(s + w, len - w))
+		return len;
+	return w;
 }
 
 typedef struct word

@@ -30,8 +30,18 @@ typedef struct pt_lexicon pt_lexicon;
 extern const char *const pt_connectives_en[];
 extern const char pt_connectives_zh[];
 
+/* whether the ASCII word s[0..len) is one of list (lower case, NULL-terminated), in any case */
+int			pt_word_in_list(const char *const *list, const char *s, size_t len);
+
 /* whether the English word s[0..len) is a connective, in any case ("The", "and") */
 int			pt_connective_en(const char *s, size_t len);
+
+/*
+ * Where s[0..len) ends without its last word, when that word is a
+ * connective after a space ("soft and" → "soft "); len otherwise.  A cut
+ * never ends on one.
+ */
+size_t		pt_drop_connective_en(const char *s, size_t len);
 
 /* The lexicon of an input (normalized UTF-8; invalid bytes are skipped) */
 pt_status	pt_lexicon_build(const char *text, size_t len, pt_lexicon **out, pt_err *err);

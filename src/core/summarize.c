@@ -190,20 +190,12 @@ starts_with_joiner(const char *s, size_t len)
 		"and", "or", "for", "of", "in", "on", "to", "by", "from", "at", "as",
 		"is", "are", "has", "have", "with", NULL
 	};
-	char		w[8];
 	size_t		n = 0;
 
 	while (n < len && pt_ascii_alnum(s[n]))
 		n++;
 	/* "In-ear", "On/off", "To's" are words of their own */
-	if (n == 0 || n >= sizeof w || (n < len && strchr("-'/", s[n]) != NULL))
-		return 0;
-	memcpy(w, s, n);
-	pt_ascii_lower(w, n);
-	for (const char *const *j = joiners; *j != NULL; j++)
-		if (strlen(*j) == n && memcmp(w, *j, n) == 0)
-			return 1;
-	return 0;
+	return !(n < len && strchr("-'/", s[n]) != NULL) && pt_word_in_list(joiners, s, n);
 }
 
 /*
